@@ -1,0 +1,26 @@
+"""licheck: licence compliance for open-weight AI models.
+
+The pipeline reads top to bottom: targets -> model references -> lineage -> licences ->
+rules -> findings -> reports. This module stays import-light: heavy parts are loaded by
+the commands that need them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from licheck.identify import Identification
+
+
+def identify(text: str | bytes) -> Identification:
+    """Identify which bundled licence a text is (see `licheck.identify`)."""
+    from licheck.identify import identify as _identify
+
+    return _identify(text)
+
+
+def __getattr__(name: str) -> Any:  # pragma: no cover - convenience only
+    raise AttributeError(name)

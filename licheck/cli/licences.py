@@ -1,0 +1,35 @@
+"""`licheck licences`: list the licence corpus."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from licheck.licences import default_corpus
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def licences(fmt: str) -> int:
+    """List every licence and acceptable-use policy licheck knows, with its aliases."""
+    corpus = default_corpus()
+    if fmt == "json":
+        click.echo(json.dumps({"schema_version": 1, "licences": [lic.to_json() for lic in corpus]},
+                              indent=2, ensure_ascii=False))
+        return 0
+    width = max(len(lic.id) for lic in corpus)
+    for lic in corpus:
+        flags = []
+        if lic.status != "complete":
+            flags.append(lic.status)
+        if lic.third_party_copy:
+            flags.append("third-party copy")
+        extra = f"  [{', '.join(flags)}]" if flags else ""
+        click.echo(f"{lic.id:<{width}}  {lic.kind:<21}  {lic.name}{extra}")
+        aliases = [a for a in lic.aliases if a != lic.id]
+        if lic.incorporates:
+            click.echo(f"{'':<{width}}  incorporates: {', '.join(lic.incorporates)}")
+        if aliases:
+            click.echo(f"{'':<{width}}  aliases: {', '.join(aliases)}")
+    return 0

@@ -1,0 +1,230 @@
+"""The licence corpus: verbatim texts in `licences/` and the metadata beside each.
+
+Each licence is a `<id>.yml` metadata file naming one or more verbatim `.txt` texts. Users
+add their own folders of the same shape (config `extra_licences`); a user licence with an
+id that already exists replaces the bundled one, so a corrected text never needs a fork.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from licheck.data import data_dir
+from licheck.errors import DataError
+from licheck.yamlload import YamlMap, load_yaml
+
+KINDS = ("model-licence", "acceptable-use-policy", "permissive", "copyleft", "non-commercial")
+STATUSES = ("complete", "incomplete", "superseded")
+DATE_KINDS = ("release", "effective", "last-modified")
+
+_FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    # key: (type(s), required)
+    "id": (str, True),
+    "name": (str, True),
+    "version": ((str, type(None)), False),
+    "date": ((str, type(None)), False),
+    "date_kind": ((str, type(None)), False),
+    "publisher": ((str, type(None)), False),
+    "publisher_country": ((str, type(None)), False),
+    "kind": (str, True),
+    "url": ((str, type(None)), False),
+    "incorporates": (list, False),
+    "texts": (list, True),
+    "status": (str, False),
+    "third_party_copy": (bool, False),
+    "source": ((str, type(None)), False),
+    "aliases": (list, False),
+    "reference_phrases": (list, False),
+    "notes": ((str, type(None)), False),
+}
+
+
+@dataclass(frozen=True)
+class Licence:
+    id: str
+    name: str
+    kind: str
+    texts: tuple[Path, ...]
+    version: str | None = None
+    date: str | None = None
+    date_kind: str | None = None
+    publisher: str | None = None
+    publisher_country: str | None = None
+    url: str | None = None
+    incorporates: tuple[str, ...] = ()
+    status: str = "complete"
+    third_party_copy: bool = False
+    source: str | None = None
+    aliases: tuple[str, ...] = ()
+    reference_phrases: tuple[str, ...] = ()
+    notes: str | None = None
+    metadata_path: Path | None = None
+
+    @property
+    def is_permissive(self) -> bool:
+        """Plainly permissive: no use restrictions beyond notices (Apache-2.0, MIT, CC-BY)."""
+        return self.kind == "permissive"
+
+    @property
+    def is_policy(self) -> bool:
+        return self.kind == "acceptable-use-policy"
+
+    def read_text(self, index: int = 0) -> str:
+        return self.texts[index].read_text(encoding="utf-8")
+
+    def read_texts(self) -> list[str]:
+        return [p.read_text(encoding="utf-8") for p in self.texts]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "version": self.version,
+            "date": self.date,
+            "date_kind": self.date_kind,
+            "publisher": self.publisher,
+            "publisher_country": self.publisher_country,
+            "kind": self.kind,
+            "url": self.url,
+            "incorporates": list(self.incorporates),
+            "texts": [p.name for p in self.texts],
+            "status": self.status,
+            "third_party_copy": self.third_party_copy,
+            "source": self.source,
+            "aliases": list(self.aliases),
+            "notes": self.notes,
+        }
+
+
+_WS = re.compile(r"\s+")
+
+
+def alias_key(value: str) -> str:
+    """Normalise a `license:`/`license_name`/`license_link` spelling for alias lookup.
+
+    Case, surrounding space, http vs https, `www.`, a trailing slash and the separator
+    between words ("llama 3.1", "llama_3.1", "llama-3.1") do not matter.
+    """
+    s = value.strip().lower()
+    if s.startswith(("http://", "https://")):
+        s = s.split("://", 1)[1]
+        s = s.removeprefix("www.").rstrip("/")
+        return "url:" + s
+    return _WS.sub("-", s.replace("_", "-"))
+
+
+class Corpus:
+    """All licences by id, with alias lookup."""
+
+    def __init__(self, licences: Iterable[Licence]) -> None:
+        self._by_id: dict[str, Licence] = {}
+        for lic in licences:
+            self._by_id[lic.id] = lic
+        self._aliases: dict[str, str] = {}
+        for lic in self._by_id.values():
+            for alias in (lic.id, *lic.aliases):
+                self._aliases.setdefault(alias_key(alias), lic.id)
+            # An id always resolves to itself, even if another licence listed it as alias.
+            self._aliases[alias_key(lic.id)] = lic.id
+
+    def __iter__(self) -> Iterator[Licence]:
+        return iter(sorted(self._by_id.values(), key=lambda lic: lic.id))
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __contains__(self, licence_id: object) -> bool:
+        return licence_id in self._by_id
+
+    def get(self, licence_id: str) -> Licence | None:
+        return self._by_id.get(licence_id)
+
+    def __getitem__(self, licence_id: str) -> Licence:
+        return self._by_id[licence_id]
+
+    def ids(self) -> list[str]:
+        return sorted(self._by_id)
+
+    def lookup(self, spelling: str | None) -> str | None:
+        """The licence id a declared spelling (id, alias or URL) stands for, or None."""
+        if not spelling or not isinstance(spelling, str):
+            return None
+        return self._aliases.get(alias_key(spelling))
+
+
+def _load_one(meta_path: Path) -> Licence:
+    doc = load_yaml(meta_path)
+    if not isinstance(doc, YamlMap):
+        raise DataError("licence metadata must be a mapping", path=meta_path, line=1)
+    for key in doc:
+        if key not in _FIELDS:
+            raise DataError(f"unknown key '{key}'", path=meta_path, line=doc.line_of(key))
+    for key, (typ, required) in _FIELDS.items():
+        if key not in doc:
+            if required:
+                raise DataError(f"missing key '{key}'", path=meta_path, line=1)
+            continue
+        if not isinstance(doc[key], typ):
+            raise DataError(f"'{key}' has the wrong type", path=meta_path, line=doc.line_of(key))
+    if doc["kind"] not in KINDS:
+        raise DataError(f"kind must be one of {', '.join(KINDS)}", path=meta_path, line=doc.line_of("kind"))
+    status = doc.get("status", "complete")
+    if status not in STATUSES:
+        raise DataError(f"status must be one of {', '.join(STATUSES)}", path=meta_path, line=doc.line_of("status"))
+    if doc.get("date_kind") not in (None, *DATE_KINDS):
+        raise DataError(f"date_kind must be one of {', '.join(DATE_KINDS)}", path=meta_path,
+                        line=doc.line_of("date_kind"))
+    if doc["id"] != meta_path.stem:
+        raise DataError(f"id '{doc['id']}' does not match the file name", path=meta_path, line=doc.line_of("id"))
+    texts = []
+    for name in doc["texts"]:
+        text_path = meta_path.parent / str(name)
+        if not text_path.is_file():
+            raise DataError(f"licence text '{name}' not found", path=meta_path, line=doc.line_of("texts"))
+        texts.append(text_path)
+    if not texts:
+        raise DataError("a licence needs at least one text", path=meta_path, line=doc.line_of("texts"))
+    return Licence(
+        id=doc["id"], name=doc["name"], kind=doc["kind"], texts=tuple(texts),
+        version=doc.get("version"), date=doc.get("date"), date_kind=doc.get("date_kind"),
+        publisher=doc.get("publisher"), publisher_country=doc.get("publisher_country"),
+        url=doc.get("url"), incorporates=tuple(str(x) for x in doc.get("incorporates") or ()),
+        status=status, third_party_copy=bool(doc.get("third_party_copy", False)),
+        source=doc.get("source"), aliases=tuple(str(x) for x in doc.get("aliases") or ()),
+        reference_phrases=tuple(str(x) for x in doc.get("reference_phrases") or ()),
+        notes=doc.get("notes"), metadata_path=meta_path,
+    )
+
+
+def _load_dir(folder: Path) -> list[Licence]:
+    if not folder.is_dir():
+        raise DataError("licence folder not found", path=folder)
+    return [_load_one(p) for p in sorted(folder.glob("*.yml"))]
+
+
+@cache
+def _bundled() -> tuple[Licence, ...]:
+    return tuple(_load_dir(data_dir("licences")))
+
+
+def load_corpus(extra_dirs: Iterable[str | os.PathLike[str]] = ()) -> Corpus:
+    """The bundled corpus, plus users' folders (later folders win on equal ids)."""
+    licences = list(_bundled())
+    for folder in extra_dirs:
+        licences.extend(_load_dir(Path(folder)))
+    corpus = Corpus(licences)
+    for lic in corpus:
+        for inc in lic.incorporates:
+            if inc not in corpus:
+                raise DataError(f"incorporates unknown licence '{inc}'", path=lic.metadata_path)
+    return corpus
+
+
+@cache
+def default_corpus() -> Corpus:
+    return load_corpus()

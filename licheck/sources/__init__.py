@@ -1,0 +1,1 @@
+"""Model sources: each knows how to learn about one model from one place."""

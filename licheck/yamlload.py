@@ -1,0 +1,161 @@
+"""Safe YAML loading that remembers line numbers and refuses hostile input.
+
+Every YAML file licheck reads (manifests, contexts, configs, rule files, catalogue,
+model-card front matter) goes through here:
+
+* `yaml.SafeLoader` only: no Python objects are ever constructed;
+* mappings and lists come back as `YamlMap` / `YamlList`, which remember the line of each
+  key or item, so validation errors can say `file:line`;
+* duplicate keys are an error (the second would silently win otherwise);
+* alias use is bounded (a "billion laughs" document is refused, not expanded);
+* the file size is capped before parsing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from licheck.errors import ConfigError, InputError
+
+MAX_YAML_BYTES = 5 * 1024 * 1024
+MAX_ALIASES = 200
+MAX_DEPTH = 64
+
+
+class YamlMap(dict):  # type: ignore[type-arg]
+    """A dict that knows the line of its opening and of each key (1-based)."""
+
+    line: int | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key_lines: dict[Any, int] = {}
+
+    def line_of(self, key: Any) -> int | None:
+        return self.key_lines.get(key, self.line)
+
+
+class YamlList(list):  # type: ignore[type-arg]
+    """A list that knows the line of its opening and of each item (1-based)."""
+
+    line: int | None = None
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.item_lines: list[int] = []
+
+    def line_of(self, index: int) -> int | None:
+        if 0 <= index < len(self.item_lines):
+            return self.item_lines[index]
+        return self.line
+
+
+def line_of(obj: Any, key: Any = None) -> int | None:
+    """Line of `obj` (or of `key` inside it) when it came from YAML; else None."""
+    if key is not None and isinstance(obj, (YamlMap, YamlList)):
+        return obj.line_of(key)
+    return getattr(obj, "line", None)
+
+
+class _Loader(yaml.SafeLoader):
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                mark = self.peek_event().start_mark
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"more than {MAX_ALIASES} aliases: refusing to expand", mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> YamlMap:
+    loader.flatten_mapping(node)
+    result = YamlMap()
+    result.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark) from None
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}'", key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_list(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
+    result = YamlList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)  # type: ignore[arg-type]
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)  # type: ignore[arg-type]
+
+
+def parse_yaml(text: str, path: str | os.PathLike[str], *, line_offset: int = 0) -> Any:
+    """Parse YAML text; errors name `path` and the line (shifted by `line_offset`)."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ConfigError(f"invalid YAML: {problem}", path=path, line=line) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"invalid YAML: {exc}", path=path) from None
+    except RecursionError:
+        raise ConfigError("invalid YAML: nested too deeply", path=path) from None
+
+
+def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_YAML_BYTES) -> str:
+    """Read a UTF-8 text file with a size cap; InputError with the path on any failure."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InputError("is a directory, not a file", path=path)
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"file is {size} bytes; licheck reads at most {max_bytes}", path=path)
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except PermissionError:
+        raise InputError("permission denied", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    if len(data) > max_bytes:
+        raise InputError(f"file is larger than {max_bytes} bytes", path=path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError("not valid UTF-8 text", path=path, line=line) from None
+
+
+def load_yaml(path: str | os.PathLike[str], *, max_bytes: int = MAX_YAML_BYTES) -> Any:
+    """Read and safely parse a YAML file."""
+    return parse_yaml(read_text(path, max_bytes=max_bytes), path)
