@@ -19,7 +19,9 @@ from licheck.errors import DataError
 from licheck.yamlload import YamlMap, load_yaml
 
 KINDS = ("model-licence", "acceptable-use-policy", "permissive", "copyleft", "non-commercial")
-STATUSES = ("complete", "incomplete", "superseded")
+# "text-missing": known by name and from quotations, but no verbatim text could be obtained;
+# rules about it can only be marked `confidence: secondary`.
+STATUSES = ("complete", "incomplete", "superseded", "text-missing")
 DATE_KINDS = ("release", "effective", "last-modified")
 
 _FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
@@ -73,6 +75,10 @@ class Licence:
     @property
     def is_policy(self) -> bool:
         return self.kind == "acceptable-use-policy"
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.texts)
 
     def read_text(self, index: int = 0) -> str:
         return self.texts[index].read_text(encoding="utf-8")
@@ -187,8 +193,9 @@ def _load_one(meta_path: Path) -> Licence:
         if not text_path.is_file():
             raise DataError(f"licence text '{name}' not found", path=meta_path, line=doc.line_of("texts"))
         texts.append(text_path)
-    if not texts:
-        raise DataError("a licence needs at least one text", path=meta_path, line=doc.line_of("texts"))
+    if not texts and status != "text-missing":
+        raise DataError("a licence needs at least one text (or status: text-missing)", path=meta_path,
+                        line=doc.line_of("texts"))
     return Licence(
         id=doc["id"], name=doc["name"], kind=doc["kind"], texts=tuple(texts),
         version=doc.get("version"), date=doc.get("date"), date_kind=doc.get("date_kind"),

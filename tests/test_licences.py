@@ -42,6 +42,7 @@ def test_every_text_has_metadata_and_every_metadata_has_texts() -> None:
     assert used == {p.name for p in LICENCES.glob("*.txt")}
     for lic in corpus:
         assert lic.kind in KINDS
+        assert lic.has_text or lic.status == "text-missing", lic.id
         assert lic.name and lic.source, lic.id
         for inc in lic.incorporates:
             assert corpus[inc].is_policy, f"{lic.id} incorporates {inc}, which is not a policy"
@@ -93,3 +94,9 @@ def test_licences_command_lists_every_id_in_text_and_json() -> None:
         assert re.search(rf"^{re.escape(licence_id)}\s", text.output, re.M)
     gemma = next(e for e in doc["licences"] if e["id"] == "gemma")
     assert gemma["status"] == "incomplete" and gemma["third_party_copy"] is True
+
+
+def test_a_licence_without_text_is_marked_so() -> None:
+    qwen = default_corpus()["qwen"]
+    assert not qwen.has_text and qwen.status == "text-missing"
+    assert default_corpus().lookup("qwen") == "qwen"
