@@ -24,6 +24,7 @@ from licheck.errors import ConfigError, InputError
 MAX_YAML_BYTES = 5 * 1024 * 1024
 MAX_ALIASES = 200
 MAX_DEPTH = 64
+MAX_EXPANDED_NODES = 1_000_000
 
 
 class YamlMap(dict):  # type: ignore[type-arg]
@@ -61,28 +62,53 @@ def line_of(obj: Any, key: Any = None) -> int | None:
     return getattr(obj, "line", None)
 
 
-class _Loader(yaml.SafeLoader):
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._aliases = 0
-        self._depth = 0
+# libyaml's parser is several times faster than the pure-Python one; both are "safe".
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_ALIASES:
-                mark = self.peek_event().start_mark
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"more than {MAX_ALIASES} aliases: refusing to expand", mark)
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+
+def _check_graph(root: yaml.Node, mark: Any) -> None:
+    """Refuse alias bombs and absurd nesting before anything is constructed.
+
+    Composing never expands aliases (an alias is the same node object), so the graph is
+    walked as consumers would see it, counting expanded nodes and aliased revisits, and
+    stopping at the first bound crossed. A recursive alias also ends here.
+    """
+    budget = MAX_EXPANDED_NODES
+    seen: set[int] = set()
+    aliases = 0
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise yaml.constructor.ConstructorError(
+                None, None, "document expands to too many nodes (alias bomb?): refusing it",
+                node.start_mark)
+        if depth > MAX_DEPTH:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"nested more than {MAX_DEPTH} levels deep", node.start_mark)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if id(node) in seen:
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"more than {MAX_ALIASES} aliases: refusing to expand",
+                        node.start_mark)
+            seen.add(id(node))
+            children = (
+                [n for pair in node.value for n in pair]
+                if isinstance(node, yaml.MappingNode) else list(node.value)
+            )
+            stack.extend((child, depth + 1) for child in children)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _check_graph(node, node.start_mark)
+        return self.construct_document(node)
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> YamlMap:
@@ -111,6 +137,16 @@ def _construct_list(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
     return result
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # PyYAML raises a bare ValueError for an impossible date such as 2027-02-30.
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"invalid date '{node.value}': {exc}", node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)  # type: ignore[arg-type]
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)  # type: ignore[arg-type]
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)  # type: ignore[arg-type]
 
@@ -118,16 +154,23 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)  # type: ignor
 def parse_yaml(text: str, path: str | os.PathLike[str], *, line_offset: int = 0) -> Any:
     """Parse YAML text; errors name `path` and the line (shifted by `line_offset`)."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a (C)SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark is not None else None
+        line = None
+        if mark is not None:
+            # At the end of the stream, libyaml's mark can sit a line past the text; name the
+            # line where the stream really ends, as the pure-Python parser does.
+            at_end = mark.index >= len(text)
+            line = (text.count("\n") if at_end else mark.line) + 1 + line_offset
         problem = exc.problem or exc.context or "invalid YAML"
         raise ConfigError(f"invalid YAML: {problem}", path=path, line=line) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}", path=path) from None
     except RecursionError:
         raise ConfigError("invalid YAML: nested too deeply", path=path) from None
+    except (ValueError, OverflowError) as exc:  # a scalar PyYAML could not convert
+        raise ConfigError(f"invalid YAML value: {exc}", path=path) from None
 
 
 def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_YAML_BYTES) -> str:

@@ -1,14 +1,136 @@
-"""`licheck check` (being built)."""
+"""`licheck check`: the CI gate. Reads targets, runs the pipeline, renders, exits 0/1/2."""
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
 import click
 
-from licheck.cli._stub import not_yet
+from licheck.errors import InputError
+from licheck.formats import FORMAT_NAMES
+
+FAIL_ON = ("error", "warning", "obligation", "never")
 
 
-@click.command(context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def check(args: tuple[str, ...]) -> int:
-    """Check models against their licences and your deployment context."""
-    return not_yet("check")
+@click.command()
+@click.argument("targets", nargs=-1, metavar="[TARGET]...")
+@click.option("--context", "context_path", metavar="FILE",
+              help="Deployment context (YAML); overrides the manifest's and the config's.")
+@click.option("--config", "config_path", metavar="FILE",
+              help="Config file (default: .licheck.yaml or [tool.licheck] in pyproject.toml).")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None,
+              help="Output format (default: text).")
+@click.option("--output", "-o", "output", metavar="FILE",
+              help="Write the report to FILE (atomically) instead of stdout.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON, case_sensitive=False), default=None,
+              help="Lowest severity that fails the run (default: error).")
+@click.option("--offline", is_flag=True, default=False,
+              help="No network: use the cache, local files and the built-in catalogue.")
+@click.option("--strict", is_flag=True, default=False,
+              help="Unresolved models and unknown licences are errors, not warnings.")
+def check(targets: tuple[str, ...], context_path: str | None, config_path: str | None,
+          fmt: str | None, output: str | None, fail_on: str | None, offline: bool,
+          strict: bool) -> int:
+    """Check models against their licences and your deployment context.
+
+    A TARGET is a licheck manifest, a model card (README.md), an Ollama Modelfile, a
+    LiteLLM config.yaml, a model directory, a .gguf file or a model id (org/name,
+    org/name@rev, ollama:NAME). With none, the config's manifest, else licheck.yaml or
+    models.yaml here.
+
+    \b
+    Exit codes: 0 nothing unwaived at or above --fail-on; 1 something is;
+                2 could not run (bad arguments, input, config or context).
+    """
+    from licheck.check import exit_code, run_check
+    from licheck.config import load_config
+    from licheck.formats import render
+
+    config = load_config(config_path)
+    if context_path is not None and not Path(context_path).is_file():
+        raise InputError("context file not found", path=context_path)
+    offline = offline or os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+    with _progress(sys.stderr) as progress:
+        report = run_check(list(targets), context_path=context_path, config=config,
+                           offline=offline, strict=strict, progress=progress)
+
+    fmt = fmt or "text"
+    to_terminal = output is None and _isatty(sys.stdout)
+    color = fmt == "text" and to_terminal and "NO_COLOR" not in os.environ
+    text = render(report, fmt, color=color)
+    if output is None:
+        click.echo(text, nl=False, color=color)
+    else:
+        write_atomically(output, text)
+        counts = report.summary()
+        click.echo(f"licheck: wrote {output} ({counts['models']} model(s): {counts['error']} error(s), "
+                   f"{counts['warning']} warning(s), {counts['obligation']} obligation(s), "
+                   f"{counts['waived']} waived)", err=True)
+    return exit_code(report, fail_on or config.fail_on or "error")
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder and a rename."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError("cannot write the report: the folder does not exist", path=path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror or exc}", path=path) from None
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@contextmanager
+def _progress(stream: TextIO, delay: float = 0.8) -> Iterator[object]:
+    """A spinner on a terminal's stderr, shown only when resolving takes more than `delay`."""
+    if not _isatty(stream):
+        yield None
+        return
+    done = threading.Event()
+    count: list[int] = [0]
+
+    def spin() -> None:
+        if done.wait(delay):
+            return
+        frames = "|/-\\"
+        i = 0
+        while not done.wait(0.12):
+            stream.write(f"\rlicheck: resolving {count[0]} model(s) {frames[i % 4]}")
+            stream.flush()
+            i += 1
+        stream.write("\r\033[K")
+        stream.flush()
+
+    def progress(n: int) -> None:
+        count[0] = n
+
+    thread = threading.Thread(target=spin, daemon=True)
+    thread.start()
+    try:
+        yield progress
+    finally:
+        done.set()
+        thread.join(timeout=1)

@@ -1,14 +1,90 @@
-"""`licheck resolve` (being built)."""
+"""`licheck resolve MODEL`: show a model's lineage, the licences that bind, and findings.
+
+Informational: exit 0 whenever it ran (findings are shown, not judged); 2 on bad input.
+"""
 
 from __future__ import annotations
 
+import json
+
 import click
 
-from licheck.cli._stub import not_yet
+from licheck.model import Lineage, LineageNode
 
 
-@click.command(context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def resolve(args: tuple[str, ...]) -> int:
-    """Resolve a model to its base models and the licences it inherits."""
-    return not_yet("resolve")
+@click.command()
+@click.argument("model")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--offline", is_flag=True, help="No network: use the cache, local files and the catalogue.")
+def resolve(model: str, fmt: str, offline: bool) -> int:
+    """Resolve MODEL to its base models and the licences it inherits.
+
+    MODEL is a Hub id (org/name, org/name@rev, hf:org/name, a huggingface.co URL),
+    ollama:NAME, a model directory or a .gguf file.
+    """
+    from pathlib import Path
+
+    from licheck.lineage import resolve as resolve_lineage
+
+    lineage = resolve_lineage(model, offline=offline, base_dir=Path.cwd())
+    click.echo(render_json(lineage) if fmt == "json" else render_text(lineage))
+    return 0
+
+
+def to_json(lineage: Lineage) -> dict[str, object]:
+    return {
+        "schema_version": 1,
+        "model": lineage.model.id,
+        "ref": lineage.ref,
+        "lineage": [n.to_json() for n in lineage.nodes],
+        "licences": lineage.licences,
+        "findings": [f.to_json() for f in lineage.findings],
+    }
+
+
+def render_json(lineage: Lineage) -> str:
+    return json.dumps(to_json(lineage), indent=2, ensure_ascii=False)
+
+
+def _line(node: LineageNode) -> str:
+    licence = node.licence or ("unresolved" if not node.resolved else "unknown")
+    parts = [node.id, f"[{node.relation}]", f"licence: {licence}"]
+    if node.declared_licence and node.declared_licence != node.licence:
+        parts.append(f"(declared: {node.declared_licence})")
+    parts.append(f"source: {node.source}")
+    return "  ".join(parts)
+
+
+def render_text(lineage: Lineage) -> str:
+    out: list[str] = []
+    shown: set[str] = set()
+
+    def walk(node_id: str, depth: int, on_path: tuple[str, ...]) -> None:
+        node = lineage.node(node_id)
+        pad = "    " * depth + ("└─ " if depth else "")
+        if node is None:
+            out.append(f"{pad}{node_id}")
+            return
+        if node_id in on_path:
+            out.append(f"{pad}{node_id}  (cycle)")
+            return
+        if node_id in shown:
+            out.append(f"{pad}{node_id}  (see above)")
+            return
+        shown.add(node_id)
+        out.append(pad + _line(node))
+        if node.evidence:
+            out.append("    " * depth + ("   " if depth else "") + f"   evidence: {node.evidence}")
+        for parent in node.parents:
+            walk(parent, depth + 1, (*on_path, node_id))
+
+    walk(lineage.model.id, 0, ())
+    out.append("")
+    out.append("Licences that bind: " + (", ".join(lineage.licences) or "none determined"))
+    if lineage.findings:
+        out.append("")
+        out.append("Findings:")
+        for f in lineage.findings:
+            out.append(f"  {f.severity}: {f.id}: {f.message}")
+    return "\n".join(out)

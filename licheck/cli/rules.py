@@ -1,17 +1,53 @@
-"""`licheck explain` and `licheck rules` (being built)."""
+"""`licheck explain` and `licheck rules validate`."""
 
 from __future__ import annotations
 
+import json
+
 import click
 
-from licheck.cli._stub import not_yet
+from licheck.errors import InputError
 
 
 @click.command()
 @click.argument("target")
-def explain(target: str) -> int:
-    """Explain a rule or a licence: what it says, what triggers it, how to comply."""
-    return not_yet("explain")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def explain(target: str, fmt: str) -> int:
+    """Explain a rule (e.g. llama3.1/naming) or a licence (e.g. llama3.1): the clause, what
+    triggers it, how to comply."""
+    from licheck.licences import default_corpus
+    from licheck.rules import default_rulebook
+    from licheck.rules.describe import licence_text, rule_json, rule_text
+
+    corpus, book = default_corpus(), default_rulebook()
+    rule = book.get(target.strip()) or book.get(target.strip().lower())
+    if rule is not None:
+        if fmt == "json":
+            click.echo(json.dumps({"schema_version": 1, "rule": rule_json(rule)}, indent=2, ensure_ascii=False))
+        else:
+            click.echo(rule_text(rule, corpus.get(rule.licence)))
+        return 0
+    licence_id = corpus.lookup(target)
+    licence = corpus.get(licence_id) if licence_id else None
+    if licence is None:
+        # Printed and exited here (not raised) so the exit code is 2 under any click runner.
+        click.echo(f"licheck: {_unknown(target, [*book.ids(), *corpus.ids()])}", err=True)
+        click.get_current_context().exit(2)
+    rules = book.rules_for(licence.id)
+    if fmt == "json":
+        click.echo(json.dumps({"schema_version": 1, "licence": licence.to_json(),
+                               "rules": [rule_json(r) for r in rules]}, indent=2, ensure_ascii=False))
+    else:
+        click.echo(licence_text(licence, rules))
+    return 0
+
+
+def _unknown(target: str, candidates: list[str]) -> str:
+    from rapidfuzz import fuzz, process
+
+    close = [c for c, score, _ in process.extract(target, candidates, scorer=fuzz.WRatio, limit=3) if score >= 60]
+    hint = f"; did you mean: {', '.join(close)}?" if close else "; see 'licheck licences' for licence ids"
+    return f"unknown rule or licence id '{target}'{hint}"
 
 
 @click.group()
@@ -20,7 +56,27 @@ def rules() -> None:
 
 
 @rules.command("validate")
-@click.argument("paths", nargs=-1)
-def validate(paths: tuple[str, ...]) -> int:
-    """Validate rule files (the bundled ones when no PATH is given)."""
-    return not_yet("rules validate")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--licences", "licence_dirs", multiple=True, type=click.Path(),
+              help="A folder of your own licences (as in the config's extra_licences) that the rules may name.")
+def validate(paths: tuple[str, ...], licence_dirs: tuple[str, ...]) -> int:
+    """Validate rule files or folders (the bundled rules when no PATH is given).
+
+    Problems are printed as `file:line: message`; exit 2 if there is any.
+    """
+    from licheck.data import data_dir
+    from licheck.licences import load_corpus
+    from licheck.rules.loader import rule_files, validate_files
+
+    targets = list(paths) or [str(data_dir("rules"))]
+    files = rule_files(targets)
+    if not files:
+        raise InputError(f"no rule files (*.yml, *.yaml) in {', '.join(targets)}")
+    found, errors = validate_files(files, load_corpus(licence_dirs) if licence_dirs else None)
+    for err in errors:
+        click.echo(str(err), err=True)
+    if errors:
+        click.get_current_context().exit(2)
+    licences = len({r.licence for r in found})
+    click.echo(f"{len(found)} rules for {licences} licences in {len(files)} files: valid")
+    return 0

@@ -1,0 +1,109 @@
+"""A small persistent cache of what licheck fetched, so warm and offline runs need no network.
+
+* Location: `$LICHECK_CACHE_DIR`, else `$XDG_CACHE_HOME/licheck`, else `~/.cache/licheck`.
+* Entries are JSON files named by the SHA-256 of their key, so no key (a hostile model id
+  included) can make a path that leaves the cache folder.
+* Writes go to a temporary file in the same folder, then `os.replace`: readers in other
+  licheck processes see the old entry or the new one, never half of one.
+* A corrupt or foreign entry is a miss (and is removed), never an error.
+* Entries older than the TTL (default 24 h, `LICHECK_CACHE_TTL` seconds) are stale: `get`
+  ignores them unless asked for stale data (offline runs and an unreachable Hub use them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FORMAT_VERSION = 1
+DEFAULT_TTL = 24 * 3600.0
+MAX_ENTRY_BYTES = 4 * 1024 * 1024
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("LICHECK_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "licheck"
+
+
+def default_ttl() -> float:
+    try:
+        return float(os.environ.get("LICHECK_CACHE_TTL", "")) if os.environ.get("LICHECK_CACHE_TTL") \
+            else DEFAULT_TTL
+    except ValueError:
+        return DEFAULT_TTL
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    value: Any
+    stored_at: float
+    stale: bool
+
+
+class Cache:
+    """Key -> JSON value, on disk, safe under concurrent processes."""
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None, *, ttl: float | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else default_cache_dir()
+        self.ttl = default_ttl() if ttl is None else float(ttl)
+
+    def _path(self, key: str) -> Path:
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        return self.directory / "v1" / digest[:2] / f"{digest}.json"
+
+    def get(self, key: str, *, allow_stale: bool = False) -> CacheEntry | None:
+        path = self._path(key)
+        try:
+            if path.stat().st_size > MAX_ENTRY_BYTES:
+                raise ValueError("oversized entry")
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION or doc.get("key") != key:
+                raise ValueError("foreign entry")
+            stored_at = float(doc["stored_at"])
+            value = doc["value"]
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            # Corrupt, truncated by a crash, or not ours: drop it and refetch.
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+        stale = (time.time() - stored_at) > self.ttl
+        if stale and not allow_stale:
+            return None
+        return CacheEntry(value=value, stored_at=stored_at, stale=stale)
+
+    def put(self, key: str, value: Any) -> bool:
+        """Store `value` (JSON-serialisable). Returns False if the cache could not be written."""
+        path = self._path(key)
+        doc = {"version": FORMAT_VERSION, "key": key, "stored_at": time.time(), "value": value}
+        try:
+            data = json.dumps(doc, ensure_ascii=False, sort_keys=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except (OSError, TypeError, ValueError):
+            return False   # a read-only or full cache never stops a run
+        return True
+
+    def delete(self, key: str) -> None:
+        with contextlib.suppress(OSError):
+            self._path(key).unlink()

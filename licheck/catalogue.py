@@ -1,0 +1,500 @@
+"""The built-in model catalogue: curated facts about well-known models.
+
+Model cards are often silent or wrong about what matters for a licence: who published the
+model and from which country, whether it is multimodal, when it was released, and (for
+distilled models) which base it was trained from. The catalogue records those facts, with
+the licence id of the corpus (`licences/`), for models whose licence was checked against
+the licence texts. It also maps Ollama library names to the Hub models they ship.
+
+Data lives in `catalogue/` (bundled) and in users' folders of the same shape, which extend
+or override it (config `extra_catalogue`):
+
+    orgs.yml            Hub organisation -> publisher and country
+    models/<org>.yml    one file per publisher, a list of models
+    ollama.yml          Ollama library names (with size tags) -> Hub ids
+
+Everything is validated strictly; a mistake is a `DataError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from licheck.data import data_dir
+from licheck.errors import DataError
+from licheck.model import RELATIONS
+from licheck.yamlload import YamlList, YamlMap, load_yaml
+
+MODALITIES = ("text", "image", "audio", "video")
+
+# ISO 3166-1 alpha-2 (officially assigned codes).
+_COUNTRIES = frozenset("""
+AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR
+BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ
+EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW
+GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY
+KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV
+MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY
+QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG
+TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM
+ZW""".split())
+
+_HUB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
+_OLLAMA_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)*")
+_OLLAMA_TAG = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+@dataclass(frozen=True)
+class OrgDefaults:
+    """Who stands behind a Hub organisation."""
+
+    org: str
+    publisher: str
+    origin: str | None          # ISO 3166-1 alpha-2, None when not known
+    aliases: tuple[str, ...] = ()   # other spellings of the org on the Hub (renames)
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """Curated facts about one model. `licence` is a corpus id, or None when not certain."""
+
+    id: str
+    publisher: str | None
+    origin: str | None
+    licence: str | None
+    modalities: tuple[str, ...]
+    release_date: str | None
+    parents: tuple[tuple[str, str], ...] = ()   # (hub id, relation)
+    notes: str | None = None
+    aliases: tuple[str, ...] = ()
+    path: str | None = None     # the data file and line it came from, for evidence
+    line: int | None = None
+
+    @property
+    def multimodal(self) -> bool:
+        return any(m != "text" for m in self.modalities)
+
+
+@dataclass(frozen=True)
+class OllamaTarget:
+    """What one Ollama library name (and tag) stands for."""
+
+    name: str                   # as looked up, normalised: "llama3.3:70b"
+    hub_id: str
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class _OllamaFamily:
+    default: str | None
+    tags: Mapping[str, tuple[str, str | None]]   # tag -> (hub id, notes)
+    notes: str | None
+
+
+class Catalogue:
+    """Lookups over the loaded catalogue; every match is case-insensitive."""
+
+    def __init__(self, entries: Iterable[CatalogueEntry], orgs: Iterable[OrgDefaults],
+                 ollama: Mapping[str, _OllamaFamily]) -> None:
+        self._orgs: dict[str, OrgDefaults] = {}
+        self._org_alias: dict[str, str] = {}
+        for org in orgs:
+            self._orgs[org.org.lower()] = org
+            for alias in org.aliases:
+                self._org_alias[alias.lower()] = org.org.lower()
+        self._entries: dict[str, CatalogueEntry] = {}
+        self._aliases: dict[str, str] = {}
+        for entry in entries:
+            self._entries[entry.id.lower()] = entry
+        for entry in self._entries.values():
+            for alias in entry.aliases:
+                self._aliases.setdefault(alias.lower(), entry.id.lower())
+        self._ollama = dict(ollama)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def entries(self) -> list[CatalogueEntry]:
+        return sorted(self._entries.values(), key=lambda e: e.id.lower())
+
+    def model(self, hub_id: str | None) -> CatalogueEntry | None:
+        """The entry for a Hub id, an alias of one, or the same id under a renamed org."""
+        if not isinstance(hub_id, str):
+            return None
+        key = hub_id.strip().lower()
+        found = self._entries.get(key) or self._entries.get(self._aliases.get(key, ""))
+        if found is not None or "/" not in key:
+            return found
+        org, name = key.split("/", 1)
+        for other in self._org_spellings(org):
+            alt = f"{other}/{name}"
+            found = self._entries.get(alt) or self._entries.get(self._aliases.get(alt, ""))
+            if found is not None:
+                return found
+        return None
+
+    def _org_spellings(self, org: str) -> list[str]:
+        canonical = self._org_alias.get(org, org)
+        spellings = [canonical] if canonical != org else []
+        spellings += [a for a, c in self._org_alias.items() if c == canonical and a != org]
+        return spellings
+
+    def org(self, org_name: str | None) -> OrgDefaults | None:
+        if not isinstance(org_name, str):
+            return None
+        key = org_name.strip().lower()
+        return self._orgs.get(key) or self._orgs.get(self._org_alias.get(key, ""))
+
+    def ollama(self, name: str | None) -> str | None:
+        """The Hub id an Ollama library name stands for (`llama3.3:70b`, `qwen2.5`), or None."""
+        target = self.ollama_target(name)
+        return target.hub_id if target else None
+
+    def ollama_target(self, name: str | None) -> OllamaTarget | None:
+        """Like `ollama()`, with the mapping's notes.
+
+        A tag is matched by its longest known dash-separated prefix, so `70b-instruct-q4_K_M`
+        finds `70b`. A tag whose size is not listed gives None rather than another size's
+        model: within one family the licence can differ by size (Qwen2.5 3B vs 7B vs 72B).
+        """
+        parsed = split_ollama_name(name)
+        if parsed is None:
+            return None
+        family_name, tag = parsed
+        family = self._ollama.get(family_name)
+        if family is None:
+            return None
+        shown = f"{family_name}:{tag}" if tag else family_name
+        if tag is None or tag == "latest":
+            if family.default is None:
+                return None
+            hub_id, notes = family.tags.get(family.default, (family.default, None))
+            return OllamaTarget(shown, hub_id, _join(family.notes, notes))
+        parts = tag.split("-")
+        for cut in range(len(parts), 0, -1):
+            key = "-".join(parts[:cut])
+            if key in family.tags:
+                hub_id, notes = family.tags[key]
+                return OllamaTarget(shown, hub_id, _join(family.notes, notes))
+        return None
+
+    def ollama_names(self) -> list[str]:
+        return sorted(self._ollama)
+
+
+def _join(*notes: str | None) -> str | None:
+    parts = [n for n in notes if n]
+    return " ".join(parts) if parts else None
+
+
+def split_ollama_name(name: str | None) -> tuple[str, str | None] | None:
+    """`[ollama:][registry.ollama.ai/][library/]family[:tag]` -> (family, tag), lower-cased.
+
+    Returns None for names that are not library names (e.g. `hf.co/...`, `user/model`).
+    """
+    if not isinstance(name, str):
+        return None
+    text = name.strip().lower()
+    text = text.removeprefix("ollama:")
+    text = text.removeprefix("registry.ollama.ai/")
+    text = text.removeprefix("library/")
+    family, _, tag = text.partition(":")
+    if not family or not _OLLAMA_NAME.fullmatch(family) or "/" in family:
+        return None
+    if tag and not _OLLAMA_TAG.fullmatch(tag):
+        return None
+    return family, tag or None
+
+
+# --- loading ---------------------------------------------------------------------------
+
+_MODEL_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "id": (str, True),
+    "licence": ((str, type(None)), True),
+    "modalities": (list, True),
+    "release_date": ((str, _dt.date, type(None)), False),
+    "publisher": ((str, type(None)), False),
+    "origin": ((str, type(None)), False),
+    "parents": (list, False),
+    "aliases": (list, False),
+    "notes": ((str, type(None)), False),
+}
+_ORG_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "publisher": (str, True),
+    "origin": ((str, type(None)), True),
+    "aliases": (list, False),
+    "notes": ((str, type(None)), False),
+}
+_FAMILY_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "default": ((str, type(None)), False),
+    "tags": (dict, True),
+    "notes": ((str, type(None)), False),
+}
+
+
+def _check_keys(doc: YamlMap, spec: Mapping[str, tuple[type | tuple[type, ...], bool]],
+                path: Path, what: str) -> None:
+    for key in doc:
+        if key not in spec:
+            raise DataError(f"{what}: unknown key '{key}' (expected one of: {', '.join(spec)})",
+                            path=path, line=doc.line_of(key))
+    for key, (typ, required) in spec.items():
+        if key not in doc:
+            if required:
+                raise DataError(f"{what}: missing key '{key}'", path=path, line=doc.line)
+            continue
+        if not isinstance(doc[key], typ) or isinstance(doc[key], bool):
+            raise DataError(f"{what}: '{key}' has the wrong type ({type(doc[key]).__name__})",
+                            path=path, line=doc.line_of(key))
+
+
+def _country(value: str | None, path: Path, line: int | None, what: str) -> str | None:
+    if value is None:
+        return None
+    if value not in _COUNTRIES:
+        raise DataError(f"{what}: '{value}' is not an ISO 3166-1 alpha-2 country code "
+                        "(upper case, e.g. US, FR, CN)", path=path, line=line)
+    return value
+
+
+def _strings(doc: YamlMap, key: str, path: Path, what: str) -> tuple[str, ...]:
+    items = doc.get(key) or YamlList()
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, str) or not item.strip():
+            raise DataError(f"{what}: every item of '{key}' must be a non-empty string",
+                            path=path, line=_line_of_item(items, i, doc.line_of(key)))
+        out.append(item.strip())
+    return tuple(out)
+
+
+def _line_of_item(items: Any, index: int, default: int | None) -> int | None:
+    return items.line_of(index) if isinstance(items, YamlList) else default
+
+
+def _load_orgs(path: Path) -> list[OrgDefaults]:
+    doc = load_yaml(path)
+    if not isinstance(doc, YamlMap) or set(doc) != {"orgs"} or not isinstance(doc["orgs"], YamlMap):
+        raise DataError("expected a mapping with one key, 'orgs', mapping each Hub organisation "
+                        "to its publisher and origin", path=path, line=getattr(doc, "line", 1))
+    out = []
+    for org, body in doc["orgs"].items():
+        line = doc["orgs"].line_of(org)
+        if not isinstance(org, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", org):
+            raise DataError(f"'{org}' is not a Hub organisation name", path=path, line=line)
+        if not isinstance(body, YamlMap):
+            raise DataError(f"org '{org}': expected a mapping with publisher and origin",
+                            path=path, line=line)
+        what = f"org '{org}'"
+        _check_keys(body, _ORG_KEYS, path, what)
+        out.append(OrgDefaults(
+            org=org, publisher=body["publisher"],
+            origin=_country(body["origin"], path, body.line_of("origin"), what),
+            aliases=_strings(body, "aliases", path, what), notes=body.get("notes")))
+    return out
+
+
+def _iso_date(value: Any, path: Path, line: int | None, what: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    try:
+        return _dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise DataError(f"{what}: release_date '{value}' is not an ISO date (YYYY-MM-DD)",
+                        path=path, line=line) from None
+
+
+def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, CatalogueEntry]]:
+    doc = load_yaml(path)
+    if not isinstance(doc, YamlMap) or set(doc) != {"models"} or not isinstance(doc["models"], YamlList):
+        raise DataError("expected a mapping with one key, 'models', holding a list of models",
+                        path=path, line=getattr(doc, "line", 1))
+    out = []
+    for i, item in enumerate(doc["models"]):
+        line = doc["models"].line_of(i)
+        if not isinstance(item, YamlMap):
+            raise DataError("each model must be a mapping (id, licence, modalities, ...)",
+                            path=path, line=line)
+        what = f"model '{item.get('id', '?')}'"
+        _check_keys(item, _MODEL_KEYS, path, what)
+        model_id = item["id"].strip()
+        if not _HUB_ID.fullmatch(model_id):
+            raise DataError(f"'{model_id}' is not a Hub id (org/name)", path=path,
+                            line=item.line_of("id"))
+        licence = item["licence"]
+        if licence is not None and licence not in known_licences:
+            raise DataError(f"{what}: unknown licence id '{licence}' (see `licheck licences`)",
+                            path=path, line=item.line_of("licence"))
+        modalities = _strings(item, "modalities", path, what)
+        if not modalities:
+            raise DataError(f"{what}: modalities must list at least one of "
+                            f"{', '.join(MODALITIES)}", path=path, line=item.line_of("modalities"))
+        for j, modality in enumerate(modalities):
+            if modality not in MODALITIES:
+                raise DataError(f"{what}: unknown modality '{modality}' (expected one of "
+                                f"{', '.join(MODALITIES)})", path=path,
+                                line=_line_of_item(item["modalities"], j, item.line_of("modalities")))
+        parents = []
+        for j, parent in enumerate(item.get("parents") or ()):
+            pline = _line_of_item(item["parents"], j, item.line_of("parents"))
+            if not isinstance(parent, YamlMap) or set(parent) != {"id", "relation"}:
+                raise DataError(f"{what}: each parent is a mapping with exactly 'id' and "
+                                "'relation'", path=path, line=pline)
+            if not isinstance(parent["id"], str) or not _HUB_ID.fullmatch(parent["id"]):
+                raise DataError(f"{what}: parent id '{parent['id']}' is not a Hub id",
+                                path=path, line=parent.line_of("id"))
+            if parent["relation"] not in RELATIONS:
+                raise DataError(f"{what}: relation '{parent['relation']}' is not one of "
+                                f"{', '.join(RELATIONS)}", path=path, line=parent.line_of("relation"))
+            parents.append((parent["id"], parent["relation"]))
+        aliases = _strings(item, "aliases", path, what)
+        for j, alias in enumerate(aliases):
+            if not _HUB_ID.fullmatch(alias):
+                raise DataError(f"{what}: alias '{alias}' is not a Hub id", path=path,
+                                line=_line_of_item(item["aliases"], j, item.line_of("aliases")))
+        origin = _country(item.get("origin"), path, item.line_of("origin"), what)
+        entry = CatalogueEntry(
+            id=model_id, publisher=item.get("publisher"), origin=origin, licence=licence,
+            modalities=modalities,
+            release_date=_iso_date(item.get("release_date"), path, item.line_of("release_date"), what),
+            parents=tuple(parents), notes=item.get("notes"), aliases=aliases,
+            path=_shown(path), line=line)
+        out.append((item, entry))
+    return out
+
+
+def _shown(path: Path) -> str:
+    """A bundled file is shown relative to the data folder; a user's as given."""
+    try:
+        return str(Path("catalogue") / path.relative_to(data_dir("catalogue")))
+    except ValueError:
+        return str(path)
+
+
+def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
+    doc = load_yaml(path)
+    if not isinstance(doc, YamlMap) or set(doc) != {"ollama"} or not isinstance(doc["ollama"], YamlMap):
+        raise DataError("expected a mapping with one key, 'ollama', mapping library names to "
+                        "their tags", path=path, line=getattr(doc, "line", 1))
+    out: dict[str, tuple[_OllamaFamily, int | None]] = {}
+    for family, body in doc["ollama"].items():
+        line = doc["ollama"].line_of(family)
+        if not isinstance(family, str) or not _OLLAMA_NAME.fullmatch(family) or "/" in family:
+            raise DataError(f"'{family}' is not an Ollama library name (lower case, no tag)",
+                            path=path, line=line)
+        if not isinstance(body, YamlMap):
+            raise DataError(f"ollama '{family}': expected a mapping with 'tags'", path=path, line=line)
+        what = f"ollama '{family}'"
+        _check_keys(body, _FAMILY_KEYS, path, what)
+        tags: dict[str, tuple[str, str | None]] = {}
+        for tag, target in body["tags"].items():
+            tline = body["tags"].line_of(tag)
+            tag = str(tag).lower()   # a bare 7 or 1.5 in YAML is a number
+            if not _OLLAMA_TAG.fullmatch(tag):
+                raise DataError(f"{what}: '{tag}' is not an Ollama tag", path=path, line=tline)
+            notes = None
+            if isinstance(target, YamlMap):
+                if set(target) - {"id", "notes"} or "id" not in target:
+                    raise DataError(f"{what}: tag '{tag}' must be a Hub id or a mapping with "
+                                    "'id' and optional 'notes'", path=path, line=tline)
+                notes = target.get("notes")
+                target = target["id"]
+            if not isinstance(target, str) or not _HUB_ID.fullmatch(target):
+                raise DataError(f"{what}: tag '{tag}' must map to a Hub id (org/name)",
+                                path=path, line=tline)
+            tags[tag] = (target, notes if isinstance(notes, str) else None)
+        default = body.get("default")
+        if default is not None:
+            default = str(default).lower()
+            if default not in tags:
+                raise DataError(f"{what}: default '{default}' is not one of its tags",
+                                path=path, line=body.line_of("default"))
+        out[family] = (_OllamaFamily(default, tags, body.get("notes")), line)
+    return out
+
+
+def _load_folder(folder: Path, known_licences: Any, entries: dict[str, CatalogueEntry],
+                 orgs: dict[str, OrgDefaults], ollama: dict[str, _OllamaFamily]) -> None:
+    """Add one folder's data; within a folder an id may appear once, across folders the
+    later folder wins."""
+    if not folder.is_dir():
+        raise DataError("catalogue folder not found", path=folder)
+    orgs_file = folder / "orgs.yml"
+    if orgs_file.is_file():
+        for org in _load_orgs(orgs_file):
+            orgs[org.org.lower()] = org
+    seen: dict[str, tuple[str, int | None]] = {}
+    models_dir = folder / "models"
+    files = sorted(models_dir.glob("*.yml")) + sorted(models_dir.glob("*.yaml")) if models_dir.is_dir() else []
+    for path in files:
+        for item, entry in _load_models(path, known_licences):
+            key = entry.id.lower()
+            for alias_key in (key, *(a.lower() for a in entry.aliases)):
+                if alias_key in seen:
+                    first = seen[alias_key]
+                    raise DataError(f"'{alias_key}' is listed twice in this catalogue folder "
+                                    f"(first at {first[0]}:{first[1]})", path=path,
+                                    line=item.line_of("id"))
+                seen[alias_key] = (str(path), entry.line)
+            entries[key] = entry
+    ollama_file = folder / "ollama.yml"
+    if ollama_file.is_file():
+        for family, (body, _line) in _load_ollama(ollama_file).items():
+            ollama[family] = body
+
+
+def _with_org_defaults(entry: CatalogueEntry, orgs: Mapping[str, OrgDefaults]) -> CatalogueEntry:
+    org = orgs.get(entry.id.split("/", 1)[0].lower())
+    if org is None or (entry.publisher and entry.origin):
+        return entry
+    return replace(entry, publisher=entry.publisher or org.publisher,
+                   origin=entry.origin or org.origin)
+
+
+def load_catalogue(extra_dirs: Iterable[str | os.PathLike[str]] = (), *,
+                   licences: Any = None) -> Catalogue:
+    """The bundled catalogue plus users' folders (later folders win on equal ids).
+
+    `licences` is the corpus to check licence ids against (default: the bundled corpus).
+    """
+    if licences is None:
+        from licheck.licences import default_corpus
+        licences = default_corpus()
+    # The bundled folder is parsed once per process (its ids are checked against the bundled
+    # corpus, which a user corpus can extend or replace but not shrink).
+    bundled = _bundled()
+    entries = dict(bundled[0])
+    orgs = dict(bundled[1])
+    ollama = dict(bundled[2])
+    for folder in extra_dirs:
+        _load_folder(Path(folder), licences, entries, orgs, ollama)
+    resolved = [_with_org_defaults(e, orgs) for e in entries.values()]
+    return Catalogue(resolved, orgs.values(), ollama)
+
+
+@cache
+def _bundled() -> tuple[dict[str, CatalogueEntry], dict[str, OrgDefaults], dict[str, _OllamaFamily]]:
+    from licheck.licences import default_corpus
+
+    entries: dict[str, CatalogueEntry] = {}
+    orgs: dict[str, OrgDefaults] = {}
+    ollama: dict[str, _OllamaFamily] = {}
+    _load_folder(data_dir("catalogue"), default_corpus(), entries, orgs, ollama)
+    return entries, orgs, ollama
+
+
+@cache
+def default_catalogue() -> Catalogue:
+    return load_catalogue()

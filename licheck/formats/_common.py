@@ -1,0 +1,198 @@
+"""What several formats share: plain words for each finding kind, lineage walking, labels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from licheck.model import Finding, Lineage, LineageNode, Location
+from licheck.report import ModelReport, Report
+
+# kind -> (short title, what it means, generic advice used when a rule gives no how-to-comply).
+KIND_INFO: dict[str, tuple[str, str, str]] = {
+    "mau_cap": (
+        "Monthly active users above the licence's cap",
+        "The deployment's monthly active users exceed the cap in the licence.",
+        "Obtain a licence from the licensor before this use, or use a model whose licence has no such cap."),
+    "revenue_cap": (
+        "Revenue above the licence's cap",
+        "The organisation's revenue exceeds the cap in the licence.",
+        "Obtain a licence from the licensor before this use, or use a model whose licence has no such cap."),
+    "non_commercial": (
+        "Non-commercial licence in a commercial deployment",
+        "The licence forbids commercial use, and the declared deployment is commercial.",
+        "Use the model only non-commercially, obtain a commercial licence from the licensor, or choose another model."),
+    "non_production": (
+        "Research or evaluation licence in production",
+        "The licence allows research or evaluation only, and the declared deployment is production.",
+        "Restrict the model to research or evaluation, obtain a licence for production use, or choose another model."),
+    "output_training": (
+        "Outputs used to train other models",
+        "The licence restricts using the model's outputs to create, train or improve other AI models, "
+        "and the deployment declares that it does so.",
+        "Stop using the outputs for training other models, or confirm with the licensor that this use is allowed."),
+    "naming": (
+        "Derived model name breaks the licence's naming rule",
+        "The licence says how a model derived from it must be named, and the declared name does not comply.",
+        "Rename the derived model as the quoted clause requires before distributing or making it available."),
+    "attribution": (
+        "Attribution the licence requires",
+        "Obligation: the licence requires a display or credit (for example \"Built with ...\").",
+        "Display the credit the quoted clause requires where it requires it."),
+    "notice": (
+        "Licence copy or notice to ship",
+        "Obligation: when distributing, the licence requires shipping its text or a notice file.",
+        "Ship a copy of the licence and the required notice with every copy you distribute."),
+    "acceptable_use": (
+        "Use prohibited by the acceptable-use policy",
+        "A declared purpose or sector falls under a use the licence's acceptable-use policy prohibits.",
+        "Do not deploy the model for the prohibited use; have legal review the purpose against the policy."),
+    "jurisdiction": (
+        "Geographic exclusion applies",
+        "The licence excludes deployers in the organisation's jurisdiction for this model.",
+        "Do not use the model as declared; seek the licensor's permission or choose another model."),
+    "hosting": (
+        "Offering the model as a service needs permission",
+        "The licence requires the licensor's permission to offer the model as a hosted service.",
+        "Obtain the licensor's written permission before offering the model as a service."),
+    "provenance": (
+        "Publisher origin needs review",
+        "The organisation's policy asks for a provenance review of this publisher's origin in this sector.",
+        "Have the model's provenance reviewed under your policy before use in this sector."),
+    "licence_mismatch": (
+        "Declared licence differs from an inherited licence",
+        "A model declares a licence that differs from, or is looser than, a licence it inherits "
+        "from its base; a derivative's own label does not remove the base's terms.",
+        "Comply with every inherited licence; ask the publisher to correct the declared licence."),
+    "licence_unknown": (
+        "Licence could not be determined",
+        "No licence could be determined for a model in the lineage; its terms have not been checked.",
+        "Find the model's licence (model card, LICENSE file, publisher) and check it before use."),
+    "unresolved": (
+        "Lineage could not be followed",
+        "A model in the lineage could not be fetched or followed; its licence has not been checked.",
+        "Make the model reachable (network, HF_TOKEN for gated repositories, cache) and re-run, "
+        "or check it by hand."),
+    "policy": (
+        "Licence rejected by the organisation's policy",
+        "The organisation's allow or deny list rejects a licence in the lineage.",
+        "Choose a model with an allowed licence, or change the policy with the approval it requires."),
+    "waiver": (
+        "Waiver expired or unused",
+        "A waiver has expired (the finding it covered is reported again) or matched no finding.",
+        "Renew the waiver with a new approval and expiry date, or remove it."),
+}
+
+
+def kind_title(kind: str) -> str:
+    return KIND_INFO.get(kind, (kind.replace("_", " ").capitalize(), "", ""))[0]
+
+
+def kind_meaning(kind: str) -> str:
+    return KIND_INFO.get(kind, ("", f"A '{kind}' finding.", ""))[1]
+
+
+def advice(finding: Finding) -> str:
+    """How to comply: the rule's own advice, else the generic advice for its kind."""
+    if finding.how_to_comply:
+        return finding.how_to_comply
+    return KIND_INFO.get(finding.kind, ("", "", "Review this finding with legal."))[2]
+
+
+def where(finding: Finding, model: ModelReport | None = None) -> Location | None:
+    """The file position to point at: the finding's own, else where its model was declared."""
+    if finding.location is not None:
+        return finding.location
+    return model.location if model is not None else None
+
+
+def where_text(loc: Location | None) -> str:
+    if loc is None:
+        return ""
+    return loc.file if loc.line is None else f"{loc.file}:{loc.line}"
+
+
+def model_of(report: Report, finding: Finding) -> ModelReport | None:
+    for m in report.models:
+        if any(g is finding for g in m.findings):
+            return m
+    return next((m for m in report.models if finding.model in (m.id, m.ref)), None)
+
+
+def node_licence_label(node: LineageNode) -> str:
+    """`llama3.1`, `llama3.1; declared 'llama3'`, `licence unknown` or `unresolved`."""
+    if not node.resolved:
+        return "unresolved"
+    label = node.licence or "licence unknown"
+    if node.declared_licence and node.declared_licence != node.licence:
+        label += f"; declared '{node.declared_licence}'"
+    return label
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    depth: int
+    id: str
+    node: LineageNode | None   # None: a parent named by a node but absent from the lineage
+    repeat: bool               # already shown above (a shared ancestor in a merge)
+
+
+def lineage_rows(lineage: Lineage) -> Iterator[TreeRow]:
+    """Depth-first from the model to its bases; each node expanded once, in parent order."""
+    seen: set[str] = set()
+
+    def walk(node_id: str, depth: int) -> Iterator[TreeRow]:
+        node = lineage.node(node_id)
+        if node_id in seen:
+            yield TreeRow(depth, node_id, node, True)
+            return
+        seen.add(node_id)
+        yield TreeRow(depth, node_id, node, False)
+        for parent in node.parents if node else []:
+            yield from walk(parent, depth + 1)
+
+    yield from walk(lineage.nodes[0].id, 0)
+    for node in lineage.nodes:  # nodes no path reaches (should not happen; never hide them)
+        if node.id not in seen:
+            yield from walk(node.id, 1)
+
+
+def linear_path(lineage: Lineage) -> list[LineageNode] | None:
+    """The lineage as one chain model -> parent -> base, or None when it branches."""
+    rows = list(lineage_rows(lineage))
+    if any(r.repeat or r.node is None or r.depth != i for i, r in enumerate(rows)):
+        return None
+    return [r.node for r in rows if r.node is not None]
+
+
+def waiver_text(waiver: dict[str, Any] | None) -> str:
+    """One line: reason, approver, expiry."""
+    if not waiver:
+        return "waived"
+    parts = [str(waiver.get("reason") or "no reason given")]
+    if waiver.get("approved_by"):
+        parts.append(f"approved by {waiver['approved_by']}")
+    if waiver.get("expires"):
+        parts.append(f"expires {waiver['expires']}")
+    return "; ".join(parts)
+
+
+def waiver_scope(waiver: dict[str, Any]) -> str:
+    target = waiver.get("rule") or (f"kind {waiver['kind']}" if waiver.get("kind") else "any finding")
+    scope = f"{target} for {waiver.get('model') or '*'}"
+    loc = waiver.get("location")
+    if isinstance(loc, dict) and loc.get("file"):
+        scope += f" ({loc['file']}{':' + str(loc['line']) if loc.get('line') else ''})"
+    return scope
+
+
+def summary_line(report: Report) -> str:
+    s = report.summary()
+
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    return (f"{n(s['models'], 'model')} checked: {n(s['error'], 'error')}, "
+            f"{n(s['warning'], 'warning')}, {n(s['obligation'], 'obligation')}, {s['info']} info; "
+            f"{s['waived']} waived, {s['unresolved']} unresolved")

@@ -1,0 +1,221 @@
+"""The content of the legal review report, shared by the Markdown and HTML renderers.
+
+Both formats say the same things in the same order; only the markup differs. Everything a
+reviewer must weigh is computed here once: the verdict, each model's lineage and licences,
+every finding with its clause, the obligations checklist, the waivers, and what licheck
+could not determine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from licheck.formats._common import (
+    TreeRow,
+    advice,
+    kind_title,
+    lineage_rows,
+    model_of,
+    where,
+    where_text,
+)
+from licheck.model import Finding, Severity
+from licheck.report import ModelReport, Report, jsonable, sort_findings
+
+OBLIGATION_KINDS = ("notice", "attribution")
+DISCLAIMER = ("This report was produced by licheck, an automated tool. It states what licheck "
+              "found against the licence texts in its corpus and the deployment context as "
+              "declared; it is not legal advice and does not replace the reviewer's judgement.")
+NO_CONTEXT = ("No deployment context was declared. licheck assumed its defaults: a commercial "
+              "production deployment, with no other facts (no user or revenue figures, no sectors, "
+              "no distribution of weights).")
+NOT_A_CLAUSE = "not from a licence clause: a fact about the lineage or the configuration"
+SECONDARY = ("SECONDARY: this clause is taken from third-party quotations, not from a verified "
+             "copy of the licence text. Check it against the original before relying on it.")
+
+
+@dataclass(frozen=True)
+class LicenceView:
+    id: str
+    name: str
+    url: str | None
+    files: tuple[str, ...]       # bundled text file names (licheck's `licences/` folder)
+    status: str | None           # corpus status; None when licheck does not know the id
+    incorporates: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> bool:
+        return self.status is not None
+
+
+@dataclass(frozen=True)
+class FindingView:
+    finding: Finding
+    title: str
+    where: str
+    advice: str
+    licence: LicenceView | None
+    secondary: bool
+
+    @property
+    def severity(self) -> str:
+        return str(self.finding.severity)
+
+    @property
+    def confidence(self) -> str:
+        if self.secondary:
+            return SECONDARY
+        return "verified against the licence text" if self.finding.clause else NOT_A_CLAUSE
+
+
+@dataclass
+class ModelView:
+    model: ModelReport
+    rows: list[TreeRow]
+    licences: list[LicenceView]
+    findings: list[FindingView]
+
+    def count(self, severity: str) -> int:
+        """Unwaived findings of a severity (`waived` counts the waived ones)."""
+        if severity == "waived":
+            return sum(1 for v in self.findings if v.finding.waived)
+        return sum(1 for v in self.findings if not v.finding.waived and v.severity == severity)
+
+
+@dataclass
+class Review:
+    title: str
+    generated: str
+    tool: str
+    data_versions: dict[str, str]
+    summary: dict[str, int]
+    verdict: str
+    context_yaml: str | None     # None: no context declared
+    models: list[ModelView]
+    other_findings: list[FindingView]
+    checklist: list[FindingView]
+    waivers: list[tuple[dict[str, Any], int]]   # declared waiver, findings it covers
+    unknowns: list[str]
+    notes: list[str]
+    disclaimer: str = DISCLAIMER
+    licences: dict[str, LicenceView] = field(default_factory=dict)
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` if it is an http(s) address; a user's licence metadata must not inject a `javascript:` link."""
+    url = (url or "").strip()
+    if url.lower().startswith(("https://", "http://")) and not any(c.isspace() or c in '<>"`' for c in url):
+        return url
+    return None
+
+
+def licence_view(report: Report, licence_id: str) -> LicenceView:
+    lic = report.licence(licence_id)
+    if lic is None:
+        return LicenceView(licence_id, licence_id, None, (), None)
+    return LicenceView(lic.id, lic.name, web_url(lic.url), tuple(p.name for p in lic.texts), lic.status,
+                       lic.incorporates)
+
+
+def _finding_view(report: Report, f: Finding, model: ModelReport | None) -> FindingView:
+    return FindingView(
+        finding=f,
+        title=kind_title(f.kind),
+        where=where_text(where(f, model)),
+        advice=advice(f),
+        licence=licence_view(report, f.licence) if f.licence else None,
+        secondary=f.confidence != "verified",
+    )
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def verdict(summary: dict[str, int]) -> str:
+    if summary["error"]:
+        return (f"Conflicts found: {_n(summary['error'], 'error')}. The models cannot be used as "
+                "declared until they are resolved.")
+    if summary["warning"]:
+        return f"Needs review: {_n(summary['warning'], 'warning')}; no conflicts found."
+    if summary["obligation"]:
+        return f"No conflicts found; {_n(summary['obligation'], 'obligation')} to fulfil."
+    return "No conflicts, warnings or obligations found."
+
+
+def _unknowns(report: Report, views: list[FindingView]) -> list[str]:
+    out: list[str] = []
+    unresolved_nodes: set[str] = set()
+    for m in report.models:
+        for node in m.lineage.nodes:
+            if not node.resolved:
+                unresolved_nodes.add(node.id)
+                out.append(f"licheck could not fetch {node.id} (in the lineage of {m.id}): its "
+                           "licence and its own ancestors have not been checked.")
+            elif node.licence is None:
+                declared = f" (it declares '{node.declared_licence}')" if node.declared_licence else ""
+                out.append(f"licheck could not determine the licence of {node.id}{declared} "
+                           "\u2014 this has not been checked.")
+        for lic_id in m.licences:
+            lic = licence_view(report, lic_id)
+            if not lic.known:
+                out.append(f"Licence '{lic_id}' is not in licheck's corpus \u2014 its terms have not "
+                           "been checked.")
+            elif lic.status in ("text-missing", "incomplete"):
+                out.append(f"licheck's copy of {lic.name} ('{lic_id}') is {lic.status.replace('-', ' ')}"
+                           " \u2014 terms not in it have not been checked.")
+    for v in views:
+        f = v.finding
+        if f.kind in ("unresolved", "licence_unknown") and not (f.via and f.via[-1] in unresolved_nodes):
+            out.append(f"{f.model}: {f.message} \u2014 this has not been checked.")
+        if v.secondary:
+            out.append(f"Finding {f.id} for {f.model} rests on a clause from third-party quotations, "
+                       "not a verified licence text.")
+    return list(dict.fromkeys(out))  # de-duplicated, first mention kept
+
+
+def _context_yaml(context: dict[str, Any]) -> str | None:
+    if not context:
+        return None
+    return yaml.safe_dump(jsonable(context), sort_keys=False, allow_unicode=True,
+                          default_flow_style=False).rstrip("\n")
+
+
+def build(report: Report) -> Review:
+    all_views: list[FindingView] = []
+    models: list[ModelView] = []
+    licences: dict[str, LicenceView] = {}
+    for m in report.models:
+        fviews = [_finding_view(report, f, m) for f in sort_findings(m.findings)]
+        all_views.extend(fviews)
+        lviews = [licence_view(report, lid) for lid in m.licences]
+        for lv in lviews:
+            licences[lv.id] = lv
+            for inc in lv.incorporates:
+                licences.setdefault(inc, licence_view(report, inc))
+        models.append(ModelView(m, list(lineage_rows(m.lineage)), lviews, fviews))
+    others = [_finding_view(report, f, model_of(report, f))
+              for f in sort_findings(report.unassigned_findings())]
+    all_views.extend(others)
+    checklist = [v for v in all_views if v.finding.kind in OBLIGATION_KINDS
+                 or (v.finding.severity == Severity.OBLIGATION and not v.finding.waived)]
+    summary = report.summary()
+    return Review(
+        title="Licence review report",
+        generated=jsonable(report.generated_at),
+        tool=f"licheck {report.licheck_version}",
+        data_versions={str(k): str(jsonable(v)) for k, v in report.data_versions.items()},
+        summary=summary,
+        verdict=verdict(summary),
+        context_yaml=_context_yaml(report.context),
+        models=models,
+        other_findings=others,
+        checklist=checklist,
+        waivers=[(w, len(report.waiver_matches(w))) for w in report.waivers],
+        unknowns=_unknowns(report, all_views),
+        notes=list(report.notes),
+        licences=licences,
+    )

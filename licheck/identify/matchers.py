@@ -1,0 +1,245 @@
+"""The matcher cascade: exact, normalised, similarity, reference (first that fires wins).
+
+Near-twins (Llama 3.1/3.2/3.3/4, the dated Gemma terms, CC-BY and CC-BY-NC, ...) are as
+similar to each other as a reformatted copy is to its original, so similarity alone only
+finds the family. Within it, the licence is decided by the words that differ: a licence
+wins only if the text holds most of what sets it apart from each close rival and almost
+none of what sets the rival apart. If no licence wins that way the answer is None, with
+the candidates and their scores; never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from rapidfuzz.distance import Indel
+
+from licheck.identify.index import Index, features, sha256
+from licheck.identify.normalise import normalise, tokens
+from licheck.identify.result import Identification
+
+# A text is a licence if its words are this similar to the licence's (rapidfuzz Indel
+# over words: 1.0 identical). Reformatted copies score above 0.96.
+SIMILARITY_THRESHOLD = 0.93
+# Between this and the threshold the text resembles a licence but is not one of ours
+# (a modified or newer version): no reference phrase can then name it either.
+RESEMBLANCE_FLOOR = 0.6
+# Licences scoring within this of the best are its near-twins and must be told apart.
+TWIN_MARGIN = 0.08
+# A permissive winner must also beat every restrictive licence within this margin.
+PERMISSIVE_MARGIN = 0.30
+# Discriminating features: the winner's must be nearly all present, a rival's nearly all
+# absent. A reformatted copy keeps all its words, so it holds 1.0 of its own.
+OWN_FEATURES_MIN = 0.8
+RIVAL_FEATURES_MAX = 0.2
+# Words that make a licence another licence (CC's NonCommercial, ShareAlike and
+# NoDerivatives variants, after licensee's guard): a text holding one its winner lacks is
+# not that licence.
+VARIANT_WORDS = frozenset({
+    "noncommercial", "non commercial", "sharealike", "share alike", "noderivatives",
+    "noderivs", "no derivatives",
+})
+# A permissive winner is refused when the text adds restriction words its licence lacks
+# (an MIT text with "may not be used for commercial purposes" appended is not MIT).
+RESTRICTION_WORDS = VARIANT_WORDS | frozenset({
+    "commercial", "commercially", "research", "non production", "acceptable use",
+    "may not", "must not", "shall not", "prohibited",
+})
+# A licence named by a reference phrase ("licensed under the X") is less certain than
+# one whose text is present.
+REFERENCE_CONFIDENCE = 0.9
+TOP_CANDIDATES = 3
+
+
+@dataclass
+class Prepared:
+    """An input text, normalised once for every matcher."""
+
+    raw: str
+    raw_hash: str
+    normalised: str
+    words: list[str]
+    content_hash: str
+
+    @classmethod
+    def of(cls, raw: str, raw_bytes: bytes) -> Prepared:
+        norm = normalise(raw)
+        return cls(raw, sha256(raw_bytes), norm, norm.split(), sha256(norm.encode("utf-8")))
+
+    @cached_property
+    def tokens(self) -> list[str]:
+        return tokens(self.normalised)
+
+    @cached_property
+    def features(self) -> frozenset[str]:
+        return features(self.tokens, self.raw)
+
+
+def exact(index: Index, text: Prepared) -> set[str]:
+    return index.by_raw_hash.get(text.raw_hash, set())
+
+
+def normalised(index: Index, text: Prepared) -> set[str]:
+    return index.by_normalised_hash.get(text.content_hash, set())
+
+
+def similarity_scores(index: Index, text: Prepared) -> dict[int, float]:
+    """Similarity of the input to the corpus texts that matter; the rest stay unscored.
+
+    The Indel similarity of sequences of n and m words is at most 2*min(n, m)/(n + m),
+    so texts are scored in order of that bound and skipped once it falls below what is
+    still needed: while nothing reaches the threshold, the floor (so the closest
+    candidates are known); after, the best minus the twin margin (its near-twins), and
+    for restrictive texts, when the best is permissive, minus the permissive margin.
+    """
+    encoded = index.encode(text.words)
+    n = len(encoded)
+    if n == 0:
+        return {}
+    bounds = sorted(((2 * min(n, len(e.encoded)) / (n + len(e.encoded)), i)
+                     for i, e in enumerate(index.entries)), reverse=True)
+    scores: dict[int, float] = {}
+    top, top_permissive = 0.0, False
+    for bound, i in bounds:
+        needed = RESEMBLANCE_FLOOR
+        if top >= SIMILARITY_THRESHOLD:
+            needed = max(needed, top - TWIN_MARGIN)
+            if top_permissive and index.licences[index.entries[i].licence].restrictive:
+                needed = max(RESEMBLANCE_FLOOR, top - PERMISSIVE_MARGIN)
+        if bound < needed:
+            if top_permissive and bound >= top - PERMISSIVE_MARGIN:
+                continue  # a restrictive rival may still come
+            break
+        score = Indel.normalized_similarity(encoded, index.entries[i].encoded, score_cutoff=needed)
+        if score:
+            scores[i] = score
+            if score > top:
+                top = score
+                top_permissive = not index.licences[index.entries[i].licence].restrictive
+    return scores
+
+
+def best_per_licence(index: Index, scores: dict[int, float]) -> dict[str, tuple[float, int]]:
+    """Each licence's best score and the text that gave it (a licence may have several)."""
+    best: dict[str, tuple[float, int]] = {}
+    for i, score in scores.items():
+        lic = index.entries[i].licence
+        if lic not in best or score > best[lic][0]:
+            best[lic] = (score, i)
+    return best
+
+
+def _presence(wanted: frozenset[str], have: frozenset[str]) -> float | None:
+    if not wanted:
+        return None
+    return sum(1 for f in wanted if f in have) / len(wanted)
+
+
+def beats(index: Index, winner: int, rival: int, have: frozenset[str]) -> bool:
+    """Does the input hold what sets text `winner` apart from `rival`, and not the reverse?"""
+    own = _presence(index.difference(winner, rival), have)
+    theirs = _presence(index.difference(rival, winner), have)
+    if own is None and theirs is None:  # same features: nothing can tell them apart
+        return False
+    return (own is None or own >= OWN_FEATURES_MIN) and (theirs is None or theirs <= RIVAL_FEATURES_MAX)
+
+
+def _required_rivals(index: Index, best: dict[str, tuple[float, int]], top: float,
+                     contenders: dict[str, tuple[float, int]]) -> dict[str, list[tuple[str, int]]]:
+    """For each permissive contender: restrictive licences close enough to be confused."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for lic in contenders:
+        if index.licences[lic].restrictive:
+            continue
+        out[lic] = [(other, i) for other, (score, i) in best.items()
+                    if other not in contenders and index.licences[other].restrictive
+                    and score >= top - PERMISSIVE_MARGIN]
+    return out
+
+
+def decide(index: Index, text: Prepared, ids: set[str] | None,
+           best: dict[str, tuple[float, int]]) -> str | None:
+    """Pick the licence among `ids` (hash matches) or the near-twins at the top of `best`."""
+    if ids is not None and len(ids) == 1:
+        return next(iter(ids))
+    if ids is not None:  # several licences share the hash (texts differing only in URLs)
+        contenders = {lic: best.get(lic, (1.0, _first_entry(index, lic))) for lic in ids}
+        top = 1.0
+    else:
+        top = max(score for score, _ in best.values())
+        contenders = {lic: v for lic, v in best.items() if v[0] >= top - TWIN_MARGIN}
+    extra = _required_rivals(index, best, top, contenders)
+    have = text.features
+    winners = []
+    for lic, (_, i) in contenders.items():
+        rivals = [j for other, (_, j) in contenders.items() if other != lic]
+        rivals += [j for _, j in extra.get(lic, [])]
+        if all(beats(index, i, j, have) for j in rivals):
+            winners.append(lic)
+    if len(winners) != 1:
+        return None
+    i = contenders[winners[0]][1]
+    if ids is None:  # similarity only: the words around the match must not contradict it
+        words = RESTRICTION_WORDS if not index.licences[winners[0]].restrictive else VARIANT_WORDS
+        if (words & have) - index.entries[i].features:
+            return None
+        # A text naming a licence its match does not name is another licence: the
+        # Tongyi Qianwen text renamed "Qwen LICENSE AGREEMENT" is not Tongyi Qianwen.
+        if set(named_licences(index, text)) - index.names_in(i) - {winners[0]}:
+            return None
+    return winners[0]
+
+
+def _first_entry(index: Index, licence: str) -> int:
+    return next(i for i, e in enumerate(index.entries) if e.licence == licence)
+
+
+def named_licences(index: Index, text: Prepared) -> list[str]:
+    """Licences named by a reference phrase in the text, in order of first mention."""
+    return index.named_in(text.tokens)
+
+
+def reference(index: Index, text: Prepared) -> list[str]:
+    """Licences named by a reference phrase, in order of first mention.
+
+    An acceptable-use policy named beside the licence that incorporates it is folded in.
+    """
+    found = named_licences(index, text)
+    incorporated = {inc for lic in found for inc in index.licences[lic].incorporates}
+    return [lic for lic in found if lic not in incorporated]
+
+
+def run(index: Index, raw: str, raw_bytes: bytes) -> Identification:
+    """The cascade over one decoded text."""
+    text = Prepared.of(raw, raw_bytes)
+    if not text.words:
+        return Identification(None, 0.0, None, [], text.content_hash)
+    scores = similarity_scores(index, text)
+    best = best_per_licence(index, scores)
+    ranked = sorted(((lic, s) for lic, (s, _) in best.items()), key=lambda x: (-x[1], x[0]))
+    candidates = ranked[:TOP_CANDIDATES]
+
+    def found(lic: str | None, confidence: float, matcher: str,
+              cands: list[tuple[str, float]] = candidates) -> Identification:
+        if lic is None:
+            return Identification(None, 0.0, None, cands, text.content_hash)
+        return Identification(lic, confidence, matcher, cands, text.content_hash)
+
+    for matcher, fn in (("exact", exact), ("normalised", normalised)):
+        ids = fn(index, text)
+        if ids:
+            lic = decide(index, text, ids, best)
+            # A hash match is exact whether or not twins must be told apart.
+            return found(lic, 1.0, matcher)
+    if ranked and ranked[0][1] >= SIMILARITY_THRESHOLD:
+        lic = decide(index, text, None, best)
+        return found(lic, best[lic][0] if lic else 0.0, "similarity")
+    if ranked and ranked[0][1] >= RESEMBLANCE_FLOOR:
+        return found(None, 0.0, "similarity")
+    named = reference(index, text)
+    ref_cands = [(lic, REFERENCE_CONFIDENCE) for lic in named]
+    cands = (ref_cands + [c for c in candidates if c[0] not in named])[:TOP_CANDIDATES]
+    if len(named) == 1:
+        return found(named[0], REFERENCE_CONFIDENCE, "reference", cands)
+    return found(None, 0.0, "reference", cands)

@@ -1,0 +1,368 @@
+"""Resolve a model to its lineage: every ancestor, how it derives, and which licences bind.
+
+**Walking the graph.** Parents are followed through every source (Hub, local directory,
+GGUF, Ollama, catalogue), with many parents per node (merges) and the relation on each
+node. Every model is fetched at most once per run, across all the models of the run
+(`resolve_many` shares one memo), and independent fetches run concurrently in a bounded
+pool under one overall deadline (`LICHECK_DEADLINE`, default 20 s). Cycles are detected
+and reported; the walk stops `MAX_DEPTH` (16) levels below the model. Anything that could
+not be followed is a node with `source: "unresolved"` and an `unresolved` finding, never
+an exception.
+
+**Which licence a node carries** (the first step that gives an answer wins; the evidence
+says which step, which field or file, which matcher, and with what confidence):
+
+1. the card's declared `license:` (or the Hub's `license:<id>` tag), if it is a licence id
+   or an alias in the corpus (`default_corpus().lookup`). A declared id that is not in the
+   corpus (e.g. `bsd-3-clause`) stops here as *unknown*: it is reported, not guessed at;
+2. with `license: other` / `unknown` / nothing: `license_name`, then `license_link`,
+   through the same alias table;
+3. the text of the repo's LICENSE file(s), through `licheck.identify`;
+4. licheck's catalogue entry for the model.
+
+A model's architecture (`model_type: llama`, an architecture tag) says nothing about its
+licence and is never used: TinyLlama is Apache-2.0.
+
+**What binds a user** is the model's own licence plus every ancestor's (`Lineage.licences`).
+A derivative's label never removes an ancestor's licence. Findings:
+
+* `licence_mismatch`: a node declares a licence different from an ancestor's, or declares
+  none over a licensed ancestor. Warning when the ancestor's licence is not plainly
+  permissive; info otherwise (CONTRACT.md section 3).
+* `licence_unknown`: a node's licence could not be determined (and, for a node that
+  declares nothing, no ancestor supplies one).
+* `unresolved`: not found, gated with no card data, offline and uncached, Hub down or
+  rate-limited, deadline passed, a cycle, or deeper than `MAX_DEPTH`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from licheck.model import KINDS, Finding, Lineage, LineageNode, Severity
+from licheck.refs import parse_ref
+from licheck.sources.base import ModelFacts, ModelRef, Unresolved
+from licheck.sources.registry import SourceRegistry, default_sources
+
+MAX_DEPTH = 16
+DEFAULT_DEADLINE = 20.0
+_OPEN_DECLARATIONS = ("other", "unknown", "")
+
+__all__ = ["MAX_DEPTH", "determine_licence", "resolve", "resolve_many"]
+
+
+def default_deadline() -> float:
+    try:
+        value = float(os.environ.get("LICHECK_DEADLINE", ""))
+    except ValueError:
+        return DEFAULT_DEADLINE
+    return value if value > 0 else DEFAULT_DEADLINE
+
+
+def _key(ref: ModelRef) -> tuple[str, str, str]:
+    # Hub ids are case-insensitive; the canonical spelling comes back from the Hub.
+    name = ref.name.lower() if ref.kind == "hub" else ref.name
+    return (ref.kind, name, ref.revision or "")
+
+
+# --- fetching: one memo, one pool, one deadline ------------------------------------------------
+
+class _Crawler:
+    def __init__(self, registry: SourceRegistry, max_workers: int, deadline_at: float,
+                 deadline_s: float) -> None:
+        self.registry = registry
+        self.max_workers = max(1, max_workers)
+        self.deadline_at = deadline_at
+        self.deadline_s = deadline_s
+        self.memo: dict[tuple[str, str, str], ModelFacts | Unresolved] = {}
+        self.depth: dict[tuple[str, str, str], int] = {}
+        self._lock = threading.Lock()
+
+    def crawl(self, roots: Sequence[ModelRef]) -> None:
+        pending: dict[Future[ModelFacts | Unresolved], tuple[ModelRef, int]] = {}
+        queued: set[tuple[str, str, str]] = set()
+        pool = ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="licheck-fetch")
+
+        def submit(ref: ModelRef, depth: int) -> None:
+            key = _key(ref)
+            if depth < self.depth.get(key, MAX_DEPTH + 2):
+                self.depth[key] = depth
+            if key in self.memo or key in queued or depth > MAX_DEPTH:
+                return
+            queued.add(key)
+            pending[pool.submit(self._fetch_one, ref)] = (ref, depth)
+
+        try:
+            for ref in roots:
+                submit(ref, 0)
+            while pending:
+                remaining = self.deadline_at - time.monotonic()
+                if remaining <= 0:
+                    break
+                done, _ = wait(list(pending), timeout=remaining, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    ref, depth = pending.pop(fut)
+                    result = fut.result()
+                    self.memo[_key(ref)] = result
+                    if isinstance(result, ModelFacts):
+                        for link in result.parents:
+                            submit(link.ref, depth + 1)
+            for fut, (ref, _depth) in pending.items():
+                fut.cancel()
+                self.memo[_key(ref)] = Unresolved(
+                    ref, f"not fetched within the run's deadline of {self.deadline_s:g} s "
+                         "(LICHECK_DEADLINE)")
+        finally:
+            # Requests still running end on their own timeout, which the deadline bounds.
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _fetch_one(self, ref: ModelRef) -> ModelFacts | Unresolved:
+        try:
+            return self.registry.fetch(ref)
+        except Exception as exc:   # never let one model sink the run
+            return Unresolved(ref, f"internal error while fetching: {type(exc).__name__}: {exc}")
+
+
+# --- licence of one node -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LicenceChoice:
+    licence: str | None
+    evidence: str
+    confidence: float | None = None
+    unchecked: str | None = None   # a declared licence id that is not in the corpus
+
+
+def determine_licence(facts: ModelFacts) -> LicenceChoice:
+    """Apply the written order of precedence (module docstring) to one model's facts."""
+    from licheck.licences import default_corpus
+
+    corpus = default_corpus()
+    declared = (facts.declared_licence or "").strip()
+    if declared.lower() not in _OPEN_DECLARATIONS:
+        parts = [p.strip() for p in declared.split(",") if p.strip()] if "," in declared else [declared]
+        for part in parts:
+            lid = corpus.lookup(part)
+            if lid:
+                alias = "" if lid == part else f" (alias of {lid})"
+                return LicenceChoice(lid, f"card license: {part}{alias}", 1.0)
+        return LicenceChoice(None, f"card license: {declared}, which is not in licheck's licence "
+                                   "corpus", None, unchecked=declared)
+    for field, value in (("license_name", facts.licence_name), ("license_link", facts.licence_link)):
+        lid = corpus.lookup(value)
+        if lid:
+            return LicenceChoice(lid, f"card license: {declared or '(none)'}, {field}: {value}", 0.95)
+    tried: list[str] = []
+    for fname, text in facts.licence_files.items():
+        ident = _identify(text)
+        if ident is None:
+            tried.append(f"{fname} (licence identifier unavailable)")
+            continue
+        lid = getattr(ident, "licence", None)
+        if lid:
+            conf = float(getattr(ident, "confidence", 0.0) or 0.0)
+            matcher = getattr(ident, "matcher", None) or "?"
+            return LicenceChoice(lid, f"{fname} identified as {lid} ({matcher} matcher, "
+                                      f"confidence {conf:.2f})", conf)
+        tried.append(f"{fname} matched no known licence")
+    if facts.licence_hint:
+        lid = corpus.lookup(facts.licence_hint) or (facts.licence_hint if facts.licence_hint in corpus else None)
+        if lid:
+            return LicenceChoice(lid, f"licheck catalogue: {lid}", None)
+    said = []
+    if declared:
+        said.append(f"card license: {declared}")
+    if facts.licence_name:
+        said.append(f"license_name: {facts.licence_name} (not a known licence)")
+    if facts.licence_link:
+        said.append(f"license_link: {facts.licence_link} (not a known licence)")
+    said += tried
+    return LicenceChoice(None, "; ".join(said) if said else "no licence declared")
+
+
+def _identify(text: str) -> object | None:
+    try:
+        from licheck.identify import identify
+    except ImportError:
+        return None
+    try:
+        return identify(text)
+    except Exception:
+        return None
+
+
+# --- assembling one lineage --------------------------------------------------------------------
+
+def _display(ref: ModelRef) -> str:
+    return str(ref)
+
+
+class _Assembler:
+    def __init__(self, root: ModelRef, written: str,
+                 memo: dict[tuple[str, str, str], ModelFacts | Unresolved]) -> None:
+        self.root = root
+        self.written = written
+        self.memo = memo
+        self.nodes: dict[str, LineageNode] = {}
+        self.choices: dict[str, LicenceChoice] = {}
+        self.unresolved: list[tuple[str, str]] = []   # (node id, reason)
+        self.cycles: list[list[str]] = []
+
+    def build(self) -> Lineage:
+        self._visit(self.root, 0, [])
+        nodes = list(self.nodes.values())
+        lineage = Lineage(ref=self.written, nodes=nodes)
+        lineage.findings = self._findings(lineage)
+        return lineage
+
+    def _unresolved_node(self, node_id: str, reason: str) -> str:
+        if node_id not in self.nodes:
+            self.nodes[node_id] = LineageNode(id=node_id, relation="unknown", source="unresolved",
+                                              evidence=reason)
+            self.unresolved.append((node_id, reason))
+        return node_id
+
+    def _visit(self, ref: ModelRef, depth: int, path: list[str]) -> str:
+        result = self.memo.get(_key(ref))
+        if result is None:
+            if depth > MAX_DEPTH:
+                return self._unresolved_node(_display(ref), f"lineage deeper than {MAX_DEPTH} levels; "
+                                                            "stopped here")
+            return self._unresolved_node(_display(ref), "not fetched")
+        if isinstance(result, Unresolved):
+            return self._unresolved_node(_display(ref), result.reason)
+        node_id = result.id
+        if node_id in path:
+            self.cycles.append(path[path.index(node_id):] + [node_id])
+            return node_id
+        if node_id in self.nodes:
+            return node_id
+        choice = determine_licence(result)
+        self.choices[node_id] = choice
+        node = LineageNode(
+            id=node_id, relation="base", declared_licence=result.declared_licence,
+            licence=choice.licence, publisher=result.publisher, origin=result.origin,
+            source=result.source, evidence="", modalities=list(result.modalities),
+            release_date=result.release_date, name=result.name, revision=result.revision,
+            licence_confidence=choice.confidence,
+        )
+        self.nodes[node_id] = node
+        parent_ids: list[str] = []
+        for link in result.parents:
+            pid = self._visit(link.ref, depth + 1, [*path, node_id])
+            if pid != node_id and pid not in parent_ids:
+                parent_ids.append(pid)
+        node.parents = parent_ids
+        if parent_ids:
+            node.relation = result.relation or "unknown"
+        notes = [n for n in result.notes if n]
+        node.evidence = "; ".join([choice.evidence, *notes])
+        return node_id
+
+    # -- findings --
+    def _finding(self, kind: str, severity: Severity, message: str, about: str,
+                 licence: str | None = None) -> Finding:
+        root_id = next(iter(self.nodes))
+        return Finding(id=f"lineage/{kind}", kind=kind, severity=severity, model=root_id,
+                       message=message, licence=licence, via=self._path(about))
+
+    def _path(self, node_id: str) -> list[str]:
+        return self._lineage.path_to(node_id)
+
+    def _ancestors(self, node_id: str) -> list[tuple[str, int]]:
+        """Ancestors of a node, nearest first (breadth-first), with their distance."""
+        seen: dict[str, int] = {}
+        queue = [(p, 1) for p in self.nodes[node_id].parents]
+        while queue:
+            cur, dist = queue.pop(0)
+            if cur in seen or cur == node_id:
+                continue
+            seen[cur] = dist
+            node = self.nodes.get(cur)
+            if node is not None:
+                queue.extend((p, dist + 1) for p in node.parents)
+        return list(seen.items())
+
+    def _findings(self, lineage: Lineage) -> list[Finding]:
+        from licheck.licences import default_corpus
+
+        self._lineage = lineage
+        corpus = default_corpus()
+        out: list[Finding] = []
+        for node_id, reason in self.unresolved:
+            out.append(self._finding("unresolved", KINDS["unresolved"],
+                                     f"{node_id}: could not be resolved: {reason}", node_id))
+        for cycle in self.cycles:
+            out.append(self._finding("unresolved", KINDS["unresolved"],
+                                     "lineage cycle: " + " -> ".join(cycle) + " (not followed again)",
+                                     cycle[0]))
+
+        def permissive(lid: str) -> bool:
+            lic = corpus.get(lid)
+            return bool(lic and lic.is_permissive)
+
+        for node in lineage.nodes:
+            if not node.resolved:
+                continue
+            choice = self.choices[node.id]
+            ancestors = self._ancestors(node.id)
+            inherited: dict[str, str] = {}   # licence -> nearest ancestor holding it
+            for anc_id, _dist in ancestors:
+                anc = self.nodes.get(anc_id)
+                if anc is not None and anc.licence and anc.licence not in inherited:
+                    inherited[anc.licence] = anc_id
+            if node.licence is None and (choice.unchecked or (node.declared_licence or "").strip()
+                                         or not inherited):
+                if choice.unchecked:
+                    msg = (f"{node.id} declares licence '{choice.unchecked}', which is not in "
+                           "licheck's licence corpus: its terms were not checked")
+                else:
+                    msg = f"{node.id}: no licence could be determined ({choice.evidence})"
+                out.append(self._finding("licence_unknown", KINDS["licence_unknown"], msg, node.id))
+            own = node.licence or choice.unchecked
+            for lid, holder in inherited.items():
+                if lid == own:
+                    continue
+                strict = not permissive(lid)
+                severity = Severity.WARNING if strict else Severity.INFO
+                if own is None:
+                    said = "declares no licence"
+                else:
+                    said = f"declares '{own}'"
+                msg = (f"{node.id} {said} but derives from {holder}, licensed '{lid}': "
+                       f"'{lid}' still binds users of {node.id}")
+                out.append(self._finding("licence_mismatch", severity, msg, holder, licence=lid))
+        return out
+
+
+# --- public API ----------------------------------------------------------------------------------
+
+def resolve(ref: str | ModelRef, *, offline: bool = False, sources: SourceRegistry | None = None,
+            base_dir: Path | None = None, deadline: float | None = None) -> Lineage:
+    """The lineage of one model. Bad references raise InputError; everything else is a result."""
+    return resolve_many([ref], offline=offline, sources=sources, base_dir=base_dir,
+                        deadline=deadline)[0]
+
+
+def resolve_many(refs: Sequence[str | ModelRef], *, offline: bool = False,
+                 sources: SourceRegistry | None = None, base_dir: Path | None = None,
+                 max_workers: int = 8, deadline: float | None = None) -> list[Lineage]:
+    """Lineages of many models, sharing fetches, a bounded pool and one overall deadline."""
+    parsed = [(r if isinstance(r, ModelRef) else parse_ref(r, base_dir=base_dir),
+               r if isinstance(r, str) else str(r)) for r in refs]
+    registry = sources if sources is not None else default_sources(offline=offline)
+    deadline_s = deadline if deadline is not None else default_deadline()
+    deadline_at = time.monotonic() + deadline_s
+    registry.set_deadline(deadline_at)
+    crawler = _Crawler(registry, max_workers, deadline_at, deadline_s)
+    try:
+        crawler.crawl([ref for ref, _ in parsed])
+    finally:
+        registry.set_deadline(None)
+    return [_Assembler(ref, written.strip(), crawler.memo).build() for ref, written in parsed]

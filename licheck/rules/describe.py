@@ -1,0 +1,142 @@
+"""Plain-words descriptions of rules and licences, generated from the rule data.
+
+Used by `licheck explain`; kept here (no click) so reports can reuse them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from licheck.licences import Licence
+from licheck.rules.checkers import fmt_number, month_before
+from licheck.rules.schema import TRIGGERS, Rule
+
+_SOURCES = {"materials": "the licensed materials", "outputs": "their outputs"}
+
+
+def conditions(rule: Rule) -> list[str]:
+    """When the rule is relevant, from `triggered_by` / `only_if`."""
+    out = []
+    if rule.triggered_by:
+        out.append("when any of: " + "; ".join(TRIGGERS[t] for t in rule.triggered_by))
+    if rule.only_if:
+        out.append(("and only if: " if out else "only if: ") + "; ".join(TRIGGERS[t] for t in rule.only_if))
+    if rule.models_matching:
+        out.append("only for models whose name contains: " + ", ".join(rule.models_matching))
+    return out or ["always (whatever the use)"]
+
+
+def test(rule: Rule) -> str:
+    """What the checker compares, in words."""
+    p = rule.param
+    k = rule.kind
+    if k == "mau_cap":
+        when = (f"in {month_before(p('release_date'))}, the calendar month before the version's date "
+                f"{p('release_date')}" if p("measured_at") == "month_before_release"
+                else "at any time (the largest figure given is read)")
+        return (f"more than {fmt_number(p('threshold'))} monthly active users, counted over "
+                f"{p('counted_over')}, {when} (context: organisation.monthly_active_users)")
+    if k == "revenue_cap":
+        field = ("organisation.annual_revenue_usd" if p("period") == "annual" else
+                 "organisation.monthly_revenue_usd, else annual_revenue_usd / 12 (said in the finding)")
+        return (f"more than US${fmt_number(p('threshold_usd'))} {p('period')} revenue, counted over "
+                f"{p('counted_over')} (context: {field})")
+    if k == "non_commercial":
+        return f"commercial use (use.commercial); permitted: {p('permitted_use')}"
+    if k == "non_production":
+        return f"a production deployment (use.production); permitted: {p('permitted_use')}"
+    if k == "output_training":
+        excl = f", except {p('excluding')}" if p("excluding") else ""
+        return (f"outputs used to create, train or improve {p('restricted_target')}{excl} "
+                "(use.trains_on_outputs)")
+    if k == "naming":
+        made = " or ".join(_SOURCES[s] for s in p("derived_from"))
+        return (f"the name of a distributed derived model (use.derived_model_name), made with {made}, "
+                f"must begin with \"{p('prefix')}\" (case and - _ . separators ignored)")
+    if k == "attribution":
+        where = f" on {p('where')}" if p("where") else ""
+        return "display " + " or ".join(f'"{t}"' for t in p("display_text")) + where
+    if k == "notice":
+        parts = []
+        if p("notice_text"):
+            parts.append(f'a "Notice" file reading "{p("notice_text")}"')
+        parts.extend(p("requirements") or [])
+        return "ship: " + "; ".join(parts) if parts else "licence notices when distributing"
+    if k == "acceptable_use":
+        parts = []
+        if p("purposes"):
+            parts.append(f"declared purposes (use.purposes) matching: {', '.join(p('purposes'))} "
+                         f"({rule.severity})")
+        if p("sectors"):
+            parts.append(f"declared sectors matching: {', '.join(p('sectors'))} "
+                         f"({p('sector_severity') or 'warning'}, to review)")
+        return "; ".join(parts)
+    if k == "jurisdiction":
+        models = "multimodal models" if p("models") == "multimodal" else "all models"
+        unknown = {"warn": "reported as not checked", "assume_multimodal": "taken to be multimodal",
+                   "skip": "not reported"}[p("when_modalities_unknown") or "warn"]
+        exc = "; end users of a product that incorporates the model are exempt" if p("end_user_exception") else ""
+        return (f"the organisation's country (organisation.country) is an {p('excluded_region')} member "
+                f"state, for {models} (from the lineage; unknown modalities are {unknown}){exc}")
+    if k == "hosting":
+        return "offering the model to third parties as an API or managed service (use.offered_as_service)"
+    return ""
+
+
+def rule_json(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id, "licence": rule.licence, "kind": rule.kind, "severity": str(rule.severity),
+        "title": rule.title, "clause": {"licence": rule.licence, "section": rule.section, "quote": rule.quote},
+        "applies": conditions(rule), "test": test(rule), "how_to_comply": rule.how_to_comply,
+        "confidence": rule.confidence, "source": rule.source, "notes": rule.notes,
+        "parameters": dict(rule.params),
+    }
+
+
+def rule_text(rule: Rule, licence: Licence | None) -> str:
+    name = f" ({licence.name})" if licence else ""
+    lines = [
+        f"{rule.id}: {rule.title}",
+        f"  licence:       {rule.licence}{name}",
+        f"  kind:          {rule.kind}",
+        f"  severity:      {rule.severity}",
+        f"  clause:        section {rule.section}",
+        f"                 \"{rule.quote}\"",
+        f"  applies:       {conditions(rule)[0]}",
+        *(f"                 {c}" for c in conditions(rule)[1:]),
+        f"  finding if:    {test(rule)}",
+        f"  how to comply: {rule.how_to_comply}",
+        f"  confidence:    {rule.confidence}",
+    ]
+    if rule.source:
+        lines.append(f"  source:        {' '.join(rule.source.split())}")
+    if rule.notes:
+        lines.append(f"  notes:         {' '.join(rule.notes.split())}")
+    return "\n".join(lines)
+
+
+def licence_text(licence: Licence, rules: list[Rule]) -> str:
+    date = f"{licence.date} ({licence.date_kind})" if licence.date and licence.date_kind else licence.date
+    publisher = licence.publisher or "-"
+    if licence.publisher_country:
+        publisher += f" ({licence.publisher_country})"
+    lines = [
+        f"{licence.id}: {licence.name}",
+        f"  version:      {licence.version or '-'}",
+        f"  date:         {date or '-'}",
+        f"  publisher:    {publisher}",
+        f"  kind:         {licence.kind}",
+        f"  status:       {licence.status}",
+        f"  incorporates: {', '.join(licence.incorporates) or '-'}",
+    ]
+    if licence.url:
+        lines.append(f"  url:          {licence.url}")
+    lines.append(f"  rules ({len(rules)}):" if rules else "  rules:        none")
+    width = max((len(r.id) for r in rules), default=0)
+    for r in rules:
+        mark = "  [secondary]" if r.confidence == "secondary" else ""
+        lines.append(f"    {r.id:<{width}}  {r.kind:<15} {str(r.severity):<10} {r.title}{mark}")
+    if licence.incorporates:
+        lines.append(f"  (the rules of {', '.join(licence.incorporates)} apply too: licheck explain "
+                     f"{licence.incorporates[0]})")
+    return "\n".join(lines)

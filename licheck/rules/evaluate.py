@@ -1,0 +1,146 @@
+"""Apply the rules of every licence in a lineage to a deployment context.
+
+For each licence a lineage node carries (and each acceptable-use policy that licence
+incorporates) the licence's rules run against the context; then the organisation's own
+policy (deny / allow lists, provenance review) is applied. A licence with no rule file gives
+nothing here: unknown licences are reported by the lineage stage.
+"""
+
+from __future__ import annotations
+
+from licheck.context import Context
+from licheck.licences import Corpus, default_corpus
+from licheck.model import Clause, Finding, Lineage, LineageNode, Severity
+from licheck.rules.checkers import CHECKERS, Hit, ModelView, applies, fmt_number
+from licheck.rules.loader import Rulebook, default_rulebook
+from licheck.rules.schema import Rule
+
+
+def evaluate(lineage: Lineage, context: Context, *, rulebook: Rulebook | None = None,
+             corpus: Corpus | None = None) -> list[Finding]:
+    """Every finding the licences of `lineage` give for `context`, then the policy findings."""
+    rulebook = rulebook or default_rulebook()
+    corpus = corpus or default_corpus()
+    if not lineage.nodes:
+        return []
+    findings: list[Finding] = []
+    for licence_id, holders in _licences_in(lineage, corpus):
+        view = ModelView(model=lineage.nodes[0], holders=tuple(holders))
+        via = lineage.path_to(holders[0].id)
+        for rule in rulebook.rules_for(licence_id):
+            findings.extend(_apply(rule, context, view, via))
+    findings.extend(policy_findings(lineage, context))
+    findings.extend(provenance_findings(lineage, context))
+    return findings
+
+
+def _licences_in(lineage: Lineage, corpus: Corpus) -> list[tuple[str, list[LineageNode]]]:
+    """(licence id, nodes carrying it) in lineage order, each licence once; an incorporated
+    policy follows the licence that incorporates it and shares its holders."""
+    holders: dict[str, list[LineageNode]] = {}
+    for node in lineage.nodes:
+        if not node.licence:
+            continue
+        licence = corpus.get(node.licence)
+        for lid in (node.licence, *(licence.incorporates if licence else ())):
+            nodes = holders.setdefault(lid, [])
+            if node not in nodes:
+                nodes.append(node)
+    return list(holders.items())
+
+
+def _model_matches(rule: Rule, view: ModelView) -> bool:
+    """`models_matching` narrows a rule to some models of a licence (e.g. NVIDIA Cosmos)."""
+    if not rule.models_matching:
+        return True
+    names = [s.lower() for n in (view.model, *view.holders) for s in (n.id, n.name or "")]
+    return any(word in name for word in rule.models_matching for name in names)
+
+
+def _apply(rule: Rule, ctx: Context, view: ModelView, via: list[str]) -> list[Finding]:
+    if not _model_matches(rule, view):
+        return []
+    trigger_field = applies(rule, ctx)
+    if trigger_field is None:
+        return []
+    out = []
+    for hit in CHECKERS[rule.kind](rule, ctx, view):
+        out.append(Finding(
+            id=rule.id, kind=rule.kind, severity=hit.severity, model=view.model.id,
+            message=_message(rule, hit, view), licence=rule.licence, via=list(via),
+            clause=Clause(licence=rule.licence, section=rule.section, quote=rule.quote),
+            context_field=hit.context_field or trigger_field or None,
+            how_to_comply=hit.how_to_comply or rule.how_to_comply, confidence=rule.confidence,
+        ))
+    return out
+
+
+def _message(rule: Rule, hit: Hit, view: ModelView) -> str:
+    if hit.replace_message:
+        text = hit.replace_message
+    else:
+        values: dict[str, object] = {
+            "licence": rule.licence, "model": view.model.id, "holder": view.holders[0].id,
+            "target": rule.param("restricted_target", ""), "prefix": rule.param("prefix", ""),
+            "notice": rule.param("notice_text", ""), "period": rule.param("period", ""),
+            "display": " or ".join(f'"{t}"' for t in rule.param("display_text", []) or []),
+            "threshold": fmt_number(rule.param("threshold") or rule.param("threshold_usd") or 0),
+            "value": "", "month": "", "assumption": "", "name": "", "matched": "", "field": "",
+            "country": "",
+        }
+        values.update(hit.fields)
+        text = rule.message.format_map(values)
+    if hit.note:
+        text = f"{text} ({hit.note})"
+    return text
+
+
+# --- the organisation's policy --------------------------------------------------------------
+
+
+def _first_holder(lineage: Lineage, licence_id: str) -> LineageNode:
+    return next(n for n in lineage.nodes if n.licence == licence_id)
+
+
+def policy_findings(lineage: Lineage, ctx: Context) -> list[Finding]:
+    """`policy.deny_licences` / `policy.allow_licences` against every licence that binds."""
+    out: list[Finding] = []
+    pol = ctx.policy
+    model = lineage.nodes[0].id
+    for lid in lineage.licences:
+        via = lineage.path_to(_first_holder(lineage, lid).id)
+        if lid in pol.deny_licences:
+            out.append(Finding(
+                id="policy/deny", kind="policy", severity=Severity.ERROR, model=model, licence=lid,
+                via=via, message=f"licence '{lid}' is on the organisation's deny list",
+                context_field="policy.deny_licences",
+                how_to_comply="Choose a model whose lineage carries no denied licence, or change the policy."))
+        elif pol.allow_licences is not None and lid not in pol.allow_licences:
+            out.append(Finding(
+                id="policy/allow", kind="policy", severity=Severity.ERROR, model=model, licence=lid,
+                via=via, message=f"licence '{lid}' is not on the organisation's allow list",
+                context_field="policy.allow_licences",
+                how_to_comply="Choose a model whose licences are all allowed, or add this licence to "
+                              "policy.allow_licences after review."))
+    return out
+
+
+def provenance_findings(lineage: Lineage, ctx: Context) -> list[Finding]:
+    """A node published from a `review_origins` country, in a declared sensitive sector."""
+    sensitive = [s for s in ctx.sectors if s in ctx.policy.sensitive_sectors]
+    if not sensitive:
+        return []
+    out: list[Finding] = []
+    model = lineage.nodes[0].id
+    for node in lineage.nodes:
+        if node.origin and node.origin.upper() in ctx.policy.review_origins:
+            who = f" by {node.publisher}" if node.publisher else ""
+            out.append(Finding(
+                id="policy/provenance", kind="provenance", severity=Severity.WARNING, model=model,
+                licence=node.licence, via=lineage.path_to(node.id),
+                message=(f"'{node.id}' was published{who} from {node.origin.upper()}, a publisher country "
+                         f"your policy reviews for the sector(s) {', '.join(sensitive)}"),
+                context_field="sectors",
+                how_to_comply="Have the model's provenance reviewed under your policy before use in "
+                              "this sector, then record the outcome as a waiver."))
+    return out

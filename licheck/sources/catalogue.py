@@ -1,0 +1,44 @@
+"""The built-in catalogue as a model source: curated facts for well-known Hub models.
+
+Used offline, and beside the Hub for facts cards do not carry (publisher country,
+modalities, release date, the bases of distilled models). Its licence is a hint from a
+curated source (`licence_hint`), never a declaration by the model's publisher.
+"""
+
+from __future__ import annotations
+
+from licheck.catalogue import Catalogue
+from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
+
+
+class CatalogueSource:
+    """Facts about Hub models the catalogue lists (ids, aliases, renamed orgs)."""
+
+    name = "catalogue"
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+
+    def accepts(self, ref: ModelRef) -> bool:
+        return ref.kind == "hub" and self.catalogue.model(ref.name) is not None
+
+    def fetch(self, ref: ModelRef) -> ModelFacts | Unresolved:
+        entry = self.catalogue.model(ref.name) if ref.kind == "hub" else None
+        if entry is None:
+            return Unresolved(ref, f"'{ref.name}' is not in licheck's catalogue")
+        facts = ModelFacts(
+            ref=ref, id=entry.id, source="catalogue", licence_hint=entry.licence,
+            publisher=entry.publisher, origin=entry.origin, modalities=list(entry.modalities),
+            release_date=entry.release_date, revision=ref.revision,
+            parents=[ParentLink(ModelRef("hub", pid), rel) for pid, rel in entry.parents])
+        relations = {rel for _pid, rel in entry.parents}
+        facts.relation = relations.pop() if len(relations) == 1 else ("unknown" if relations else None)
+        where = f" ({entry.path}:{entry.line})" if entry.path else ""
+        facts.notes.append(f"licheck catalogue entry {entry.id}{where}")
+        if entry.id.lower() != ref.name.lower():
+            facts.notes.append(f"'{ref.name}' is listed as another name of {entry.id}")
+        if entry.licence is None:
+            facts.notes.append("the catalogue gives no licence for this model (not verified)")
+        if entry.notes:
+            facts.notes.append(entry.notes)
+        return facts

@@ -1,0 +1,517 @@
+"""The Hugging Face Hub source: one API call per model, files only when metadata falls short.
+
+What is asked of the Hub, in order (hf-hub.md sections 2, 3, 6):
+
+1. `HfApi(endpoint=...).model_info(id, revision=..., expand=[cardData, tags, gated, sha,
+   siblings, baseModels], timeout=...)`. This answers even for gated repos, so a gated
+   repo's licence comes from its card data before any file is tried.
+2. Only when that is not enough, a file from `/resolve/`, each at most once:
+   * a `LICENSE*` file when the card says `license: other` (or nothing) and its
+     `license_name` / `license_link` name no known licence;
+   * `adapter_config.json` / `mergekit_config.yml` when the card names no parent and the
+     repo holds one of them;
+   * `README.md` when the API returned no card data but the repo has a card.
+   Files are fetched with the client's own session, URL builder, headers (token, user
+   agent) and error mapping, but not through `hf_hub_download`: that retries a failed HEAD
+   with a 60 s timeout and up to five back-offs, which no overall deadline survives.
+
+Timeouts and retries are ours, so one deadline holds for the whole run: every request gets
+`min(per-request timeout, time left)`; 429 and 5xx are retried with back-off (honouring
+`Retry-After` / `RateLimit ... t=`), never past the deadline; after a few consecutive
+connection failures or timeouts the Hub is taken as down for the rest of the run, so a
+dead or black-holed Hub costs one timeout, not one per model.
+
+`HF_ENDPOINT`, `HF_TOKEN` and `HF_HUB_OFFLINE` are read when the source is built (not when
+huggingface_hub was imported), so they can change between runs and tests. The token is
+never put in a message. No code from a repo is ever run and nothing is unpickled: only
+JSON and YAML are parsed, through safe loaders.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from licheck.cache import Cache
+from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+DEFAULT_TIMEOUT = 6.0          # per request; LICHECK_HUB_TIMEOUT overrides
+MAX_RETRIES = 3                # on 429 / 5xx
+MAX_RETRY_WAIT = 10.0          # never sleep longer than this for one retry
+BREAKER_THRESHOLD = 2          # consecutive transport failures before the Hub counts as down
+                               # (1 while the Hub has not answered once this run)
+MAX_FILE_BYTES = 512 * 1024    # licence texts and small configs only
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+EXPAND = ["cardData", "tags", "gated", "sha", "siblings", "baseModels"]
+LICENCE_FILES = ("LICENSE-MODEL", "LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "LICENCE.md",
+                 "LICENCE.txt", "LICENSE-MODEL.md", "LICENSE-MODEL.txt")
+_TRUTHY = {"1", "on", "yes", "true"}
+
+T = TypeVar("T")
+
+
+def env_offline() -> bool:
+    """HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) as huggingface_hub reads it, but read now."""
+    return any(os.environ.get(v, "").strip().lower() in _TRUTHY
+               for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+
+
+def env_endpoint() -> str:
+    return (os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+class _HubDown(Exception):
+    """The Hub could not be reached (or the deadline passed); message is user-facing."""
+
+
+# --- ModelFacts <-> JSON for the cache -------------------------------------------------------
+
+def facts_to_json(facts: ModelFacts) -> dict[str, Any]:
+    return {
+        "ref": {"kind": facts.ref.kind, "name": facts.ref.name, "revision": facts.ref.revision},
+        "id": facts.id, "source": facts.source,
+        "declared_licence": facts.declared_licence, "licence_name": facts.licence_name,
+        "licence_link": facts.licence_link, "licence_files": dict(facts.licence_files),
+        "licence_hint": facts.licence_hint,
+        "parents": [{"kind": p.ref.kind, "name": p.ref.name, "revision": p.ref.revision,
+                     "relation": p.relation} for p in facts.parents],
+        "relation": facts.relation, "publisher": facts.publisher, "origin": facts.origin,
+        "modalities": list(facts.modalities), "release_date": facts.release_date,
+        "name": facts.name, "revision": facts.revision, "gated": facts.gated,
+        "notes": list(facts.notes),
+    }
+
+
+def facts_from_json(doc: Mapping[str, Any]) -> ModelFacts:
+    """Inverse of facts_to_json; raises KeyError/TypeError/ValueError on a malformed doc."""
+    ref_doc = doc["ref"]
+    facts = ModelFacts(ref=ModelRef(str(ref_doc["kind"]), str(ref_doc["name"]), ref_doc.get("revision")),
+                       id=str(doc["id"]), source=str(doc["source"]))
+    for key in ("declared_licence", "licence_name", "licence_link", "licence_hint", "relation",
+                "publisher", "origin", "release_date", "name", "revision"):
+        value = doc.get(key)
+        setattr(facts, key, str(value) if value is not None else None)
+    facts.licence_files = {str(k): str(v) for k, v in dict(doc.get("licence_files") or {}).items()}
+    facts.parents = [ParentLink(ModelRef(str(p["kind"]), str(p["name"]), p.get("revision")),
+                                str(p.get("relation") or "unknown")) for p in doc.get("parents") or []]
+    facts.modalities = [str(m) for m in doc.get("modalities") or []]
+    facts.gated = bool(doc.get("gated"))
+    facts.notes = [str(n) for n in doc.get("notes") or []]
+    return facts
+
+
+# --- The source ------------------------------------------------------------------------------
+
+class HubSource:
+    """Models on the Hugging Face Hub (or any endpoint speaking its API)."""
+
+    name = "hub"
+
+    def __init__(self, *, endpoint: str | None = None, token: str | None = None,
+                 cache: Cache | None = None, offline: bool | None = None,
+                 timeout: float | None = None, max_retries: int = MAX_RETRIES,
+                 backoff: float = 0.25) -> None:
+        self.endpoint = (endpoint or env_endpoint()).rstrip("/")
+        # None lets huggingface_hub find the token as it always does (HF_TOKEN, token file).
+        self._token = token
+        self.cache = cache
+        self.offline = env_offline() if offline is None else offline
+        self.timeout = timeout if timeout is not None else _env_float("LICHECK_HUB_TIMEOUT", DEFAULT_TIMEOUT)
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.deadline_at: float | None = None
+        self._lock = threading.Lock()
+        self._failures = 0
+        self._answered = False
+        self._down_reason: str | None = None
+
+    def __repr__(self) -> str:   # never shows the token
+        return f"HubSource(endpoint={_shown(self.endpoint)!r}, offline={self.offline})"
+
+    # -- run control --
+    def set_deadline(self, deadline_at: float | None) -> None:
+        """A `time.monotonic()` instant after which no request is started or waited for."""
+        self.deadline_at = deadline_at
+
+    def _remaining(self) -> float:
+        if self.deadline_at is None:
+            return float("inf")
+        return self.deadline_at - time.monotonic()
+
+    def accepts(self, ref: ModelRef) -> bool:
+        return ref.kind == "hub"
+
+    def cache_key(self, ref: ModelRef) -> str:
+        # The version tag changes whenever what is extracted from the Hub changes.
+        return f"hub-facts-v1:{self.endpoint}:{ref.name}@{ref.revision or ''}"
+
+    # -- fetch --
+    def fetch(self, ref: ModelRef) -> ModelFacts | Unresolved:
+        key = self.cache_key(ref)
+        if self.cache is not None:
+            entry = self.cache.get(key, allow_stale=self.offline)
+            if entry is not None:
+                hit = self._from_cache(entry.value, stale=entry.stale or self.offline)
+                if hit is not None:
+                    return hit
+                self.cache.delete(key)
+        if self.offline:
+            return Unresolved(ref, "offline (--offline or HF_HUB_OFFLINE) and not in the cache")
+        try:
+            result = self._fetch_online(ref)
+        except _HubDown as exc:
+            stale = self.cache.get(key, allow_stale=True) if self.cache is not None else None
+            if stale is not None:
+                cached = self._from_cache(stale.value, stale=True)
+                if cached is not None:
+                    cached.notes.append(f"Hub unreachable ({exc}); used the cached copy")
+                    return cached
+            return Unresolved(ref, str(exc))
+        if isinstance(result, ModelFacts) and self.cache is not None:
+            self.cache.put(key, facts_to_json(result))
+        return result
+
+    @staticmethod
+    def _from_cache(value: Any, *, stale: bool) -> ModelFacts | None:
+        try:
+            facts = facts_from_json(value)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+        if stale:
+            facts.source = "cache"
+        facts.notes.append("from licheck's cache" + (" (stale or offline)" if stale else ""))
+        return facts
+
+    # -- HTTP plumbing --
+    def _call(self, what: str, fn: Callable[[float], T]) -> T:
+        """Run one request with our timeout, retries and breaker. Raises hub errors or _HubDown."""
+        from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
+
+        transport_errors = _transport_errors()
+        attempt = 0
+        while True:
+            with self._lock:
+                down = self._down_reason
+            if down:
+                raise _HubDown(down)
+            remaining = self._remaining()
+            if remaining <= 0.05:
+                raise _HubDown("deadline reached before the Hub answered")
+            try:
+                result = fn(min(self.timeout, remaining))
+            except OfflineModeIsEnabled:
+                raise _HubDown("huggingface_hub is in offline mode (HF_HUB_OFFLINE)") from None
+            except HfHubHTTPError as exc:
+                self._note_success()
+                status = exc.response.status_code if exc.response is not None else None
+                if status in RETRY_STATUSES:
+                    wait = _retry_wait(exc.response, attempt, self.backoff)
+                    if attempt < self.max_retries and wait < self._remaining() - 0.05:
+                        time.sleep(wait)
+                        attempt += 1
+                        continue
+                    label = "rate-limited (429)" if status == 429 else f"HTTP {status}"
+                    raise _HubDown(f"the Hub answered {label} for {what} after {attempt + 1} "
+                                   "tries") from None
+                raise
+            except transport_errors as exc:
+                kind = "timed out" if "Timeout" in type(exc).__name__ else "connection failed"
+                reason = f"could not reach the Hub at {_shown(self.endpoint)}: {kind}"
+                with self._lock:
+                    self._failures += 1
+                    if self._failures >= BREAKER_THRESHOLD or not self._answered:
+                        self._down_reason = reason + " (giving up on the Hub for this run)"
+                raise _HubDown(reason + "; use --offline with a cache") from None
+            self._note_success()
+            return result
+
+    def _note_success(self) -> None:
+        with self._lock:
+            self._failures = 0
+            self._answered = True
+
+    def _model_info(self, ref: ModelRef) -> Any:
+        from huggingface_hub import HfApi
+
+        api = HfApi(endpoint=self.endpoint, token=self._token)
+        return self._call(f"model {ref.name}", lambda t: api.model_info(
+            ref.name, revision=ref.revision, expand=EXPAND, timeout=t))  # type: ignore[arg-type]
+
+    def _download(self, repo_id: str, filename: str, revision: str | None) -> str | None:
+        """A small text file from the repo, or None if absent, gated or unreadable."""
+        from huggingface_hub import hf_hub_url
+        from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError
+        from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
+
+        url = hf_hub_url(repo_id, filename, revision=revision, endpoint=self.endpoint)
+
+        def get(timeout: float) -> bytes:
+            headers = build_hf_headers(token=self._token)
+            with get_session().stream("GET", url, headers=headers, timeout=timeout,
+                                      follow_redirects=True) as resp:
+                if resp.status_code >= 400:
+                    resp.read()
+                    hf_raise_for_status(resp)
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in resp.iter_bytes():
+                    size += len(chunk)
+                    if size > MAX_FILE_BYTES:
+                        break
+                    chunks.append(chunk)
+                return b"".join(chunks)
+
+        try:
+            data = self._call(f"{repo_id}/{filename}", get)
+        except (EntryNotFoundError, HfHubHTTPError, _HubDown):
+            # Missing, gated (401/403), refused or unreachable: not evidence, and not a reason
+            # to lose what the API already said about the model.
+            return None
+        return data.decode("utf-8", "replace")
+
+    # -- building facts --
+    def _fetch_online(self, ref: ModelRef) -> ModelFacts | Unresolved:
+        from huggingface_hub.errors import (
+            DisabledRepoError,
+            GatedRepoError,
+            HfHubHTTPError,
+            RepositoryNotFoundError,
+            RevisionNotFoundError,
+        )
+
+        try:
+            info = self._model_info(ref)
+        except GatedRepoError:   # a subclass of RepositoryNotFoundError: catch it first
+            return Unresolved(ref, "gated on the Hub and its metadata is not readable without "
+                                   "access; set HF_TOKEN to a token that was granted access")
+        except RepositoryNotFoundError:
+            return Unresolved(ref, "not found on the Hub (or private)")
+        except RevisionNotFoundError:
+            return Unresolved(ref, f"revision '{ref.revision}' not found on the Hub")
+        except DisabledRepoError:
+            return Unresolved(ref, "disabled on the Hub")
+        except HfHubHTTPError as exc:
+            status = exc.response.status_code if exc.response is not None else "?"
+            hint = "; set HF_TOKEN if it is private or gated" if status in (401, 403) else ""
+            return Unresolved(ref, f"the Hub refused the request (HTTP {status}){hint}")
+        return self._facts_from_info(ref, info)
+
+    def _facts_from_info(self, ref: ModelRef, info: Any) -> ModelFacts:
+        from licheck.cardmeta import card_facts, parse_base_models, read_card
+
+        card: Mapping[str, Any] = {}
+        card_data = getattr(info, "card_data", None)
+        if card_data is not None:
+            card = card_data.to_dict() if hasattr(card_data, "to_dict") else dict(card_data)
+        tags = [t for t in (getattr(info, "tags", None) or []) if isinstance(t, str)]
+        siblings = [getattr(s, "rfilename", "") for s in (getattr(info, "siblings", None) or [])]
+        canonical = str(getattr(info, "id", None) or ref.name)
+        notes: list[str] = []
+        if canonical != ref.name:
+            notes.append(f"the Hub calls '{ref.name}' '{canonical}'")
+
+        if not card and "README.md" in siblings:
+            text = self._download(canonical, "README.md", ref.revision)
+            if text is not None:
+                try:
+                    card = read_card(text, f"{canonical}/README.md")
+                    notes.append("card metadata read from README.md")
+                except Exception:   # a broken card on someone else's repo is not our error
+                    notes.append("README.md front matter is not valid YAML; ignored")
+
+        facts = card_facts(card, ref, source="hub", tags=tags)
+        facts.id = canonical
+        facts.revision = ref.revision
+        facts.notes[:0] = notes
+        gated = getattr(info, "gated", False)
+        facts.gated = bool(gated) and gated != "false"
+
+        # The Hub's own view of the bases, when the card and tags named none.
+        base_models = getattr(info, "base_models", None) or getattr(info, "baseModels", None)
+        if isinstance(base_models, Mapping):
+            ids = [m.get("id") for m in base_models.get("models") or [] if isinstance(m, Mapping)]
+            rel = base_models.get("relation") if isinstance(base_models.get("relation"), str) else None
+            if not facts.parents:
+                refs = parse_base_models([i for i in ids if isinstance(i, str)])
+                facts.parents = [ParentLink(r, rel or "unknown") for r in refs]
+                if refs:
+                    facts.notes.append("parents from the Hub's baseModels")
+            if facts.relation is None and rel in ("finetune", "adapter", "merge", "quantized"):
+                facts.relation = rel
+                facts.parents = [ParentLink(p.ref, rel) for p in facts.parents]
+
+        if not facts.parents and "adapter_config.json" in siblings:
+            self._parents_from_adapter(facts, canonical, ref.revision)
+        if not facts.parents and any(s in siblings for s in ("mergekit_config.yml", "mergekit_config.yaml")):
+            name = "mergekit_config.yml" if "mergekit_config.yml" in siblings else "mergekit_config.yaml"
+            self._parents_from_mergekit(facts, canonical, name, ref.revision)
+        if facts.relation is None and facts.parents:
+            facts.relation = _relation_from_files(siblings, tags, len(facts.parents))
+            if facts.relation:
+                facts.parents = [ParentLink(p.ref, facts.relation) for p in facts.parents]
+
+        if _needs_licence_text(facts):
+            self._licence_text(facts, canonical, siblings, ref.revision)
+        return facts
+
+    def _parents_from_adapter(self, facts: ModelFacts, repo_id: str, revision: str | None) -> None:
+        from licheck.cardmeta import parse_base_models
+
+        text = self._download(repo_id, "adapter_config.json", revision)
+        if text is None:
+            return
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            facts.notes.append("adapter_config.json is not valid JSON; ignored")
+            return
+        base = doc.get("base_model_name_or_path") if isinstance(doc, dict) else None
+        refs = parse_base_models(base)
+        if refs:
+            facts.relation = "adapter"
+            facts.parents = [ParentLink(r, "adapter") for r in refs]
+            facts.notes.append("parent from adapter_config.json base_model_name_or_path")
+
+    def _parents_from_mergekit(self, facts: ModelFacts, repo_id: str, name: str,
+                               revision: str | None) -> None:
+        from licheck.cardmeta import parse_base_models
+        from licheck.errors import LicheckError
+        from licheck.yamlload import parse_yaml
+
+        text = self._download(repo_id, name, revision)
+        if text is None:
+            return
+        try:
+            doc = parse_yaml(text, f"{repo_id}/{name}")
+        except LicheckError:
+            facts.notes.append(f"{name} is not valid YAML; ignored")
+            return
+        refs = parse_base_models(mergekit_models(doc))
+        if refs:
+            facts.relation = "merge"
+            facts.parents = [ParentLink(r, "merge") for r in refs]
+            facts.notes.append(f"parents from {name}")
+
+    def _licence_text(self, facts: ModelFacts, repo_id: str, siblings: list[str],
+                      revision: str | None) -> None:
+        wanted: list[str] = []
+        link = facts.licence_link
+        if link and not link.lower().startswith(("http://", "https://")):
+            rel = link.strip().lstrip("./")
+            if rel in siblings:
+                wanted.append(rel)
+        wanted += [f for f in LICENCE_FILES if f in siblings and f not in wanted]
+        wanted += [s for s in siblings if re.fullmatch(r"(?i)licen[cs]e[^/]*", s) and s not in wanted]
+        for name in wanted[:2]:
+            text = self._download(repo_id, name, revision)
+            if text is None:
+                facts.notes.append(f"{name} could not be read (gated or missing)")
+                continue
+            facts.licence_files[name] = text
+            break
+
+
+def mergekit_models(doc: Any) -> list[str]:
+    """Model ids named by a mergekit config: `base_model`, `models[].model`, `slices[].sources[].model`."""
+    out: list[str] = []
+    if not isinstance(doc, Mapping):
+        return out
+
+    def add(value: Any) -> None:
+        if isinstance(value, Mapping):
+            value = value.get("model")
+        if isinstance(value, str) and value not in out:
+            out.append(value)
+
+    add(doc.get("base_model"))
+    for item in doc.get("models") or []:
+        add(item)
+    for sl in doc.get("slices") or []:
+        if isinstance(sl, Mapping):
+            for src in sl.get("sources") or []:
+                add(src)
+    return out
+
+
+def _relation_from_files(siblings: list[str], tags: list[str], n_parents: int) -> str | None:
+    if any(s.endswith(".gguf") for s in siblings) or "gguf" in tags:
+        return "quantized"
+    if "adapter_config.json" in siblings:
+        return "adapter"
+    if "mergekit_config.yml" in siblings or "mergekit_config.yaml" in siblings or n_parents > 1:
+        return "merge"
+    return None
+
+
+def _needs_licence_text(facts: ModelFacts) -> bool:
+    """Whether the card leaves the licence open enough that the LICENSE file must decide."""
+    from licheck.licences import default_corpus
+
+    declared = (facts.declared_licence or "").strip().lower()
+    if declared and declared not in ("other", "unknown"):
+        return False
+    corpus = default_corpus()
+    for spelling in (facts.licence_name, facts.licence_link):
+        if spelling and corpus.lookup(spelling):
+            return False
+    return True
+
+
+def _shown(url: str) -> str:
+    """A URL fit for messages: any user:password@ part is dropped."""
+    return re.sub(r"//[^/@]*@", "//", url)
+
+
+def _retry_wait(response: Any, attempt: int, backoff: float = 0.25) -> float:
+    """Seconds to wait before retry `attempt + 1`: the server's word if any, else back-off."""
+    headers = getattr(response, "headers", None) or {}
+    wait: float | None = None
+    ratelimit = headers.get("RateLimit") or headers.get("ratelimit")
+    if ratelimit:
+        m = re.search(r"\bt=(\d+(?:\.\d+)?)", ratelimit)
+        if m and re.search(r"\br=0\b", ratelimit):
+            wait = float(m.group(1))
+    retry_after = headers.get("Retry-After")
+    if wait is None and retry_after:
+        try:
+            wait = float(retry_after)
+        except ValueError:
+            try:
+                wait = email.utils.parsedate_to_datetime(retry_after).timestamp() - time.time()
+            except (TypeError, ValueError, IndexError):
+                wait = None
+    if wait is None:
+        wait = backoff * (2 ** attempt)
+    return max(0.0, min(wait, MAX_RETRY_WAIT))
+
+
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = []
+    for module in ("httpx2", "httpx"):
+        try:
+            mod = __import__(module)
+        except ImportError:
+            continue
+        errors.append(mod.TransportError)
+    try:
+        import requests  # huggingface_hub 0.x
+        errors.append(requests.exceptions.ConnectionError)
+        errors.append(requests.exceptions.Timeout)
+    except ImportError:
+        pass
+    return tuple(errors) or (OSError,)

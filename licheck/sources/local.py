@@ -1,0 +1,335 @@
+"""A local model directory: card, licence files, configs and merge recipes.
+
+What is read, and what a broken file means:
+
+* `README.md` front matter (the user's own card): parsed by `licheck.cardmeta`; broken YAML
+  is a `ConfigError` with the line, because silently ignoring it would hide the licence.
+* `LICENSE*`, `LICENCE*`, `NOTICE*`, `USE_POLICY*`, `COPYING*`: into `licence_files`, each
+  capped in size.
+* `config.json`: `_name_or_path` (where the weights were loaded from when saved: the model
+  itself or its base) and `model_type`. An architecture says nothing about a licence. A
+  broken config.json only adds a note: it describes the weights, not the lineage.
+* `adapter_config.json` (PEFT): `base_model_name_or_path` is a parent, relation `adapter`.
+* mergekit configs (`mergekit_config.yml`, or any top-level `*.yml`/`*.yaml` with
+  `merge_method`, or a fenced YAML block with `merge_method` in the README): every input
+  model is a parent, relation `merge`; in `model+lora` the LoRA is an `adapter` parent.
+  Broken adapter or merge configs raise `InputError` / `ConfigError` with the path: they
+  define the lineage, and guessing without them would drop licences.
+
+A missing directory is `Unresolved` (a parent named by a config may not be on this machine).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from licheck.errors import ConfigError, InputError
+from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.yamlload import parse_yaml, read_text
+
+MAX_CARD_BYTES = 5 * 1024 * 1024
+MAX_LICENCE_FILE_BYTES = 1024 * 1024
+MAX_LICENCE_FILES = 20
+MAX_JSON_BYTES = 2 * 1024 * 1024
+MAX_MERGE_FILES = 20
+MAX_MERGE_BYTES = 1024 * 1024
+MAX_MERGE_INPUTS = 256
+
+_LICENCE_FILE = re.compile(r"(licen[cs]e|notice|use[_-]policy|copying)([._-].*)?", re.IGNORECASE)
+_README_NAMES = ("README.md", "readme.md", "README.MD", "Readme.md")
+_YAML_FENCE = re.compile(r"^```ya?ml[ \t]*\r?\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+class LocalDirSource:
+    """Facts from a model directory on disk."""
+
+    name = "local"
+
+    def accepts(self, ref: ModelRef) -> bool:
+        return ref.kind == "path" and not ref.name.lower().endswith(".gguf")
+
+    def fetch(self, ref: ModelRef) -> ModelFacts | Unresolved:
+        folder = Path(ref.name)
+        if not folder.is_dir():
+            what = "is a file, not a model directory" if folder.exists() else "no such directory"
+            return Unresolved(ref, f"{ref.name}: {what}")
+        readme = next((folder / n for n in _README_NAMES if (folder / n).is_file()), None)
+        card_text = read_text(readme, max_bytes=MAX_CARD_BYTES) if readme else None
+        facts = self._card(ref, readme, card_text)
+        if not facts.id:
+            facts.id = ref.name
+        facts.source = "local"
+        self._hf_cache_snapshot(folder, facts)
+        self._licence_files(folder, facts)
+        self._config(folder, facts)
+        self._adapter(folder, facts)
+        self._merge(folder, facts, readme, card_text)
+        return facts
+
+    # -- card -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _card(ref: ModelRef, readme: Path | None, text: str | None) -> ModelFacts:
+        if readme is None or text is None:
+            facts = ModelFacts(ref=ref, id=ref.name, source="local")
+            facts.notes.append("no README.md model card")
+            return facts
+        from licheck.cardmeta import card_facts, read_card
+
+        meta = read_card(text, str(readme))
+        facts = card_facts(meta, ref, source="local")
+        if not meta:
+            facts.notes.append(f"{readme.name} has no metadata block")
+        return facts
+
+    @staticmethod
+    def _hf_cache_snapshot(folder: Path, facts: ModelFacts) -> None:
+        """`.../models--org--name/snapshots/<sha>/` is a download of org/name at <sha>."""
+        resolved = folder.resolve()
+        repo_dir = resolved.parent.parent.name
+        if resolved.parent.name != "snapshots" or not repo_dir.startswith("models--"):
+            return
+        parts = repo_dir[len("models--"):].split("--")
+        from licheck.refs import is_hub_id
+
+        hub_id = "/".join(parts)
+        if len(parts) != 2 or not is_hub_id(hub_id):
+            return
+        facts.name = facts.name or hub_id
+        if re.fullmatch(r"[0-9a-f]{40}", resolved.name):
+            facts.revision = facts.revision or resolved.name
+        facts.notes.append(f"a Hugging Face cache snapshot of {hub_id} at {resolved.name}")
+
+    # -- licence files --------------------------------------------------------------------
+
+    @staticmethod
+    def _licence_files(folder: Path, facts: ModelFacts) -> None:
+        try:
+            names = sorted(p.name for p in folder.iterdir() if _LICENCE_FILE.fullmatch(p.name))
+        except OSError as exc:
+            facts.notes.append(f"cannot list {folder}: {exc.strerror or exc}")
+            return
+        for name in names[:MAX_LICENCE_FILES]:
+            path = folder / name
+            if not path.is_file():
+                continue
+            try:
+                size = path.stat().st_size
+                if size > MAX_LICENCE_FILE_BYTES:
+                    facts.notes.append(f"{name} skipped: {size} bytes is more than a licence text")
+                    continue
+                data = path.read_bytes()
+            except OSError as exc:
+                facts.notes.append(f"{name} could not be read: {exc.strerror or exc}")
+                continue
+            try:
+                facts.licence_files[name] = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                facts.licence_files[name] = data.decode("latin-1")
+                facts.notes.append(f"{name} is not UTF-8; read as Latin-1")
+        if len(names) > MAX_LICENCE_FILES:
+            facts.notes.append(f"only the first {MAX_LICENCE_FILES} licence files were read")
+
+    # -- config.json / adapter_config.json --------------------------------------------------
+
+    @staticmethod
+    def _json(path: Path) -> Any:
+        """Parse a size-capped JSON file; raises ValueError with a readable reason."""
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise ValueError(f"{size} bytes is more than the {MAX_JSON_BYTES} licheck reads")
+        try:
+            return json.loads(path.read_bytes())
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        except UnicodeDecodeError:
+            raise ValueError("not UTF-8 text") from None
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
+
+    def _config(self, folder: Path, facts: ModelFacts) -> None:
+        path = folder / "config.json"
+        if not path.is_file():
+            return
+        try:
+            config = self._json(path)
+        except (OSError, ValueError) as exc:
+            facts.notes.append(f"config.json ignored: {exc}")
+            return
+        if not isinstance(config, dict):
+            facts.notes.append("config.json ignored: not a JSON object")
+            return
+        model_type = config.get("model_type")
+        if isinstance(model_type, str) and model_type:
+            facts.notes.append(f"config.json model_type={model_type!r} (an architecture; it says "
+                               "nothing about the licence)")
+        quant = config.get("quantization_config")
+        if isinstance(quant, dict) and isinstance(quant.get("quant_method"), str):
+            facts.notes.append(f"config.json: quantized weights ({quant['quant_method']})")
+            if facts.parents and facts.relation is None:
+                facts.relation = "quantized"
+        loaded_from = config.get("_name_or_path")
+        if not isinstance(loaded_from, str) or not loaded_from.strip():
+            return
+        ref = _hub_ref(loaded_from)
+        if ref is None:
+            facts.notes.append(f"config.json _name_or_path={loaded_from!r} (a local path where "
+                               "the weights were saved from)")
+            return
+        if any(p.ref.name.lower() == ref.name.lower() for p in facts.parents):
+            return
+        if facts.parents:
+            facts.notes.append(f"config.json _name_or_path={ref.name} (not a declared parent)")
+            return
+        # No other lineage: these weights are that model or derive from it; either way its
+        # licence binds, so link it with relation "unknown" rather than lose it.
+        facts.parents.append(ParentLink(ref, "unknown"))
+        facts.relation = facts.relation or "unknown"
+        facts.notes.append(f"config.json _name_or_path={ref.name}: the weights were loaded from "
+                           "it (this model is it or derives from it)")
+
+    def _adapter(self, folder: Path, facts: ModelFacts) -> None:
+        path = folder / "adapter_config.json"
+        if not path.is_file():
+            return
+        try:
+            config = self._json(path)
+        except ValueError as exc:
+            raise InputError(f"{exc}; the adapter's base model cannot be read", path=path) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+        base = config.get("base_model_name_or_path") if isinstance(config, dict) else None
+        if not isinstance(base, str) or not base.strip():
+            raise InputError("no base_model_name_or_path: the adapter's base model is unknown",
+                             path=path)
+        parent = _hub_ref(base) or _path_ref(base, folder)
+        _add_parent(facts, parent, "adapter")
+        facts.relation = "adapter"
+        peft = config.get("peft_type")
+        facts.notes.append(f"adapter_config.json: {peft or 'PEFT'} adapter of {parent.name}")
+
+    # -- mergekit ---------------------------------------------------------------------------
+
+    def _merge(self, folder: Path, facts: ModelFacts, readme: Path | None, card: str | None) -> None:
+        recipes: list[tuple[str, Any]] = []
+        candidates = sorted(p for p in folder.iterdir()
+                            if p.is_file() and p.suffix.lower() in (".yml", ".yaml"))
+        for path in candidates[:MAX_MERGE_FILES]:
+            named = path.stem.lower() in ("mergekit_config", "merge_config")
+            try:
+                doc = parse_yaml(read_text(path, max_bytes=MAX_MERGE_BYTES), str(path))
+            except (ConfigError, InputError):
+                if named:
+                    raise   # the merge recipe itself is broken: the lineage cannot be known
+                continue    # some other YAML file that does not parse: not ours to judge
+            if isinstance(doc, dict) and (named or "merge_method" in doc):
+                recipes.append((path.name, doc))
+        if not recipes and readme is not None and card:
+            for match in _YAML_FENCE.finditer(card):
+                try:
+                    doc = parse_yaml(match.group(1), str(readme))
+                except ConfigError:
+                    continue
+                if isinstance(doc, dict) and "merge_method" in doc:
+                    recipes.append((f"{readme.name} (YAML block)", doc))
+                    break
+        for where, doc in recipes:
+            found = _merge_inputs(doc, folder)
+            if not found:
+                facts.notes.append(f"{where}: a merge recipe naming no models")
+                continue
+            for ref, relation in found:
+                _add_parent(facts, ref, relation)
+            facts.relation = "merge"
+            facts.notes.append(f"merge recipe {where}: {len(found)} inputs")
+
+
+def _hub_ref(text: str) -> ModelRef | None:
+    """A Hub ref for `org/name[@rev]`, or None when the text is a path or not an id."""
+    from licheck.refs import hub_ref, is_hub_id
+
+    value = text.strip()
+    name, _, rev = value.partition("@")
+    if "/" not in name or not is_hub_id(name) or os.path.isabs(name):
+        return None
+    try:
+        return hub_ref(name, rev or None)
+    except InputError:
+        return None
+
+
+def _path_ref(text: str, folder: Path) -> ModelRef:
+    path = Path(os.path.expanduser(text.strip()))
+    if not path.is_absolute():
+        path = folder / path
+    path = Path(os.path.normpath(path))
+    kind = "gguf" if path.name.lower().endswith(".gguf") else "path"
+    return ModelRef(kind, str(path))
+
+
+def _model_ref(text: str, folder: Path) -> ModelRef:
+    return _hub_ref(text) or _path_ref(text, folder)
+
+
+def _add_parent(facts: ModelFacts, ref: ModelRef, relation: str) -> None:
+    for i, link in enumerate(facts.parents):
+        if link.ref.kind == ref.kind and link.ref.name.lower() == ref.name.lower():
+            # The adapter or merge config says how exactly; the card's relation is a hint for
+            # the whole model. Only an adapter link is not demoted to a merge input.
+            if not (link.relation == "adapter" and relation == "merge"):
+                facts.parents[i] = ParentLink(link.ref, relation)
+            return
+    facts.parents.append(ParentLink(ref, relation))
+
+
+def _merge_inputs(doc: dict[str, Any], folder: Path) -> list[tuple[ModelRef, str]]:
+    """(ref, relation) for every model a mergekit recipe names, in order, without repeats."""
+    specs: list[Any] = []
+    specs.append(doc.get("base_model"))
+    for entry in _as_list(doc.get("models")):
+        specs.append(entry.get("model") if isinstance(entry, dict) else entry)
+    for sl in _as_list(doc.get("slices")):
+        for src in _as_list(sl.get("sources") if isinstance(sl, dict) else None):
+            specs.append(src.get("model") if isinstance(src, dict) else src)
+    for expert in _as_list(doc.get("experts")):            # mergekit-moe
+        if isinstance(expert, dict):
+            specs.append(expert.get("source_model"))
+    out: list[tuple[ModelRef, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for spec in specs[:MAX_MERGE_INPUTS]:
+        for ref, relation in _parse_model_spec(spec, folder):
+            key = (ref.kind, ref.name.lower())
+            if key not in seen:
+                seen.add(key)
+                out.append((ref, relation))
+    return out
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _parse_model_spec(spec: Any, folder: Path) -> list[tuple[ModelRef, str]]:
+    """A mergekit model reference: `path[@rev][+lora[@rev]]`, or {model: {path}, lora: {path}}."""
+    if isinstance(spec, dict):
+        model = spec.get("model", spec.get("path"))
+        if isinstance(model, dict):
+            model = model.get("path")
+        lora = spec.get("lora")
+        if isinstance(lora, dict):
+            lora = lora.get("path")
+        out = _parse_model_spec(model, folder) if isinstance(model, str) else []
+        if isinstance(lora, str) and lora.strip():
+            out.append((_model_ref(lora, folder), "adapter"))
+        return out
+    if not isinstance(spec, str) or not spec.strip():
+        return []
+    model, plus, lora = spec.strip().partition("+")
+    out = [(_model_ref(model, folder), "merge")]
+    if plus and lora.strip():
+        out.append((_model_ref(lora, folder), "adapter"))
+    return out

@@ -1,0 +1,170 @@
+"""Which source answers for which reference, and how their answers are combined.
+
+A `SourceRegistry` holds sources in order. For a reference it asks, in order, every source
+that `accepts` it until one returns `ModelFacts`; if none does, the first `Unresolved`
+reason is kept (it is usually the most telling: "not found on the Hub"), with the others'.
+
+Hub facts are enriched from the catalogue (publisher and origin from the org defaults,
+modalities, release date, and parents when the card names none, e.g. DeepSeek R1 distills
+or an official instruct model and its base) and the catalogue's licence is kept only as a
+hint of last resort. When the Hub cannot answer (offline, down, gated without card data),
+the catalogue source answers instead, marked `source: "catalogue"`.
+
+The other sources (local directory, GGUF, Ollama, catalogue) are imported lazily and
+skipped if their module is not installed, so this module works on its own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from licheck.cache import Cache
+from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Source, Unresolved
+
+
+class SourceRegistry:
+    """Sources in the order they are asked, plus an optional catalogue for enrichment."""
+
+    def __init__(self, sources: Iterable[Source], *, catalogue: Any | None = None,
+                 offline: bool = False) -> None:
+        self.sources: list[Source] = list(sources)
+        self.catalogue = catalogue
+        self.offline = offline
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"SourceRegistry({[getattr(s, 'name', type(s).__name__) for s in self.sources]})"
+
+    def pick(self, ref: ModelRef) -> list[Source]:
+        """The sources to ask for `ref`, in order."""
+        return [s for s in self.sources if _accepts(s, ref)]
+
+    def set_deadline(self, deadline_at: float | None) -> None:
+        for source in self.sources:
+            setter = getattr(source, "set_deadline", None)
+            if callable(setter):
+                setter(deadline_at)
+
+    def fetch(self, ref: ModelRef) -> ModelFacts | Unresolved:
+        picked = self.pick(ref)
+        if not picked:
+            return Unresolved(ref, f"no source can read a {ref.kind} reference"
+                                   + (" (the module for it is not installed)" if ref.kind != "hub" else ""))
+        failures: list[Unresolved] = []
+        for source in picked:
+            try:
+                result = source.fetch(ref)
+            except Exception as exc:   # a source bug must not sink the whole lineage
+                result = Unresolved(ref, f"{getattr(source, 'name', 'source')} failed: "
+                                         f"{type(exc).__name__}: {exc}")
+            if isinstance(result, ModelFacts):
+                if failures and result.source == "catalogue":
+                    result.notes.append(f"used the catalogue because: {failures[0].reason}")
+                return self.enrich(result)
+            failures.append(result)
+        first = failures[0]
+        if len(failures) > 1:
+            others = "; ".join(f.reason for f in failures[1:] if f.reason != first.reason)
+            if others:
+                return Unresolved(ref, f"{first.reason} ({others})", first.source)
+        return first
+
+    def enrich(self, facts: ModelFacts) -> ModelFacts:
+        """Fill gaps in Hub/local facts from the catalogue; never overrides what a source said."""
+        cat = self.catalogue
+        if cat is None or facts.source == "catalogue":
+            return facts
+        entry = _safe(cat, "model", facts.id)
+        if entry is None and facts.ref.kind == "hub" and facts.ref.name != facts.id:
+            entry = _safe(cat, "model", facts.ref.name)
+        if entry is not None:
+            facts.publisher = facts.publisher or getattr(entry, "publisher", None)
+            facts.origin = facts.origin or getattr(entry, "origin", None)
+            if not facts.modalities:
+                facts.modalities = list(getattr(entry, "modalities", None) or [])
+            facts.release_date = facts.release_date or getattr(entry, "release_date", None)
+            facts.licence_hint = facts.licence_hint or getattr(entry, "licence", None)
+            if not facts.parents:
+                links = catalogue_parents(entry)
+                if links:
+                    facts.parents = links
+                    facts.relation = facts.relation or _single_relation(links)
+                    facts.notes.append("parents from licheck's catalogue")
+        if (facts.publisher is None or facts.origin is None) and "/" in facts.id:
+            org = _safe(cat, "org", facts.id.split("/", 1)[0])
+            if org is not None:
+                facts.publisher = facts.publisher or getattr(org, "publisher", None)
+                facts.origin = facts.origin or getattr(org, "origin", None)
+        return facts
+
+
+def catalogue_parents(entry: Any) -> list[ParentLink]:
+    from licheck.cardmeta import parse_base_models
+
+    links: list[ParentLink] = []
+    for item in getattr(entry, "parents", None) or []:
+        if isinstance(item, (tuple, list)) and item:
+            pid, rel = item[0], (item[1] if len(item) > 1 else "unknown")
+        else:
+            pid, rel = item, "unknown"
+        for ref in parse_base_models(pid):
+            links.append(ParentLink(ref, str(rel or "unknown")))
+    return links
+
+
+def _single_relation(links: Sequence[ParentLink]) -> str | None:
+    rels = {link.relation for link in links if link.relation != "unknown"}
+    return rels.pop() if len(rels) == 1 else None
+
+
+def _accepts(source: Source, ref: ModelRef) -> bool:
+    try:
+        return bool(source.accepts(ref))
+    except Exception:
+        return False
+
+
+def _safe(obj: Any, method: str, arg: str) -> Any:
+    fn = getattr(obj, method, None)
+    if not callable(fn):
+        return None
+    try:
+        return fn(arg)
+    except Exception:
+        return None
+
+
+def _optional(module: str, attr: str) -> Any | None:
+    """A class or function from a module that may not exist yet (being built elsewhere)."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return None
+    return getattr(mod, attr, None)
+
+
+def default_sources(*, offline: bool, cache: Cache | None = None) -> SourceRegistry:
+    """The standard sources: local directory, GGUF, Ollama, the Hub, then the catalogue."""
+    from licheck.sources.hub import HubSource, env_offline
+
+    offline = offline or env_offline()
+    catalogue = None
+    factory = _optional("licheck.catalogue", "default_catalogue")
+    if factory is not None:
+        catalogue = factory()
+    sources: list[Source] = []
+    for module, attr, needs_catalogue in (("licheck.sources.local", "LocalDirSource", False),
+                                          ("licheck.sources.gguf", "GgufSource", False),
+                                          ("licheck.sources.ollama", "OllamaSource", True)):
+        cls = _optional(module, attr)
+        if cls is None or (needs_catalogue and catalogue is None):
+            continue
+        sources.append(cls(catalogue) if needs_catalogue else cls())
+    sources.append(HubSource(cache=cache if cache is not None else Cache(), offline=offline))
+    cat_source = _optional("licheck.sources.catalogue", "CatalogueSource")
+    if cat_source is not None and catalogue is not None:
+        sources.append(cat_source(catalogue))
+    return SourceRegistry(sources, catalogue=catalogue, offline=offline)

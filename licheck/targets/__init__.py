@@ -1,0 +1,175 @@
+"""Targets of `licheck check`: the things a user points it at, read into model references.
+
+`discover(paths, config)` turns each command-line TARGET into a `Target`:
+
+* a YAML file is told apart by content, not name: `models:` is a licheck manifest,
+  `model_list:` a LiteLLM proxy config (a `.licheck.yaml` config stands for the manifest it
+  names);
+* `README.md` (or any `.md`) with front matter is a Hugging Face model card;
+* `Modelfile` (also `Modelfile.x`, `x.modelfile`) is an Ollama Modelfile;
+* a `.gguf` file is a GGUF model;
+* a directory holding `licheck.yaml` / `models.yaml` stands for that manifest; otherwise it
+  is a local model directory (README.md, config.json, adapter_config.json, ...), checked as
+  a model you use (only a `README.md` given itself, or a manifest `card:` entry, is checked
+  as your own model about to be published under the card's name);
+* anything that does not exist on disk is a model reference (`org/name`, `org/name@rev`,
+  `hf:org/name`, `ollama:llama3.3:70b`), unless it plainly names a file (then: not found).
+
+With no TARGET: the manifest named in the config, else `licheck.yaml` / `models.yaml` in
+the current directory, else an error saying what to give.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from licheck.errors import ConfigError, InputError
+from licheck.model import Location
+from licheck.targets.base import ModelEntry, Target, at_line, display_path
+from licheck.yamlload import line_of, load_yaml
+
+if TYPE_CHECKING:
+    from licheck.config import Config
+
+__all__ = ["ModelEntry", "Target", "discover", "read_target", "DEFAULT_MANIFESTS"]
+
+DEFAULT_MANIFESTS = ("licheck.yaml", "models.yaml")
+YAML_SUFFIXES = (".yaml", ".yml", ".json")
+MODEL_DIR_MARKERS = ("README.md", "config.json", "adapter_config.json", "mergekit_config.yml",
+                     "LICENSE", "LICENSE.md", "LICENSE.txt", "params.json")
+_FILE_SUFFIXES = YAML_SUFFIXES + (".md", ".gguf", ".toml", ".txt")
+
+
+def discover(paths: Sequence[str], config: Config | None = None) -> list[Target]:
+    """Read every TARGET; with none, the default manifest. Raises LicheckError (exit 2)."""
+    if not paths:
+        return [read_target(default_manifest(config))]
+    targets: list[Target] = []
+    seen: set[str] = set()
+    for text in paths:
+        target = read_target(text)
+        # The same file named twice (e.g. a manifest and the .licheck.yaml naming it, both
+        # passed by pre-commit) is checked once.
+        key = os.path.normcase(os.path.abspath(target.path)) if target.path else None
+        if key is not None and key in seen:
+            continue
+        if key is not None:
+            seen.add(key)
+        targets.append(target)
+    return targets
+
+
+def default_manifest(config: Config | None) -> str:
+    if config is not None and config.manifest:
+        if not Path(config.manifest).is_file():
+            raise ConfigError(f"manifest not found: {config.manifest}", path=config.path,
+                              line=config.line("manifest"))
+        return display_path(config.manifest)
+    for name in DEFAULT_MANIFESTS:
+        if Path(name).is_file():
+            return name
+    raise InputError("nothing to check: no TARGET given, no 'manifest' in the config, and no "
+                     "licheck.yaml or models.yaml here (give a manifest, a model card, a Modelfile, "
+                     "a LiteLLM config, a model directory, a .gguf file or a model id)")
+
+
+def read_target(text: str) -> Target:
+    p = Path(os.path.expanduser(text))
+    if p.is_dir():
+        return _directory(p)
+    if p.is_file():
+        return _file(text if not text.startswith("~") else str(p))
+    if p.exists():
+        raise InputError("not a regular file or directory", path=text)
+    if _names_a_file(text):
+        raise InputError("no such file or directory", path=text)
+    return _reference(text)
+
+
+def _names_a_file(text: str) -> bool:
+    from licheck.targets.modelfile import is_modelfile_name
+
+    name = Path(text).name
+    return (text.startswith(("./", "../", "/", "~", ".\\")) or is_modelfile_name(name)
+            or name.lower().endswith(_FILE_SUFFIXES) or name.lower() == "readme")
+
+
+def _reference(text: str) -> Target:
+    from licheck.refs import parse_ref
+
+    ref = parse_ref(text)
+    return Target(kind="ref", path=None,
+                  entries=[ModelEntry(ref=ref, written=text.strip(), location=None)])
+
+
+def _directory(p: Path) -> Target:
+    for name in DEFAULT_MANIFESTS:
+        if (p / name).is_file():
+            return _file(display_path(p / name))
+    if any((p / marker).exists() for marker in MODEL_DIR_MARKERS) or any(p.glob("*.safetensors")):
+        folder = display_path(p)
+        entry = ModelEntry(ref=_path_ref(folder), written=folder, location=Location(folder))
+        target = Target(kind="directory", path=folder, entries=[entry])
+        return target
+    raise InputError("a directory target must hold licheck.yaml or models.yaml, or be a model "
+                     "directory (README.md, config.json, adapter_config.json, LICENSE, "
+                     "*.safetensors)", path=display_path(p))
+
+
+def _path_ref(folder: str):  # -> ModelRef
+    from licheck.sources.base import ModelRef
+
+    return ModelRef(kind="path", name=folder)
+
+
+def _file(path: str) -> Target:
+    from licheck.targets.modelfile import is_modelfile_name, read_modelfile
+
+    path = display_path(path) if os.path.isabs(path) else os.path.normpath(path)
+    name = Path(path).name
+    lower = name.lower()
+    if lower.endswith(".gguf"):
+        from licheck.sources.base import ModelRef
+
+        ref = ModelRef(kind="gguf", name=path)
+        return Target(kind="gguf", path=path,
+                      entries=[ModelEntry(ref=ref, written=path, location=Location(path))])
+    if is_modelfile_name(name):
+        return read_modelfile(path)
+    if lower.endswith((".md", ".markdown")):
+        from licheck.targets.modelcard import read_model_card
+
+        return read_model_card(path)
+    if lower.endswith(YAML_SUFFIXES):
+        return _yaml_file(path)
+    raise InputError("cannot tell what this file is: expected a manifest or LiteLLM config "
+                     "(.yaml), a model card (README.md), a Modelfile or a .gguf file", path=path)
+
+
+def _yaml_file(path: str) -> Target:
+    from licheck.targets.litellm import is_litellm_config, read_litellm_config
+    from licheck.targets.manifest import is_manifest, read_manifest
+
+    data = load_yaml(path)
+    if is_manifest(data) and is_litellm_config(data):
+        raise ConfigError("has both 'models:' (licheck manifest) and 'model_list:' (LiteLLM "
+                          "config); split them", path=path, line=line_of(data, "model_list"))
+    if is_manifest(data):
+        return read_manifest(data, path)
+    if is_litellm_config(data):
+        return read_litellm_config(data, path)
+    if Path(path).name == ".licheck.yaml":
+        from licheck.config import load_config
+
+        config = load_config(path)
+        return read_target(default_manifest(config)) if config.manifest else Target(
+            kind="manifest", path=path,
+            notes=[f"{path}: the config names no manifest; nothing to check"])
+    raise ConfigError("not a licheck manifest (no 'models:') nor a LiteLLM proxy config (no "
+                      "'model_list:')", path=path, line=line_of(data) or 1)
+
+
+__all__ += ["at_line"]

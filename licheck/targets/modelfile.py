@@ -1,0 +1,67 @@
+"""An Ollama `Modelfile` as a target: its `FROM` model and any `ADAPTER`s.
+
+`FROM x` is a local model when `x` exists relative to the Modelfile's folder (a `.gguf`
+file or a model directory), else an Ollama model name (formats.md section 2.1). A path
+that does not exist is an error, as it is for `ollama create`. Each `ADAPTER` is a model
+of its own whose licence binds too (a LoRA carries its author's terms).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from licheck.errors import ConfigError, InputError
+from licheck.model import Location
+from licheck.targets.base import ModelEntry, Target, at_line, local_ref
+from licheck.yamlload import read_text
+
+_PATHLIKE = ("./", "../", "/", "~", ".\\", "..\\")
+
+
+def is_modelfile_name(name: str) -> bool:
+    lower = name.lower()
+    return lower == "modelfile" or lower.startswith("modelfile.") or lower.endswith(".modelfile")
+
+
+def read_modelfile(path: str) -> Target:
+    from licheck.sources.ollama import parse_modelfile
+
+    text = read_text(path)
+    target = Target(kind="modelfile", path=path)
+    base = Path(path).parent
+    for directive in parse_modelfile(text, path):
+        command = directive.instruction.upper()
+        if command not in ("FROM", "ADAPTER"):
+            continue
+        value, line = directive.value.strip(), directive.line
+        if command == "FROM" and directive.comment_name and "sha256" in value:
+            # `ollama show --modelfile` output: a blob path, the model's name in a comment
+            value = directive.comment_name
+        target.entries.append(ModelEntry(ref=_ref(command, value, base, path, line),
+                                         written=value, location=Location(path, line)))
+    if not target.entries:
+        raise ConfigError("a Modelfile needs a FROM line", path=path, line=1)
+    return target
+
+
+def _ref(command: str, value: str, base: Path, path: str, line: int | None):  # -> ModelRef
+    from licheck.refs import parse_ref
+
+    full = Path(os.path.expanduser(value))
+    full = full if full.is_absolute() else base / full
+    if full.exists():
+        return local_ref(value, base, path, line, want="gguf" if full.is_file() else "path")
+    if command == "ADAPTER" or value.startswith(_PATHLIKE) or value.lower().endswith(".gguf"):
+        raise ConfigError(f"{command} names a file that does not exist: {value}",
+                          path=path, line=line)
+    try:
+        host, _, rest = value.partition("/")
+        if host.lower() in ("hf.co", "huggingface.co") and rest:
+            # Ollama pulls these GGUF repos straight from the Hub: the model is that repo.
+            from licheck.refs import hub_ref
+
+            return hub_ref(rest.split(":", 1)[0], written=value)
+        return parse_ref(f"ollama:{value}")
+    except InputError as exc:
+        raise at_line(exc, path, line) from None

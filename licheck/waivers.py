@@ -1,0 +1,220 @@
+"""Waivers: accepted findings, each with a reason, an approver and an expiry date.
+
+A waiver names a finding by `rule:` (a finding id, glob allowed: `llama3*/attribution`) or
+by `kind:`, and the models it covers by `model:` (a glob over the finding's `model`,
+default every model). Waived findings stay in every report, marked; they just stop
+failing the gate. Waivers cannot go stale quietly:
+
+* an expired waiver waives nothing; the finding it covered is reported again, and a
+  `waiver/expired` warning says so;
+* a waiver that matched no finding gives a `waiver/unused` warning.
+
+A waiver is valid up to and including its `expires` date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from licheck.errors import ConfigError
+from licheck.model import KINDS, Finding, Location, Severity
+from licheck.yamlload import YamlMap, line_of, load_yaml
+
+_KEYS = ("rule", "kind", "model", "reason", "approved_by", "expires", "comment", "ticket")
+_REQUIRED = ("reason", "approved_by", "expires")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    reason: str
+    approved_by: str
+    expires: dt.date
+    rule: str | None = None
+    kind: str | None = None
+    model: str = "*"
+    comment: str | None = None
+    ticket: str | None = None
+    location: Location | None = None
+
+    @property
+    def target(self) -> str:
+        return f"rule '{self.rule}'" if self.rule else f"kind '{self.kind}'"
+
+    def where(self) -> str:
+        if self.location is None:
+            return "waiver"
+        loc = self.location
+        return loc.file if loc.line is None else f"{loc.file}:{loc.line}"
+
+    def expired(self, today: dt.date) -> bool:
+        return today > self.expires
+
+    def matches(self, finding: Finding) -> bool:
+        if self.rule is not None and not fnmatch.fnmatchcase(finding.id, self.rule):
+            return False
+        if self.kind is not None and finding.kind != self.kind:
+            return False
+        return fnmatch.fnmatchcase(finding.model, self.model)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "kind": self.kind,
+            "model": self.model,
+            "reason": self.reason,
+            "approved_by": self.approved_by,
+            "expires": self.expires.isoformat(),
+        }
+        if self.comment:
+            out["comment"] = self.comment
+        if self.ticket:
+            out["ticket"] = self.ticket
+        if self.location is not None:
+            out["location"] = self.location.to_json()
+        return out
+
+
+def load_waivers(path: str | os.PathLike[str]) -> list[Waiver]:
+    """A waivers file: a YAML list of waivers, or a mapping with a `waivers:` list."""
+    data = load_yaml(path)
+    if data is None:
+        return []
+    if isinstance(data, dict):
+        unknown = [k for k in data if k != "waivers"]
+        if unknown:
+            raise ConfigError(f"unknown key '{unknown[0]}' in a waivers file (expected 'waivers')",
+                              path=path, line=line_of(data, unknown[0]))
+        data = data.get("waivers") or []
+    return parse_waivers(data, os.fspath(path))
+
+
+def parse_waivers(entries: Any, path: str) -> list[Waiver]:
+    """Validate a list of waiver mappings (from a manifest, a config or a waivers file)."""
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise ConfigError("'waivers' must be a list of waivers", path=path, line=line_of(entries))
+    return [_parse_one(entry, path, line_of(entries, i)) for i, entry in enumerate(entries)]
+
+
+def _parse_one(entry: Any, path: str, item_line: int | None) -> Waiver:
+    if not isinstance(entry, dict):
+        raise ConfigError("a waiver must be a mapping with rule: or kind:, reason:, approved_by:, "
+                          "expires:", path=path, line=item_line)
+
+    def at(key: str | None = None) -> int | None:
+        if key is not None and isinstance(entry, YamlMap) and key in entry:
+            return entry.line_of(key)
+        return item_line if item_line is not None else line_of(entry)
+
+    for key in entry:
+        if key not in _KEYS:
+            raise ConfigError(f"unknown waiver key '{key}' (expected one of: {', '.join(_KEYS)})",
+                              path=path, line=at(key))
+    for key in _REQUIRED:
+        if entry.get(key) in (None, ""):
+            raise ConfigError(f"a waiver needs '{key}'", path=path, line=at())
+    rule, kind = entry.get("rule"), entry.get("kind")
+    if (rule is None) == (kind is None):
+        raise ConfigError("a waiver needs exactly one of 'rule' (a finding id) or 'kind'",
+                          path=path, line=at())
+    for key in ("rule", "kind", "model", "reason", "approved_by", "comment", "ticket"):
+        value = entry.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"waiver '{key}' must be a non-empty string", path=path, line=at(key))
+    if kind is not None and (kind not in KINDS or kind == "waiver"):
+        choices = ", ".join(k for k in KINDS if k != "waiver")
+        raise ConfigError(f"unknown finding kind '{kind}' (expected one of: {choices})",
+                          path=path, line=at("kind"))
+    return Waiver(
+        rule=rule,
+        kind=kind,
+        model=entry.get("model") or "*",
+        reason=entry["reason"].strip(),
+        approved_by=entry["approved_by"].strip(),
+        expires=_parse_date(entry["expires"], path, at("expires")),
+        comment=entry.get("comment"),
+        ticket=entry.get("ticket"),
+        location=Location(path, at()),
+    )
+
+
+def _parse_date(value: Any, path: str, line: int | None) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ConfigError(f"waiver 'expires' must be a date YYYY-MM-DD (got '{value}')",
+                      path=path, line=line)
+
+
+@dataclass
+class WaiverOutcome:
+    """What one waiver did in a run, for reports."""
+
+    waiver: Waiver
+    status: str            # "active" | "expired" | "unused"
+    matched: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.waiver.to_json(), "status": self.status, "matched": self.matched}
+
+
+def apply_waivers(findings: Sequence[Finding], waivers: Iterable[Waiver], *,
+                  today: dt.date | None = None) -> tuple[list[Finding], list[WaiverOutcome]]:
+    """Mark waived findings in place; return the `waiver` findings to add and each outcome.
+
+    Findings of kind `waiver` are never waived themselves: a stale waiver must be fixed
+    in the file, not waived away.
+    """
+    today = today or dt.date.today()
+    extra: list[Finding] = []
+    outcomes: list[WaiverOutcome] = []
+    subject = [f for f in findings if f.kind != "waiver"]
+    for waiver in waivers:
+        matched = [f for f in subject if waiver.matches(f)]
+        if waiver.expired(today):
+            outcomes.append(WaiverOutcome(waiver, "expired", len(matched)))
+            covered = (f"; {len(matched)} finding(s) it covered are reported again" if matched
+                       else "; it no longer matches any finding either")
+            extra.append(_waiver_finding(
+                waiver, "waiver/expired",
+                f"waiver for {waiver.target} on '{waiver.model}' expired on "
+                f"{waiver.expires.isoformat()} (approved by {waiver.approved_by}){covered}"))
+            continue
+        if not matched:
+            outcomes.append(WaiverOutcome(waiver, "unused", 0))
+            extra.append(_waiver_finding(
+                waiver, "waiver/unused",
+                f"waiver for {waiver.target} on '{waiver.model}' matched no finding; "
+                f"remove it or correct its rule/kind and model"))
+            continue
+        outcomes.append(WaiverOutcome(waiver, "active", len(matched)))
+        for finding in matched:
+            if not finding.waived:   # the first matching waiver is the one reported
+                finding.waived = True
+                finding.waiver = {**waiver.to_json(), "status": "active"}
+    return extra, outcomes
+
+
+def _waiver_finding(waiver: Waiver, finding_id: str, message: str) -> Finding:
+    return Finding(
+        id=finding_id,
+        kind="waiver",
+        severity=Severity.WARNING,
+        model=waiver.model,
+        message=message,
+        location=waiver.location,
+        how_to_comply="renew the waiver with a new expiry date after review, or remove it"
+        if finding_id == "waiver/expired" else "remove the waiver, or fix its rule/kind or model glob",
+    )

@@ -1,0 +1,208 @@
+"""Acceptance: every corpus text identifies as itself, reformatted or not; near-twins are
+told apart; what is not a licence of the corpus gives None, never a guess."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+from identify_perturbations import PERTURBATIONS
+
+from licheck.identify import Identification, identify
+from licheck.identify import matchers as m
+from licheck.licences import default_corpus
+
+TEXTS = [(lic.id, path) for lic in default_corpus() for path in lic.texts]
+TEXT_IDS = [path.name for _, path in TEXTS]
+
+
+def text_of(name: str) -> str:
+    return next(p for _, p in TEXTS if p.name == name).read_text(encoding="utf-8")
+
+
+def assert_is(result: Identification, licence: str) -> None:
+    assert result.licence == licence, f"expected {licence}, got {result}"
+    assert result.confidence >= m.SIMILARITY_THRESHOLD
+    assert result.candidates[0][0] == licence
+    assert result.matcher in ("exact", "normalised", "similarity")
+
+
+@pytest.mark.parametrize(("licence", "path"), TEXTS, ids=TEXT_IDS)
+def test_each_text_is_itself_exactly(licence: str, path: Path) -> None:
+    result = identify(path.read_bytes())
+    assert (result.licence, result.matcher, result.confidence) == (licence, "exact", 1.0)
+
+
+@pytest.mark.parametrize("perturbation", sorted(PERTURBATIONS))
+@pytest.mark.parametrize(("licence", "path"), TEXTS, ids=TEXT_IDS)
+def test_each_text_survives_reformatting(licence: str, path: Path, perturbation: str) -> None:
+    assert_is(identify(PERTURBATIONS[perturbation](path.read_text(encoding="utf-8"))), licence)
+
+
+def test_several_perturbations_at_once() -> None:
+    text = text_of("llama3.2.txt")
+    for name in ("header_prepended", "quotes_swapped", "rewrap_60", "markdown_added", "crlf"):
+        text = PERTURBATIONS[name](text)
+    assert_is(identify(text), "llama3.2")
+
+
+def test_pure_reformatting_is_a_normalised_match() -> None:
+    result = identify(PERTURBATIONS["crlf"](text_of("apache-2.0.txt")))
+    assert (result.licence, result.matcher) == ("apache-2.0", "normalised")
+
+
+# -- near-twins ----------------------------------------------------------------------------
+
+TWIN_FAMILIES = [
+    ["llama3.1.txt", "llama3.2.txt", "llama3.3.txt", "llama4.txt"],
+    ["llama2-aup.txt", "llama3-aup.txt", "llama3.1-aup.txt", "llama3.2-aup.txt",
+     "llama3.3-aup.txt", "llama4-aup.txt"],
+    ["cc-by-4.0.txt", "cc-by-nc-4.0.txt"],
+    ["gemma-2024-02-21.txt", "gemma-2024-04-01.txt", "gemma.txt"],
+    ["tongyi-qianwen.txt", "tongyi-qianwen-research.txt", "qwen-research.txt"],
+    ["llama3.txt", "llama3-aup.txt"],
+    ["mit.txt", "deepseek-r1-mit.txt", "mistral-modified-mit.txt"],
+    ["falcon-180b-tii.txt", "falcon-2-11b-tii.txt", "falcon-3-tii.txt"],
+    ["falcon-2-11b-tii-aup.txt", "falcon-3-tii-aup.txt"],
+    ["bigscience-openrail-m.txt", "creativeml-openrail-m.txt"],
+]
+
+
+@pytest.mark.parametrize("family", TWIN_FAMILIES, ids=lambda f: "+".join(f))
+def test_near_twins_resolve_to_each_one(family: list[str]) -> None:
+    licence_of = {p.name: lic for lic, p in TEXTS}
+    for name in family:
+        text = PERTURBATIONS["header_prepended"](PERTURBATIONS["rewrap_60"](text_of(name)))
+        assert_is(identify(text), licence_of[name])
+
+
+def test_twins_really_are_close() -> None:
+    """The families above are the hard cases only if similarity alone cannot split them."""
+    result = identify(PERTURBATIONS["rewrap_60"](text_of("llama3.2.txt")))
+    others = dict(result.candidates[1:])
+    assert others and min(others.values()) > m.SIMILARITY_THRESHOLD
+
+
+def test_a_text_mixing_two_twins_is_no_guess() -> None:
+    # Llama 3.1's text with its version renamed 3.2 (dates and URLs still 3.1's).
+    result = identify(text_of("llama3.1.txt").replace("3.1", "3.2"))
+    assert result.licence is None
+    assert {"llama3.1", "llama3.2"} <= {lic for lic, _ in result.candidates}
+
+
+@pytest.mark.parametrize(("name", "edit"), [
+    ("llama3.1.txt", lambda t: t.replace("3.1", "3.5").replace("July 23, 2024", "May 1, 2026")),
+    ("gemma.txt", lambda t: t.replace("March 24, 2025", "April 1, 2026")),
+    # A Qwen licence is the Tongyi Qianwen text renamed; Qwen has no text in the corpus.
+    ("tongyi-qianwen.txt", lambda t: t.replace("Tongyi Qianwen", "Qwen")),
+], ids=["llama-new-version", "gemma-new-date", "qwen-renamed"])
+def test_a_new_version_of_a_known_licence_is_not_the_old_one(name: str, edit) -> None:
+    result = identify(edit(text_of(name)))
+    assert result.licence is None
+    assert result.candidates and result.candidates[0][1] > m.SIMILARITY_THRESHOLD
+
+
+@pytest.mark.parametrize("variant", ["ShareAlike", "NoDerivatives"])
+def test_cc_by_variants_are_not_cc_by(variant: str) -> None:
+    text = text_of("cc-by-4.0.txt").replace("Attribution 4.0 International",
+                                            f"Attribution-{variant} 4.0 International")
+    assert identify(text).licence is None
+
+
+def test_permissive_never_wins_over_restrictive_twin_on_similarity() -> None:
+    # CC-BY-NC with the word NonCommercial struck out is still not CC-BY: its
+    # non-commercial clauses are there.
+    text = re.sub(r"(?i)-?noncommercial", "", text_of("cc-by-nc-4.0.txt"))
+    assert identify(text).licence != "cc-by-4.0"
+    # MIT with a use restriction added is not MIT.
+    assert identify(text_of("mit.txt") + "\nThe Software may not be used for commercial "
+                    "purposes.\n").licence is None
+
+
+# -- negatives -----------------------------------------------------------------------------
+
+COPYLEFT_PROSE = """\
+Reciprocal Sharing Terms for the Larkspur Toolkit
+
+Anyone who receives a copy of this work may run it, study how it operates, change it and
+pass it on to others, on the single condition that whatever they pass on carries these
+same terms and nothing stricter.
+
+When you hand a modified version to another person, you must also hand over the editable
+form of your changes, or a written offer, good for three years, to supply that form at no
+more than the cost of copying it. You may not add conditions that take away any freedom
+these terms grant, and you may not use patents or technical locks to do so indirectly.
+
+A larger program that merely sits beside this work on the same disk is not covered by
+these terms. A program that incorporates the work, in whole or in part, is covered as a
+whole and must be shared on these terms when it is distributed.
+
+The work comes with no promise of fitness for any purpose. The authors are not liable for
+any harm that follows from its use, to the extent the law allows them to disclaim it.
+"""
+
+README = """\
+# AcmeChat 7B
+
+AcmeChat is a small conversational model trained on public-domain books. It runs on one
+consumer GPU. See the Usage section below for how to load it and the evaluation table for
+how it compares with other models of its size.
+"""
+
+
+@pytest.mark.parametrize("text", [
+    b"", "", "   \n\n", README, COPYLEFT_PROSE,
+    "Licence: \u00e9t\u00e9".encode("latin-1"),  # not UTF-8
+    b"MIT License\x00\x00binary",
+], ids=["empty-bytes", "empty", "blank", "readme", "unknown-copyleft", "not-utf8", "nul"])
+def test_not_a_corpus_licence_is_none(text: str | bytes) -> None:
+    result = identify(text)
+    assert (result.licence, result.confidence, result.matcher) == (None, 0.0, None)
+    assert result.content_hash
+
+
+def test_a_megabyte_of_random_bytes_is_none() -> None:
+    data = random.Random(20260101).randbytes(1 << 20)
+    assert identify(data).licence is None
+
+
+def test_a_megabyte_of_text_is_none() -> None:
+    assert identify(README * 3000).licence is None
+
+
+# -- reference phrases ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "licence"), [
+    ("This model is licensed under the Llama 3.1 Community License.", "llama3.1"),
+    ("This model is licensed under the Llama 3.2 Community License.", "llama3.2"),
+    ("Released under the LLAMA 3.2 COMMUNITY LICENCE AGREEMENT", "llama3.2"),
+    ("Weights: Llama 3 Community License", "llama3"),
+    ("This model is released under the Qwen LICENSE AGREEMENT.", "qwen"),  # no text: phrase only
+    ("Use is subject to the Llama 3.1 Community License and the Llama 3.1 Acceptable Use "
+     "Policy.", "llama3.1"),  # the policy it incorporates is folded in
+    ("See the [Modified MIT License](LICENSE).", "mistral-modified-mit"),
+])
+def test_reference_phrases(sentence: str, licence: str) -> None:
+    result = identify(README + "\n## Licence\n\n" + sentence + "\n")
+    assert (result.licence, result.matcher) == (licence, "reference")
+    assert result.confidence == m.REFERENCE_CONFIDENCE
+
+
+def test_two_licences_named_is_no_guess() -> None:
+    result = identify("Weights under the Llama 3.1 Community License; code under the Apache "
+                      "License 2.0.")
+    assert result.licence is None
+    assert {lic for lic, _ in result.candidates} == {"llama3.1", "apache-2.0"}
+
+
+def test_reference_needs_the_whole_name() -> None:
+    assert identify("Inspired by Llama 3.15 Community Licensed models").licence is None
+
+
+def test_a_licence_text_that_only_resembles_one_is_not_named_by_reference() -> None:
+    # Llama 3.1's licence followed by its AUP is no corpus text; it names Llama 3.1 but
+    # resembles the Llama 3 file (licence + AUP): no answer rather than a wrong one.
+    result = identify(text_of("llama3.1.txt") + "\n" + text_of("llama3.1-aup.txt"))
+    assert result.licence is None

@@ -1,0 +1,159 @@
+"""The bundled rule files are complete and exact, and the validator catches bad ones."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from licheck.data import data_dir
+from licheck.licences import default_corpus
+from licheck.model import KINDS
+from licheck.rules import default_rulebook, load_rulebook, validate_files
+from licheck.rules.quotes import quote_in
+
+RULES = data_dir("rules")
+
+# Licences with no verbatim text: their rules carry third-party quotes (confidence: secondary).
+EXPECTED_SECONDARY = {"qwen/mau-cap", "qwen/attribution", "qwen/notice"}
+
+
+def test_every_licence_has_a_rule_file() -> None:
+    files = {p.stem for p in RULES.glob("*.yml")}
+    assert sorted(set(default_corpus().ids()) - files) == []
+    assert sorted(files - set(default_corpus().ids())) == []
+
+
+def test_bundled_rules_are_valid() -> None:
+    rules, errors = validate_files([RULES])
+    assert [str(e) for e in errors] == []
+    assert len(rules) == len(default_rulebook()) > 100
+
+
+def test_every_quote_is_verbatim_in_its_licence_text() -> None:
+    corpus = default_corpus()
+    secondary = set()
+    for rule in default_rulebook():
+        if rule.confidence == "secondary":
+            secondary.add(rule.id)
+            assert rule.source, rule.id
+            continue
+        texts = corpus[rule.licence].read_texts()
+        assert quote_in(rule.quote, texts), f"{rule.id}: quote not in licences/{rule.licence}"
+    assert secondary == EXPECTED_SECONDARY
+
+
+def test_quote_check_is_not_vacuous() -> None:
+    text = ["You will not use the Llama Materials\n   to improve any other model."]
+    assert quote_in("You will not use the Llama Materials to improve", text)
+    assert quote_in("You will not use [...] any other model.", text)
+    assert not quote_in("You will not use the Llama materials", text)     # case matters
+    assert not quote_in("any other model [...] You will not", text)       # order matters
+    assert not quote_in("", text)
+
+
+def test_rule_ids_are_stable_and_well_formed() -> None:
+    book = default_rulebook()
+    for rule in book:
+        assert rule.id.startswith(rule.licence + "/")
+        assert rule.kind in KINDS
+        assert rule.how_to_comply and rule.message and rule.section
+    # Ids other engineers and users' waivers rely on.
+    for rid in ("llama3.1/naming", "llama3.1/attribution", "llama3.1/notice", "llama3.1/mau-cap",
+                "llama3/output-training", "llama2/output-training", "llama3.2-aup/eu-multimodal",
+                "falcon-180b-tii/hosting", "stability-community/revenue-cap", "mrl/non-commercial"):
+        assert book.get(rid) is not None, rid
+
+
+def test_output_training_only_where_the_texts_have_it() -> None:
+    book = default_rulebook()
+    with_ban = {r.licence for r in book if r.kind == "output_training"}
+    assert {"llama2", "llama3", "tongyi-qianwen", "tongyi-qianwen-research", "stability-community",
+            "c4ai-aup", "mrl"} == with_ban
+
+
+def test_eu_exclusion_only_in_llama_3_2_and_later_aups() -> None:
+    book = default_rulebook()
+    assert {r.licence for r in book if r.kind == "jurisdiction"} == {"llama3.2-aup", "llama3.3-aup", "llama4-aup"}
+
+
+# --- the validator on broken files -----------------------------------------------------------
+
+GOOD_RULE = """\
+licence: mit
+rules:
+  - id: mit/my-notice
+    kind: notice
+    title: Keep the notice
+    section: "1"
+    quote: "The above copyright notice and this permission notice shall be included"
+    message: "keep the notice"
+    how_to_comply: Keep it.
+    triggered_by: [distributes_weights]
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "line", "words"), [
+    ("    kind: notice\n", "    kind: notices\n", 4, "'kind' must be one of"),
+    ("    title: Keep the notice\n", "    title: Keep the notice\n    colour: red\n", 6, "unknown key 'colour'"),
+    ("    title: Keep the notice\n", "    title: Keep the notice\n    threshold: 5\n", 6, "unknown key 'threshold' for kind 'notice'"),
+    ("    title: Keep the notice\n", "    title: 5\n", 5, "'title' must be string"),
+    ("    title: Keep the notice\n", "", 3, "missing key 'title'"),
+    ("  - id: mit/my-notice\n", "  - id: apache-2.0/my-notice\n", 3, "must begin with 'mit/'"),
+    ("licence: mit\n", "licence: no-such-licence\n", 1, "unknown licence"),
+    ("permission notice shall be included", "permission notice must be included", 7, "not in the text"),
+    ("[distributes_weights]", "[ships_weights]", 10, "unknown condition"),
+    ('"keep the notice"', '"keep {the} notice"', 8, "unknown placeholder"),
+    ("    title: Keep the notice\n", "    title: Keep the notice\n    confidence: secondary\n", 6, "'source'"),
+    ("    title: Keep the notice\n", "    title: Keep the notice\n    severity: fatal\n", 6, "'severity' must be one of"),
+    ("rules:\n", "rule:\n", 2, "unknown key 'rule'"),
+    ("    quote:", "    quote: [", 8, "invalid YAML"),
+])
+def test_validator_reports_file_and_line(tmp_path: Path, old: str, new: str, line: int, words: str) -> None:
+    assert old in GOOD_RULE
+    path = tmp_path / "mine.yml"
+    path.write_text(GOOD_RULE.replace(old, new, 1), encoding="utf-8")
+    _, errors = validate_files([path])
+    assert errors, "expected an error"
+    assert any(e.line == line and words in e.message for e in errors), [str(e) for e in errors]
+    assert all(str(e).startswith(f"{path}:") for e in errors)
+
+
+def test_good_user_rule_file_extends_the_rulebook(tmp_path: Path) -> None:
+    (tmp_path / "mine.yml").write_text(GOOD_RULE, encoding="utf-8")
+    rules, errors = validate_files([tmp_path])
+    assert errors == [] and [r.id for r in rules] == ["mit/my-notice"]
+    book = load_rulebook([tmp_path])
+    assert book.get("mit/my-notice") is not None and book.get("mit/notice") is not None
+
+
+def test_duplicate_ids_across_files(tmp_path: Path) -> None:
+    (tmp_path / "a.yml").write_text(GOOD_RULE, encoding="utf-8")
+    (tmp_path / "b.yml").write_text(GOOD_RULE, encoding="utf-8")
+    _, errors = validate_files([tmp_path])
+    assert len(errors) == 1 and "also defined in" in errors[0].message
+
+
+def test_load_rulebook_refuses_a_bad_folder(tmp_path: Path) -> None:
+    from licheck.errors import RuleFileError
+
+    (tmp_path / "bad.yml").write_text(GOOD_RULE.replace("kind: notice", "kind: nope"), encoding="utf-8")
+    with pytest.raises(RuleFileError) as err:
+        load_rulebook([tmp_path])
+    assert err.value.line == 4
+
+
+@pytest.mark.slow
+def test_validate_subprocess_broken_file(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yml"
+    path.write_text(GOOD_RULE.replace("kind: notice", "kind: nope"), encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-m", "licheck", "rules", "validate", str(path)],
+                          capture_output=True, text=True, timeout=60, cwd=root)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{path}:4: ")
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,206 @@
+"""The bundled catalogue: validation of user folders, and lookups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from licheck.catalogue import default_catalogue, load_catalogue
+from licheck.errors import DataError
+from licheck.licences import default_corpus
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return default_catalogue()
+
+
+def _user_dir(tmp_path: Path, models: str | None = None, orgs: str | None = None,
+              ollama: str | None = None) -> Path:
+    folder = tmp_path / "mycat"
+    (folder / "models").mkdir(parents=True)
+    if models is not None:
+        (folder / "models" / "acme.yml").write_text(models, encoding="utf-8")
+    if orgs is not None:
+        (folder / "orgs.yml").write_text(orgs, encoding="utf-8")
+    if ollama is not None:
+        (folder / "ollama.yml").write_text(ollama, encoding="utf-8")
+    return folder
+
+
+# --- validation ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("models", "line", "words"), [
+    ("models:\n  - id: acme/a\n    licence: apache-2.0\n    modalities: [text]\n    colour: red\n",
+     5, "unknown key 'colour'"),
+    ("models:\n  - id: acme/a\n    licence: apache-2.0\n    modalities: text\n",
+     4, "'modalities' has the wrong type"),
+    ("models:\n  - id: acme/a\n    licence: not-a-licence\n    modalities: [text]\n",
+     3, "unknown licence id 'not-a-licence'"),
+    ("models:\n  - id: acme/a\n    licence: mit\n    modalities: [text]\n    origin: USA\n",
+     5, "'USA' is not an ISO 3166-1 alpha-2"),
+    ("models:\n  - id: acme/a\n    licence: mit\n    modalities: [text, smell]\n",
+     4, "unknown modality 'smell'"),
+    ("models:\n  - id: acme/a\n    licence: mit\n    modalities: [text]\n    release_date: \"2024-13-01\"\n",
+     5, "not an ISO date"),
+    ("models:\n  - id: acme/a\n    licence: mit\n    modalities: [text]\n"
+     "    parents: [{id: acme/b, relation: cousin}]\n", 5, "relation 'cousin'"),
+    ("models:\n  - id: not an id\n    licence: mit\n    modalities: [text]\n",
+     2, "is not a Hub id"),
+    ("models:\n  - id: acme/a\n    modalities: [text]\n", 2, "missing key 'licence'"),
+    ("models:\n  - {id: acme/a, licence: mit, modalities: [text]}\n"
+     "  - {id: ACME/A, licence: mit, modalities: [text]}\n", 3, "listed twice"),
+])
+def test_user_model_errors_name_file_and_line(tmp_path, models, line, words):
+    folder = _user_dir(tmp_path, models=models)
+    with pytest.raises(DataError) as info:
+        load_catalogue([folder])
+    err = info.value
+    assert err.path is not None and err.path.endswith("acme.yml")
+    assert err.line == line, str(err)
+    assert words in err.message
+    assert str(err).startswith(f"{err.path}:{line}: ")
+
+
+def test_bad_country_in_orgs(tmp_path):
+    folder = _user_dir(tmp_path, orgs="orgs:\n  acme: {publisher: Acme, origin: fr}\n")
+    with pytest.raises(DataError) as info:
+        load_catalogue([folder])
+    assert info.value.path.endswith("orgs.yml") and info.value.line == 2
+    assert "'fr' is not an ISO 3166-1 alpha-2" in info.value.message
+
+
+def test_ollama_default_must_be_a_tag(tmp_path):
+    folder = _user_dir(tmp_path, ollama="ollama:\n  acme:\n    default: 9b\n    tags:\n      7b: acme/a\n")
+    with pytest.raises(DataError) as info:
+        load_catalogue([folder])
+    assert info.value.line == 3 and "default '9b'" in info.value.message
+
+
+def test_invalid_yaml_is_reported_with_line(tmp_path):
+    folder = _user_dir(tmp_path, models="models:\n  - {id: acme/a, licence: mit\n")
+    with pytest.raises(Exception) as info:   # ConfigError from the YAML loader
+        load_catalogue([folder])
+    assert "acme.yml" in str(info.value)
+
+
+def test_user_folder_extends_and_overrides(tmp_path, cat):
+    folder = _user_dir(
+        tmp_path,
+        models="models:\n"
+               "  - {id: acme/chat-1, licence: mit, modalities: [text], parents: [{id: Qwen/Qwen2.5-7B, relation: finetune}]}\n"
+               "  - {id: TinyLlama/TinyLlama-1.1B-Chat-v1.0, licence: null, modalities: [text], notes: overridden}\n",
+        orgs="orgs:\n  acme: {publisher: Acme Corp, origin: FR}\n",
+        ollama="ollama:\n  acme-chat:\n    default: 1b\n    tags:\n      1b: acme/chat-1\n")
+    mine = load_catalogue([folder])
+    entry = mine.model("ACME/Chat-1")
+    assert entry is not None and entry.publisher == "Acme Corp" and entry.origin == "FR"
+    assert entry.parents == (("Qwen/Qwen2.5-7B", "finetune"),)
+    assert mine.model("TinyLlama/TinyLlama-1.1B-Chat-v1.0").licence is None
+    assert mine.ollama("acme-chat") == "acme/chat-1"
+    # the bundled data is still there, and the bundled catalogue is untouched
+    assert mine.model("meta-llama/Llama-3.3-70B-Instruct") is not None
+    assert cat.model("TinyLlama/TinyLlama-1.1B-Chat-v1.0").licence == "apache-2.0"
+
+
+def test_missing_user_folder(tmp_path):
+    with pytest.raises(DataError):
+        load_catalogue([tmp_path / "nope"])
+
+
+# --- the bundled data -----------------------------------------------------------------------
+
+def test_bundled_licences_exist_and_every_ollama_target_is_listed(cat):
+    corpus = default_corpus()
+    assert len(cat.entries()) > 100
+    for entry in cat.entries():
+        assert entry.licence is None or entry.licence in corpus, entry.id
+        assert entry.modalities
+        for parent, _relation in entry.parents:
+            assert cat.model(parent) is not None, f"{entry.id}: parent {parent} not listed"
+    for family in cat.ollama_names():
+        target = cat.ollama(family)
+        if target is not None:
+            assert cat.model(target) is not None, family
+    for family, body in cat._ollama.items():   # noqa: SLF001 - every tag, not just defaults
+        for tag, (hub_id, _notes) in body.tags.items():
+            assert cat.model(hub_id) is not None, f"{family}:{tag} -> {hub_id}"
+
+
+def test_case_insensitive_and_aliases(cat):
+    assert cat.model("META-LLAMA/llama-3.3-70b-instruct").id == "meta-llama/Llama-3.3-70B-Instruct"
+    assert cat.model("meta-llama/Meta-Llama-3.1-8B-Instruct").id == "meta-llama/Llama-3.1-8B-Instruct"
+    # a renamed org: CohereForAI -> CohereLabs
+    assert cat.model("CohereLabs/c4ai-command-r-plus").licence == "cc-by-nc-4.0"
+    assert cat.model("nobody/nothing") is None
+    assert cat.org("QWEN").origin == "CN"
+    assert cat.org("coherelabs").publisher.startswith("Cohere")
+
+
+def test_qwen25_three_licences_by_size(cat):
+    assert cat.model("Qwen/Qwen2.5-3B-Instruct").licence == "qwen-research"
+    assert cat.model("Qwen/Qwen2.5-7B-Instruct").licence == "apache-2.0"
+    assert cat.model("Qwen/Qwen2.5-72B-Instruct").licence == "qwen"
+    assert cat.model("Qwen/Qwen2-72B").licence == "tongyi-qianwen"
+    assert cat.model("Qwen/Qwen-1_8B").licence == "tongyi-qianwen-research"
+
+
+def test_tinyllama_is_apache_not_llama(cat):
+    entry = cat.model("tinyllama/tinyllama-1.1b-chat-v1.0")
+    assert entry.licence == "apache-2.0" and entry.parents == ()
+    assert entry.origin == "SG"
+
+
+def test_llama_modalities_and_dates(cat):
+    assert cat.model("meta-llama/Llama-3.2-11B-Vision-Instruct").multimodal
+    assert not cat.model("meta-llama/Llama-3.2-3B-Instruct").multimodal
+    assert not cat.model("meta-llama/Llama-3.3-70B-Instruct").multimodal
+    assert cat.model("meta-llama/Llama-4-Scout-17B-16E-Instruct").multimodal
+    entry = cat.model("meta-llama/Llama-3.1-405B-Instruct")
+    assert (entry.licence, entry.release_date, entry.publisher, entry.origin) == \
+        ("llama3.1", "2024-07-23", "Meta", "US")
+
+
+def test_deepseek_checkpoints(cat):
+    assert cat.model("deepseek-ai/DeepSeek-V3").licence == "deepseek"
+    v3_0324 = cat.model("deepseek-ai/DeepSeek-V3-0324")
+    assert v3_0324.licence == "mit" and "secondary" in v3_0324.notes
+    assert cat.model("deepseek-ai/DeepSeek-R1-Distill-Llama-70B").parents == \
+        (("meta-llama/Llama-3.3-70B-Instruct", "finetune"),)
+    assert cat.model("deepseek-ai/DeepSeek-R1-Distill-Qwen-7B").parents == \
+        (("Qwen/Qwen2.5-Math-7B", "finetune"),)
+
+
+@pytest.mark.parametrize(("name", "hub_id"), [
+    ("llama3.3:70b", "meta-llama/Llama-3.3-70B-Instruct"),
+    ("llama3.3", "meta-llama/Llama-3.3-70B-Instruct"),
+    ("ollama:llama3.3:latest", "meta-llama/Llama-3.3-70B-Instruct"),
+    ("Llama3.1:8B-Instruct-Q4_K_M", "meta-llama/Llama-3.1-8B-Instruct"),
+    ("llama3.1:8b-text-q8_0", "meta-llama/Llama-3.1-8B"),
+    ("qwen2.5:3b", "Qwen/Qwen2.5-3B-Instruct"),
+    ("qwen2.5:72b-instruct-q4_K_M", "Qwen/Qwen2.5-72B-Instruct"),
+    ("qwen2.5", "Qwen/Qwen2.5-7B-Instruct"),
+    ("deepseek-r1:1.5b", "deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B"),
+    ("deepseek-r1:70b", "deepseek-ai/DeepSeek-R1-Distill-Llama-70B"),
+    ("registry.ollama.ai/library/gemma3:27b", "google/gemma-3-27b-it"),
+])
+def test_ollama_names(cat, name, hub_id):
+    assert cat.ollama(name) == hub_id
+
+
+@pytest.mark.parametrize("name", [
+    "qwen2.5:4b",          # a size the family does not have: never another size's licence
+    "deepseek-r1",         # no default: `latest` was re-pointed over time
+    "nosuchmodel:7b",
+    "hf.co/bartowski/Llama-3.2-3B-Instruct-GGUF:Q4_K_M",
+    "someuser/mymodel:latest",
+    "",
+])
+def test_ollama_names_not_guessed(cat, name):
+    assert cat.ollama(name) is None
+
+
+def test_qwen25_ollama_sizes_carry_their_licences(cat):
+    licences = {size: cat.model(cat.ollama(f"qwen2.5:{size}")).licence for size in ("3b", "7b", "72b")}
+    assert licences == {"3b": "qwen-research", "7b": "apache-2.0", "72b": "qwen"}
