@@ -28,7 +28,7 @@ def test_facts_from_an_entry(source):
 
 
 def test_base_model_has_no_relation(source):
-    facts = source.fetch(ModelRef("hub", "meta-llama/Llama-3.2-90B-Vision-Instruct"))
+    facts = source.fetch(ModelRef("hub", "meta-llama/Llama-3.2-90B-Vision"))
     assert facts.parents == [] and facts.relation is None
     assert facts.modalities == ["text", "image"] and facts.release_date == "2024-09-25"
 
@@ -43,3 +43,9 @@ def test_entry_without_licence_says_so(source):
     facts = source.fetch(ModelRef("hub", "Qwen/Qwen1.5-4B"))
     assert facts.licence_hint is None
     assert any("no licence" in n for n in facts.notes)
+
+
+def test_official_instruct_model_is_a_finetune_of_its_base(source):
+    facts = source.fetch(ModelRef("hub", "meta-llama/Llama-3.2-90B-Vision-Instruct"))
+    assert [(p.ref.name, p.relation) for p in facts.parents] == [
+        ("meta-llama/Llama-3.2-90B-Vision", "finetune")]
