@@ -89,7 +89,8 @@ def run_check(
         unique.setdefault(entry.ref, len(unique))
     if progress is not None:
         progress(len(unique))
-    lineages = resolve_many(list(unique), offline=offline, sources=sources) if unique else []
+    lineages = (resolve_many(list(unique), offline=offline, sources=sources, corpus=corpus)
+                if unique else [])
     if len(lineages) != len(unique):   # a contract breach upstream: never report partially
         raise RuntimeError(f"lineage returned {len(lineages)} results for {len(unique)} models")
 
@@ -285,15 +286,12 @@ def _configured_sources(config: Config, offline: bool, corpus: Any) -> Any:
     from licheck.sources.registry import default_sources
 
     cache = Cache(config.cache_dir) if config.cache_dir else None
-    registry = default_sources(offline=offline, cache=cache)
+    catalogue = None
     if config.extra_catalogue:
         from licheck.catalogue import load_catalogue
 
         catalogue = load_catalogue(config.extra_catalogue, licences=corpus)
-        registry.catalogue = catalogue
-        for source in registry.sources:   # the Ollama and catalogue sources read it too
-            if getattr(source, "catalogue", None) is not None:
-                source.catalogue = catalogue
+    registry = default_sources(offline=offline, cache=cache, catalogue=catalogue)
     return registry
 
 

@@ -44,7 +44,9 @@ from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from licheck.licences import Corpus, default_corpus
 from licheck.model import KINDS, Finding, Lineage, LineageNode, Severity
 from licheck.refs import parse_ref
 from licheck.sources.base import ModelFacts, ModelRef, Unresolved
@@ -69,6 +71,10 @@ def _key(ref: ModelRef) -> tuple[str, str, str]:
     # Hub ids are case-insensitive; the canonical spelling comes back from the Hub.
     name = ref.name.lower() if ref.kind == "hub" else ref.name
     return (ref.kind, name, ref.revision or "")
+
+
+if TYPE_CHECKING:
+    from licheck.identify import Identification
 
 
 # --- fetching: one memo, one pool, one deadline ------------------------------------------------
@@ -123,10 +129,7 @@ class _Crawler:
             pool.shutdown(wait=False, cancel_futures=True)
 
     def _fetch_one(self, ref: ModelRef) -> ModelFacts | Unresolved:
-        try:
-            return self.registry.fetch(ref)
-        except Exception as exc:   # never let one model sink the run
-            return Unresolved(ref, f"internal error while fetching: {type(exc).__name__}: {exc}")
+        return self.registry.fetch(ref)
 
 
 # --- licence of one node -----------------------------------------------------------------------
@@ -139,11 +142,10 @@ class LicenceChoice:
     unchecked: str | None = None   # a declared licence id that is not in the corpus
 
 
-def determine_licence(facts: ModelFacts) -> LicenceChoice:
+def determine_licence(facts: ModelFacts, corpus: Corpus | None = None) -> LicenceChoice:
     """Apply the written order of precedence (module docstring) to one model's facts."""
-    from licheck.licences import default_corpus
-
-    corpus = default_corpus()
+    corpus = corpus if corpus is not None else default_corpus()
+    field_name = "GGUF general.license" if facts.source == "gguf" else "card license"
     declared = (facts.declared_licence or "").strip()
     if declared.lower() not in _OPEN_DECLARATIONS:
         parts = [p.strip() for p in declared.split(",") if p.strip()] if "," in declared else [declared]
@@ -151,23 +153,19 @@ def determine_licence(facts: ModelFacts) -> LicenceChoice:
             lid = corpus.lookup(part)
             if lid:
                 alias = "" if lid == part else f" (alias of {lid})"
-                return LicenceChoice(lid, f"card license: {part}{alias}", 1.0)
-        return LicenceChoice(None, f"card license: {declared}, which is not in licheck's licence "
+                return LicenceChoice(lid, f"{field_name}: {part}{alias}", 1.0)
+        return LicenceChoice(None, f"{field_name}: {declared}, which is not in licheck's licence "
                                    "corpus", None, unchecked=declared)
     for field, value in (("license_name", facts.licence_name), ("license_link", facts.licence_link)):
         lid = corpus.lookup(value)
         if lid:
-            return LicenceChoice(lid, f"card license: {declared or '(none)'}, {field}: {value}", 0.95)
+            return LicenceChoice(lid, f"{field_name}: {declared or '(none)'}, {field}: {value}", 0.95)
     tried: list[str] = []
     for fname, text in facts.licence_files.items():
         ident = _identify(text)
-        if ident is None:
-            tried.append(f"{fname} (licence identifier unavailable)")
-            continue
-        lid = getattr(ident, "licence", None)
+        lid = ident.licence
         if lid:
-            conf = float(getattr(ident, "confidence", 0.0) or 0.0)
-            matcher = getattr(ident, "matcher", None) or "?"
+            conf, matcher = ident.confidence, ident.matcher
             return LicenceChoice(lid, f"{fname} identified as {lid} ({matcher} matcher, "
                                       f"confidence {conf:.2f})", conf)
         tried.append(f"{fname} matched no known licence")
@@ -177,7 +175,7 @@ def determine_licence(facts: ModelFacts) -> LicenceChoice:
             return LicenceChoice(lid, f"licheck catalogue: {lid}", None)
     said = []
     if declared:
-        said.append(f"card license: {declared}")
+        said.append(f"{field_name}: {declared}")
     if facts.licence_name:
         said.append(f"license_name: {facts.licence_name} (not a known licence)")
     if facts.licence_link:
@@ -186,15 +184,10 @@ def determine_licence(facts: ModelFacts) -> LicenceChoice:
     return LicenceChoice(None, "; ".join(said) if said else "no licence declared")
 
 
-def _identify(text: str) -> object | None:
-    try:
-        from licheck.identify import identify
-    except ImportError:
-        return None
-    try:
-        return identify(text)
-    except Exception:
-        return None
+def _identify(text: str) -> Identification:
+    from licheck.identify import identify  # imported when a LICENSE text is actually read
+
+    return identify(text)
 
 
 # --- assembling one lineage --------------------------------------------------------------------
@@ -205,7 +198,8 @@ def _display(ref: ModelRef) -> str:
 
 class _Assembler:
     def __init__(self, root: ModelRef, written: str,
-                 memo: dict[tuple[str, str, str], ModelFacts | Unresolved]) -> None:
+                 memo: dict[tuple[str, str, str], ModelFacts | Unresolved], corpus: Corpus) -> None:
+        self.corpus = corpus
         self.root = root
         self.written = written
         self.memo = memo
@@ -243,7 +237,7 @@ class _Assembler:
             return node_id
         if node_id in self.nodes:
             return node_id
-        choice = determine_licence(result)
+        choice = determine_licence(result, self.corpus)
         self.choices[node_id] = choice
         node = LineageNode(
             id=node_id, relation="base", declared_licence=result.declared_licence,
@@ -290,10 +284,8 @@ class _Assembler:
         return list(seen.items())
 
     def _findings(self, lineage: Lineage) -> list[Finding]:
-        from licheck.licences import default_corpus
-
         self._lineage = lineage
-        corpus = default_corpus()
+        corpus = self.corpus
         out: list[Finding] = []
         for node_id, reason in self.unresolved:
             out.append(self._finding("unresolved", KINDS["unresolved"],
@@ -344,16 +336,21 @@ class _Assembler:
 # --- public API ----------------------------------------------------------------------------------
 
 def resolve(ref: str | ModelRef, *, offline: bool = False, sources: SourceRegistry | None = None,
-            base_dir: Path | None = None, deadline: float | None = None) -> Lineage:
+            base_dir: Path | None = None, deadline: float | None = None,
+            corpus: Corpus | None = None) -> Lineage:
     """The lineage of one model. Bad references raise InputError; everything else is a result."""
     return resolve_many([ref], offline=offline, sources=sources, base_dir=base_dir,
-                        deadline=deadline)[0]
+                        deadline=deadline, corpus=corpus)[0]
 
 
 def resolve_many(refs: Sequence[str | ModelRef], *, offline: bool = False,
                  sources: SourceRegistry | None = None, base_dir: Path | None = None,
-                 max_workers: int = 8, deadline: float | None = None) -> list[Lineage]:
-    """Lineages of many models, sharing fetches, a bounded pool and one overall deadline."""
+                 max_workers: int = 8, deadline: float | None = None,
+                 corpus: Corpus | None = None) -> list[Lineage]:
+    """Lineages of many models, sharing fetches, a bounded pool and one overall deadline.
+
+    `corpus` is the licence corpus to name licences from (the bundled one by default; a
+    config's `extra_licences` add to it)."""
     parsed = [(r if isinstance(r, ModelRef) else parse_ref(r, base_dir=base_dir),
                r if isinstance(r, str) else str(r)) for r in refs]
     registry = sources if sources is not None else default_sources(offline=offline)
@@ -365,4 +362,9 @@ def resolve_many(refs: Sequence[str | ModelRef], *, offline: bool = False,
         crawler.crawl([ref for ref, _ in parsed])
     finally:
         registry.set_deadline(None)
-    return [_Assembler(ref, written.strip(), crawler.memo).build() for ref, written in parsed]
+    for ref, _ in parsed:
+        root = crawler.memo.get(_key(ref))
+        if isinstance(root, Unresolved) and root.error is not None:
+            raise root.error   # a target the user named cannot be read: exit 2, not a finding
+    corpus = corpus if corpus is not None else default_corpus()
+    return [_Assembler(ref, written.strip(), crawler.memo, corpus).build() for ref, written in parsed]

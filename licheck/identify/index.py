@@ -4,7 +4,7 @@ For every licence text it keeps: the SHA-256 of the raw bytes (the `exact` match
 the normalised text (`normalised`), the words as a compact string for rapidfuzz
 (`similarity`), and, computed only when a near-twin has to be told apart, the set of
 discriminating features (words, word pairs and the parts of its URLs). Reference phrases
-from each licence's metadata are compiled into one regex (`reference`).
+from each licence's metadata are kept as word tuples by first word (`reference`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
 
+from licheck.errors import DataError
 from licheck.identify.normalise import normalise, tokens
 from licheck.licences import Corpus, default_corpus
 
@@ -99,7 +100,10 @@ class Index:
                                                 lic.incorporates)
             for path in lic.texts:
                 data = path.read_bytes()
-                raw = data.decode("utf-8")
+                try:
+                    raw = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise DataError("licence text is not UTF-8", path=path) from None
                 norm = normalise(raw)
                 words = norm.split()
                 entry = Entry(lic.id, path.name, raw, sha256(data), sha256(norm.encode("utf-8")),
@@ -108,9 +112,9 @@ class Index:
                 self.by_raw_hash.setdefault(entry.raw_hash, set()).add(lic.id)
                 self.by_normalised_hash.setdefault(entry.normalised_hash, set()).add(lic.id)
             for phrase in lic.reference_phrases:
-                words = tuple(tokens(normalise(phrase)))
-                if words:
-                    self.phrases.setdefault(words[0], []).append((words, lic.id))
+                phrase_words = tuple(tokens(normalise(phrase)))
+                if phrase_words:
+                    self.phrases.setdefault(phrase_words[0], []).append((phrase_words, lic.id))
         for group in self.phrases.values():
             group.sort(key=lambda item: len(item[0]), reverse=True)
         self._differences: dict[tuple[int, int], frozenset[str]] = {}

@@ -1,11 +1,22 @@
 """The matcher cascade: exact, normalised, similarity, reference (first that fires wins).
 
+* `exact`: the SHA-256 of the bytes is a corpus text's.
+* `normalised`: the SHA-256 of the normalised text is (`licheck.identify.normalise`).
+* `similarity`: rapidfuzz's Indel similarity over the words (function words left out)
+  reaches SIMILARITY_THRESHOLD.
+* `reference`: the text names one licence by a phrase from its `reference_phrases`
+  ("licensed under the Llama 3.1 Community License"); only tried when the text resembles
+  no licence text at all (below RESEMBLANCE_FLOOR), since a modified licence names the
+  one it was made from.
+
 Near-twins (Llama 3.1/3.2/3.3/4, the dated Gemma terms, CC-BY and CC-BY-NC, ...) are as
 similar to each other as a reformatted copy is to its original, so similarity alone only
 finds the family. Within it, the licence is decided by the words that differ: a licence
-wins only if the text holds most of what sets it apart from each close rival and almost
-none of what sets the rival apart. If no licence wins that way the answer is None, with
-the candidates and their scores; never a guess.
+wins only if the text holds nearly all of what sets it apart from each close rival and
+almost none of what sets the rival apart. A similarity winner is further refused when the
+text holds a variant word its licence lacks (ShareAlike, NonCommercial; for a permissive
+licence, restriction words too) or names a licence its text does not name. Whenever no
+licence wins, the answer is None with the candidates and their scores: never a guess.
 """
 
 from __future__ import annotations
@@ -84,14 +95,15 @@ def normalised(index: Index, text: Prepared) -> set[str]:
     return index.by_normalised_hash.get(text.content_hash, set())
 
 
-def similarity_scores(index: Index, text: Prepared) -> dict[int, float]:
+def similarity_scores(index: Index, text: Prepared, rivals: bool = True) -> dict[int, float]:
     """Similarity of the input to the corpus texts that matter; the rest stay unscored.
 
     The Indel similarity of sequences of n and m words is at most 2*min(n, m)/(n + m),
     so texts are scored in order of that bound and skipped once it falls below what is
     still needed: while nothing reaches the threshold, the floor (so the closest
     candidates are known); after, the best minus the twin margin (its near-twins), and
-    for restrictive texts, when the best is permissive, minus the permissive margin.
+    for restrictive texts, when the best is permissive, minus the permissive margin
+    (unless `rivals` is False: a hash match needs no rivals, only its closest twins).
     """
     encoded = index.encode(text.words)
     n = len(encoded)
@@ -116,7 +128,7 @@ def similarity_scores(index: Index, text: Prepared) -> dict[int, float]:
             scores[i] = score
             if score > top:
                 top = score
-                top_permissive = not index.licences[index.entries[i].licence].restrictive
+                top_permissive = rivals and not index.licences[index.entries[i].licence].restrictive
     return scores
 
 
@@ -215,31 +227,27 @@ def run(index: Index, raw: str, raw_bytes: bytes) -> Identification:
     text = Prepared.of(raw, raw_bytes)
     if not text.words:
         return Identification(None, 0.0, None, [], text.content_hash)
-    scores = similarity_scores(index, text)
+    hashed = exact(index, text) or normalised(index, text)
+    scores = similarity_scores(index, text, rivals=not hashed)
     best = best_per_licence(index, scores)
     ranked = sorted(((lic, s) for lic, (s, _) in best.items()), key=lambda x: (-x[1], x[0]))
     candidates = ranked[:TOP_CANDIDATES]
 
-    def found(lic: str | None, confidence: float, matcher: str,
-              cands: list[tuple[str, float]] = candidates) -> Identification:
-        if lic is None:
+    def answer(lic: str | None, confidence: float, matcher: str,
+               cands: list[tuple[str, float]] = candidates) -> Identification:
+        if lic is None:  # no match: no confidence, no matcher, only the candidates
             return Identification(None, 0.0, None, cands, text.content_hash)
         return Identification(lic, confidence, matcher, cands, text.content_hash)
 
-    for matcher, fn in (("exact", exact), ("normalised", normalised)):
-        ids = fn(index, text)
-        if ids:
-            lic = decide(index, text, ids, best)
-            # A hash match is exact whether or not twins must be told apart.
-            return found(lic, 1.0, matcher)
+    if hashed:
+        matcher = "exact" if exact(index, text) else "normalised"
+        return answer(decide(index, text, hashed, best), 1.0, matcher)
     if ranked and ranked[0][1] >= SIMILARITY_THRESHOLD:
         lic = decide(index, text, None, best)
-        return found(lic, best[lic][0] if lic else 0.0, "similarity")
-    if ranked and ranked[0][1] >= RESEMBLANCE_FLOOR:
-        return found(None, 0.0, "similarity")
+        return answer(lic, best[lic][0] if lic else 0.0, "similarity")
+    if ranked and ranked[0][1] >= RESEMBLANCE_FLOOR:  # like a licence, but none of ours
+        return answer(None, 0.0, "similarity")
     named = reference(index, text)
-    ref_cands = [(lic, REFERENCE_CONFIDENCE) for lic in named]
-    cands = (ref_cands + [c for c in candidates if c[0] not in named])[:TOP_CANDIDATES]
-    if len(named) == 1:
-        return found(named[0], REFERENCE_CONFIDENCE, "reference", cands)
-    return found(None, 0.0, "reference", cands)
+    cands = [(lic, REFERENCE_CONFIDENCE) for lic in named]
+    cands = (cands + [c for c in candidates if c[0] not in named])[:TOP_CANDIDATES]
+    return answer(named[0] if len(named) == 1 else None, REFERENCE_CONFIDENCE, "reference", cands)

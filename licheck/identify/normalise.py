@@ -6,9 +6,10 @@ removes one such kind of difference, so two copies of the same licence normalise
 same string (and the same hash). The order matters: structure (lines, Markdown, list
 markers) is read before whitespace is collapsed.
 
-Passes marked lossy in `LOSSY` throw away words that can tell near-identical licences
-apart (Llama 3.1 and 3.2 differ mostly in names, dates and URLs), so the discriminating
-tokens are taken from the text normalised *without* them (`normalise(text, skip=LOSSY)`).
+The `urls` pass throws away what can tell near-identical licences apart (Llama 3.1 and
+3.2 differ only in names, dates and URLs), so the matcher takes the words of the URLs from
+the raw text separately (`licheck.identify.index.url_parts`) when it must tell twins apart.
+`bullets` and `urls` are the only passes that drop words.
 """
 
 from __future__ import annotations
@@ -100,8 +101,11 @@ def bullets(text: str) -> str:
 
 # -- copyright and header lines ---------------------------------------------------------
 
+# A notice, not a clause: "copyright" must be followed by (c), \u00a9, a year or a
+# placeholder, so a rewrapped line starting "copyright owner ..." stays.
 _COPYRIGHT_LINE = re.compile(
-    r"^[ \t]*(?:copyright\b|\(c\)|\u00a9|all rights reserved|spdx-license-identifier:)[^\n]*$",
+    r"^[ \t]*(?:copyright\s*(?:\(c\)|\u00a9|\d|[\[<{])|\(c\)\s*\d|\u00a9|all rights reserved"
+    r"|spdx-license-identifier:)[^\n]*$",
     re.M,
 )
 
@@ -132,22 +136,33 @@ _STYLES = {
     "\u2015": "-", "\u2212": "-", "\u2026": "...",
 }
 _STYLE = re.compile("[" + "".join(_STYLES) + "]")
-# Kept only inside a word: 3.1, don't, non-commercial, use_policy.md, github.com/meta.
-_SYMBOLS = re.compile(r"[^\w\s'./-]+")
+# Kept only inside a word: 3.1, don't, non-commercial, use_policy.md, github.com/meta, and
+# RAIL++-M (CreativeML Open RAIL++-M is not CreativeML Open RAIL-M).
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# ASCII punctuation other than ' . / - _ + becomes a space. Bytes from 0x80 up (the parts of
+# multi-byte UTF-8 characters) are left alone: bytes.translate is far faster than a regex
+# over every character.
 _ASCII_SYMBOLS = bytes(
-    c if chr(c).isalnum() or chr(c).isspace() or chr(c) in "_'./-" else ord(" ") for c in range(256)
+    c if c >= 0x80 or chr(c).isalnum() or chr(c).isspace() or chr(c) in "_'./-+" else ord(" ")
+    for c in range(256)
 )
-_EDGE = re.compile(r"['./-]+(?:(?<![^\W_]['./-])|(?![^\W_]))")
+# A run of them goes when it starts or ends a word: either it starts a run (no letter,
+# digit or other mark before it) and takes the whole run, or it is a whole run with no
+# letter or digit after it. Written so every match begins with the character class.
+_EDGE = re.compile(
+    r"['./+-](?<![^\W_]['./+-])(?<!['./+-]['./+-])['./+-]*"
+    r"|['./+-]+(?![^\W_]|['./+-])"
+)
 
 
 def punctuation(text: str) -> str:
     """Quote and dash styles unify; punctuation that is not inside a word goes."""
     if not text.isascii():
         text = _STYLE.sub(lambda m: _STYLES[m.group()], text)
-    if text.isascii():  # bytes.translate is far faster than a regex over every character
-        text = text.encode("ascii").translate(_ASCII_SYMBOLS).decode("ascii")
-    else:
-        text = _SYMBOLS.sub(" ", text)
+        for ch in set(_NON_ASCII.findall(text)):
+            if not ch.isalnum():  # \u00a7, \u00a9, \u2022, no-break spaces ...
+                text = text.replace(ch, " ")
+    text = text.encode("utf-8", "surrogatepass").translate(_ASCII_SYMBOLS).decode("utf-8", "surrogatepass")
     return _EDGE.sub(" ", text)
 
 
@@ -184,12 +199,10 @@ PASSES: tuple[tuple[str, Pass], ...] = (
     ("whitespace", whitespace),
 )
 PASS_NAMES: tuple[str, ...] = tuple(name for name, _ in PASSES)
-# Passes that can erase what tells near-twins apart (see the module docstring).
-LOSSY: frozenset[str] = frozenset({"urls", "bullets"})
 
 
 def normalise(text: str, skip: Collection[str] = ()) -> str:
-    """Run every pass in order, except those named in `skip`."""
+    """Run every pass in order, except those named in `skip` (for tests and diagnostics)."""
     for name, fn in PASSES:
         if name not in skip:
             text = fn(text)

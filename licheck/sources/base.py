@@ -68,6 +68,9 @@ class Unresolved:
     ref: ModelRef
     reason: str
     source: str = "unresolved"
+    # The input error behind it, when a file could not be read: raised again (exit 2) when the
+    # file is a target the user named, reported as `unresolved` when it is only an ancestor.
+    error: Exception | None = field(default=None, compare=False, repr=False)
 
 
 class Source(Protocol):

@@ -16,13 +16,16 @@ skipped if their module is not installed, so this module works on its own.
 
 from __future__ import annotations
 
-import importlib
 import threading
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from licheck.cache import Cache
+from licheck.errors import LicheckError
 from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Source, Unresolved
+
+if TYPE_CHECKING:
+    from licheck.catalogue import Catalogue
 
 
 class SourceRegistry:
@@ -57,9 +60,8 @@ class SourceRegistry:
         for source in picked:
             try:
                 result = source.fetch(ref)
-            except Exception as exc:   # a source bug must not sink the whole lineage
-                result = Unresolved(ref, f"{getattr(source, 'name', 'source')} failed: "
-                                         f"{type(exc).__name__}: {exc}")
+            except LicheckError as exc:   # unreadable or invalid input behind this reference
+                result = Unresolved(ref, str(exc), error=exc)
             if isinstance(result, ModelFacts):
                 if failures and result.source == "catalogue":
                     result.notes.append(f"used the catalogue because: {failures[0].reason}")
@@ -69,7 +71,7 @@ class SourceRegistry:
         if len(failures) > 1:
             others = "; ".join(f.reason for f in failures[1:] if f.reason != first.reason)
             if others:
-                return Unresolved(ref, f"{first.reason} ({others})", first.source)
+                return Unresolved(ref, f"{first.reason} ({others})", first.source, first.error)
         return first
 
     def enrich(self, facts: ModelFacts) -> ModelFacts:
@@ -121,50 +123,32 @@ def _single_relation(links: Sequence[ParentLink]) -> str | None:
 
 
 def _accepts(source: Source, ref: ModelRef) -> bool:
-    try:
-        return bool(source.accepts(ref))
-    except Exception:
-        return False
+    return bool(source.accepts(ref))
 
 
 def _safe(obj: Any, method: str, arg: str) -> Any:
+    """`obj.method(arg)` when the catalogue in use offers that method (user catalogues may not)."""
     fn = getattr(obj, method, None)
-    if not callable(fn):
-        return None
-    try:
-        return fn(arg)
-    except Exception:
-        return None
+    return fn(arg) if callable(fn) else None
 
 
-def _optional(module: str, attr: str) -> Any | None:
-    """A class or function from a module that may not exist yet (being built elsewhere)."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    return getattr(mod, attr, None)
-
-
-def default_sources(*, offline: bool, cache: Cache | None = None) -> SourceRegistry:
+def default_sources(*, offline: bool, cache: Cache | None = None,
+                    catalogue: Catalogue | None = None) -> SourceRegistry:
     """The standard sources: local directory, GGUF, Ollama, the Hub, then the catalogue."""
+    from licheck.catalogue import default_catalogue
+    from licheck.sources.catalogue import CatalogueSource
+    from licheck.sources.gguf import GgufSource
     from licheck.sources.hub import HubSource, env_offline
+    from licheck.sources.local import LocalDirSource
+    from licheck.sources.ollama import OllamaSource
 
     offline = offline or env_offline()
-    catalogue = None
-    factory = _optional("licheck.catalogue", "default_catalogue")
-    if factory is not None:
-        catalogue = factory()
-    sources: list[Source] = []
-    for module, attr, needs_catalogue in (("licheck.sources.local", "LocalDirSource", False),
-                                          ("licheck.sources.gguf", "GgufSource", False),
-                                          ("licheck.sources.ollama", "OllamaSource", True)):
-        cls = _optional(module, attr)
-        if cls is None or (needs_catalogue and catalogue is None):
-            continue
-        sources.append(cls(catalogue) if needs_catalogue else cls())
-    sources.append(HubSource(cache=cache if cache is not None else Cache(), offline=offline))
-    cat_source = _optional("licheck.sources.catalogue", "CatalogueSource")
-    if cat_source is not None and catalogue is not None:
-        sources.append(cat_source(catalogue))
+    catalogue = catalogue if catalogue is not None else default_catalogue()
+    sources: list[Source] = [
+        LocalDirSource(),
+        GgufSource(),
+        OllamaSource(catalogue),
+        HubSource(cache=cache if cache is not None else Cache(), offline=offline),
+        CatalogueSource(catalogue),
+    ]
     return SourceRegistry(sources, catalogue=catalogue, offline=offline)

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import licheck
 from licheck.errors import InputError
@@ -152,3 +154,12 @@ def test_a_user_corpus(tmp_path: Path) -> None:
     assert identify("Licensed under the Acme Internal Licence.", corpus).licence == "acme-internal"
     # The bundled licences are still there.
     assert identify((LICENCES / "mit.txt").read_bytes(), corpus).licence == "mit"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.binary(max_size=3000), st.text(max_size=3000)))
+def test_any_input_gives_an_answer_not_an_exception(data: str | bytes) -> None:
+    result = identify(data)
+    assert result.licence is None or result.licence in default_corpus()
+    assert 0.0 <= result.confidence <= 1.0
+    assert (result.licence is None) == (result.matcher is None)

@@ -190,6 +190,13 @@ def test_reference_phrases(sentence: str, licence: str) -> None:
     assert result.confidence == m.REFERENCE_CONFIDENCE
 
 
+def test_reference_tells_rail_plus_plus_from_rail() -> None:
+    # SDXL's CreativeML Open RAIL++-M is another licence than CreativeML Open RAIL-M.
+    assert identify("Licensed under the CreativeML Open RAIL++-M License.").licence is None
+    assert identify("Licensed under the CreativeML Open RAIL-M License.").licence == \
+        "creativeml-openrail-m"
+
+
 def test_two_licences_named_is_no_guess() -> None:
     result = identify("Weights under the Llama 3.1 Community License; code under the Apache "
                       "License 2.0.")

@@ -1,0 +1,78 @@
+"""The built wheel carries its own data: installed into a fresh environment and run from
+another directory, licheck still finds its licences, rules and catalogue.
+
+The wheel is built without build isolation and installed with --no-index, so nothing is
+downloaded; the fresh venv borrows the already-installed dependencies through
+--system-site-packages but not licheck itself (it is not importable from the temp cwd).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytest.importorskip("hatchling", reason="hatchling (a test extra) builds the wheel")
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("wheel")
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(work / "dist"), str(ROOT)],
+        capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr
+    wheel = next((work / "dist").glob("licheck-*.whl"))
+    env_dir = work / "venv"
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    python = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
+         "-q", str(wheel)], capture_output=True, text=True, timeout=300)
+    if install.returncode != 0 and "no such option: --python" in install.stderr:
+        pytest.skip("this pip cannot install into another environment (--python needs pip 22.3)")
+    assert install.returncode == 0, install.stderr
+    return python
+
+
+def _run(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": "", "PYTHONSAFEPATH": "1"}
+    return subprocess.run([str(python), "-m", "licheck", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_wheel_finds_its_data_from_another_directory(installed: Path, tmp_path: Path) -> None:
+    where = _run(installed, "--version", cwd=tmp_path)
+    assert where.returncode == 0, where.stderr
+    located = subprocess.run(
+        [str(installed), "-c", "import licheck, licheck.data as d; print(licheck.__file__); "
+         "print(d.data_dir('licences')); print(d.data_dir('rules')); print(d.data_dir('catalogue'))"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": "", "PYTHONSAFEPATH": "1"})
+    assert located.returncode == 0, located.stderr
+    package, *folders = located.stdout.split()
+    assert not Path(package).is_relative_to(ROOT), "imported the checkout, not the wheel"
+    for folder in folders:
+        assert Path(folder).is_relative_to(Path(package).parent), folder
+
+    listed = _run(installed, "licences", "--format", "json", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    ids = {entry["id"] for entry in json.loads(listed.stdout)["licences"]}
+    assert {"llama3.1", "apache-2.0", "gemma-aup"} <= ids
+
+    explained = _run(installed, "explain", "llama3.1/naming", cwd=tmp_path)
+    assert explained.returncode == 0, explained.stderr
+    assert "Llama" in explained.stdout
+
+    resolved = _run(installed, "resolve", "--offline", "--format", "json",
+                    "meta-llama/Llama-3.1-8B-Instruct", cwd=tmp_path)
+    assert resolved.returncode == 0, resolved.stderr
+    assert json.loads(resolved.stdout)["licences"] == ["llama3.1"]
