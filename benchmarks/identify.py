@@ -35,9 +35,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "identify")]
 
 from identify_perturbations import PERTURBATIONS  # noqa: E402
 
-from licheck.identify import identify  # noqa: E402
-from licheck.identify.index import index_for  # noqa: E402
 from licheck.licences import default_corpus  # noqa: E402
+from licheck.matching import identify  # noqa: E402
+from licheck.matching.index import index_for  # noqa: E402
 
 # Our licence id -> ScanCode licence key, where ScanCode has the licence.
 # (ScanCode's own data files, src/licensedcode/data/licenses/<key>.LICENSE.)

@@ -7,20 +7,17 @@ the commands that need them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from licheck.identify import Identification
+    from licheck.matching import Identification
 
 
 def identify(text: str | bytes) -> Identification:
-    """Identify which bundled licence a text is (see `licheck.identify`)."""
-    from licheck.identify import identify as _identify
+    """Identify which bundled licence a text is (see `licheck.matching`)."""
+    from licheck.matching import identify as _identify
 
     return _identify(text)
 
-
-def __getattr__(name: str) -> Any:  # pragma: no cover - convenience only
-    raise AttributeError(name)

@@ -17,7 +17,7 @@ says which step, which field or file, which matcher, and with what confidence):
    corpus (e.g. `bsd-3-clause`) stops here as *unknown*: it is reported, not guessed at;
 2. with `license: other` / `unknown` / nothing: `license_name`, then `license_link`,
    through the same alias table;
-3. the text of the repo's LICENSE file(s), through `licheck.identify`;
+3. the text of the repo's LICENSE file(s), through `licheck.identify` (the corpus in use);
 4. licheck's catalogue entry for the model.
 
 A model's architecture (`model_type: llama`, an architecture tag) says nothing about its
@@ -74,7 +74,7 @@ def _key(ref: ModelRef) -> tuple[str, str, str]:
 
 
 if TYPE_CHECKING:
-    from licheck.identify import Identification
+    from licheck.matching import Identification
 
 
 # --- fetching: one memo, one pool, one deadline ------------------------------------------------
@@ -162,7 +162,7 @@ def determine_licence(facts: ModelFacts, corpus: Corpus | None = None) -> Licenc
             return LicenceChoice(lid, f"{field_name}: {declared or '(none)'}, {field}: {value}", 0.95)
     tried: list[str] = []
     for fname, text in facts.licence_files.items():
-        ident = _identify(text)
+        ident = _identify(text, corpus)
         lid = ident.licence
         if lid:
             conf, matcher = ident.confidence, ident.matcher
@@ -184,10 +184,10 @@ def determine_licence(facts: ModelFacts, corpus: Corpus | None = None) -> Licenc
     return LicenceChoice(None, "; ".join(said) if said else "no licence declared")
 
 
-def _identify(text: str) -> Identification:
-    from licheck.identify import identify  # imported when a LICENSE text is actually read
+def _identify(text: str, corpus: Corpus) -> Identification:
+    from licheck.matching import identify  # imported when a LICENSE text is actually read
 
-    return identify(text)
+    return identify(text, corpus)
 
 
 # --- assembling one lineage --------------------------------------------------------------------

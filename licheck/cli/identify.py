@@ -20,7 +20,7 @@ def identify(files: tuple[str, ...], fmt: str) -> int:
     similarity, reference), the confidence and the closest candidates. Exits 0 when it
     ran, even if nothing matched; 2 when a file cannot be read.
     """
-    from licheck.identify import identify_file
+    from licheck.matching import identify_file
 
     # Read every file before printing anything: a bad argument stops the run cleanly.
     results = [(path, identify_file(path)) for path in files]

@@ -208,7 +208,6 @@ def test_litellm_config_mixing_hosted_and_self_hosted(work: Path) -> None:
 
 
 def test_modelfile_target(work: Path) -> None:
-    pytest.importorskip("licheck.sources.ollama")
     write(work / "Modelfile", "FROM llama3.3:70b\nSYSTEM You are helpful.\n")
     code, doc = run_json("--offline", "Modelfile")
     assert code in (0, 1)

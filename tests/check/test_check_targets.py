@@ -297,7 +297,6 @@ def test_litellm_entry_without_model_is_an_error() -> None:
 # --- Modelfile -------------------------------------------------------------------------------------
 
 def test_modelfile_from_and_adapter() -> None:
-    pytest.importorskip("licheck.sources.ollama")
     _write("m/lora.gguf", "GGUF")
     path = _write("m/Modelfile", "# comment\nFROM llama3.3:70b\nPARAMETER temperature 0.2\nADAPTER ./lora.gguf\n")
     target = read_target(str(path))
@@ -307,7 +306,6 @@ def test_modelfile_from_and_adapter() -> None:
 
 
 def test_modelfile_missing_adapter_is_an_error() -> None:
-    pytest.importorskip("licheck.sources.ollama")
     _write("Modelfile", "FROM llama3.2\nADAPTER ./nowhere\n")
     with pytest.raises(ConfigError, match="Modelfile:2: ADAPTER names a file that does not exist"):
         read_target("Modelfile")

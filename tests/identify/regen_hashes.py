@@ -19,8 +19,8 @@ HASHES = HERE / "normalised_hashes.json"
 
 
 def current() -> dict[str, object]:
-    from licheck.identify.normalise import PASS_NAMES, normalise
     from licheck.licences import load_corpus
+    from licheck.matching.normalise import PASS_NAMES, normalise
 
     texts: dict[str, dict[str, str]] = {}
     for lic in load_corpus():

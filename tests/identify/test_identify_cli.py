@@ -104,12 +104,22 @@ def test_bad_format() -> None:
 def test_a_real_process(files: dict[str, Path], tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     ok = subprocess.run([sys.executable, "-m", "licheck", "identify", "--format", "json",
-                         str(files["licence"])], capture_output=True, text=True, env=env,
-                        cwd=tmp_path, timeout=60)
+                         str(files["licence"]), str(files["readme"])],
+                        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert ok.returncode == 0, ok.stderr
-    assert json.loads(ok.stdout)["results"][0]["licence"] == "llama3.2"
+    assert [r["licence"] for r in json.loads(ok.stdout)["results"]] == ["llama3.2", "llama3.1"]
     bad = subprocess.run([sys.executable, "-m", "licheck", "identify", str(tmp_path / "nope")],
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
-    assert bad.returncode == 2
+    assert (bad.returncode, bad.stdout) == (2, "")
     assert bad.stderr == f"licheck: {tmp_path / 'nope'}: no such file\n"
-    assert bad.stdout == ""
+
+
+@pytest.mark.slow
+def test_identify_stays_light(files: dict[str, Path], tmp_path: Path) -> None:
+    """`licheck identify` must not pay for the Hub client (nor import it at all)."""
+    code = ("import sys; from licheck.cli import main; rc = main(['identify', sys.argv[1]]); "
+            "print(rc, 'huggingface_hub' in sys.modules)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    done = subprocess.run([sys.executable, "-c", code, str(files["licence"])], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=60)
+    assert done.stdout.splitlines()[-1] == "0 False", done.stdout + done.stderr

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import licheck.identify.normalise as n
-from licheck.identify.index import url_parts
+import licheck.matching.normalise as n
+from licheck.matching.index import url_parts
 
 HERE = Path(__file__).resolve().parent
 

@@ -90,7 +90,6 @@ def test_license_other_with_license_name(hub_registry: SourceRegistry, mock_hub:
 
 
 def test_mirror_whose_licence_text_is_the_only_evidence(hub_registry: SourceRegistry, mock_hub: MockHub) -> None:
-    pytest.importorskip("licheck.identify", reason="licheck.identify is built by another engineer")
     lin = resolve("mirror/yi-34b", sources=hub_registry)
     assert lin.model.licence == "yi"
     assert lin.model.evidence.startswith("LICENSE identified as yi")

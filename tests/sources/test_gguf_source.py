@@ -6,14 +6,13 @@ import struct
 import tracemalloc
 from pathlib import Path
 
+import gguf  # a test extra: writes the fixture files
 import pytest
 
 from licheck.errors import InputError
 from licheck.gguf_header import MAX_STRING_BYTES, read_gguf_header
 from licheck.sources.base import ModelRef, Unresolved
 from licheck.sources.gguf import GgufSource
-
-gguf = pytest.importorskip("gguf", reason="the gguf package writes the fixture files")
 
 
 def write_gguf(path: Path, *, source_repo: str | None = None, bases: tuple[str, ...] = (),

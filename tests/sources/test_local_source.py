@@ -9,8 +9,6 @@ import pytest
 
 from licheck.errors import ConfigError, InputError
 from licheck.sources.base import ModelFacts, ModelRef, Unresolved
-
-pytest.importorskip("licheck.cardmeta", reason="licheck.cardmeta (lineage engineer) not there yet")
 from licheck.sources.local import LocalDirSource  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "local"

@@ -5,9 +5,6 @@ from __future__ import annotations
 import io
 import struct
 
-import pytest
-
-hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 

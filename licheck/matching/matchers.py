@@ -1,7 +1,7 @@
 """The matcher cascade: exact, normalised, similarity, reference (first that fires wins).
 
 * `exact`: the SHA-256 of the bytes is a corpus text's.
-* `normalised`: the SHA-256 of the normalised text is (`licheck.identify.normalise`).
+* `normalised`: the SHA-256 of the normalised text is (`licheck.matching.normalise`).
 * `similarity`: rapidfuzz's Indel similarity over the words (function words left out)
   reaches SIMILARITY_THRESHOLD.
 * `reference`: the text names one licence by a phrase from its `reference_phrases`
@@ -26,9 +26,9 @@ from functools import cached_property
 
 from rapidfuzz.distance import Indel
 
-from licheck.identify.index import Index, features, sha256
-from licheck.identify.normalise import normalise, tokens
-from licheck.identify.result import Identification
+from licheck.matching.index import Feature, Index, features, sha256
+from licheck.matching.normalise import normalise, tokens
+from licheck.matching.result import Identification
 
 # A text is a licence if its words are this similar to the licence's (rapidfuzz Indel
 # over words: 1.0 identical). Reformatted copies score above 0.96.
@@ -47,16 +47,20 @@ RIVAL_FEATURES_MAX = 0.2
 # Words that make a licence another licence (CC's NonCommercial, ShareAlike and
 # NoDerivatives variants, after licensee's guard): a text holding one its winner lacks is
 # not that licence.
-VARIANT_WORDS = frozenset({
+def _as_features(*phrases: str) -> frozenset[Feature]:
+    return frozenset((p.split()[0], p.split()[1]) if " " in p else p for p in phrases)
+
+
+VARIANT_WORDS = _as_features(
     "noncommercial", "non commercial", "sharealike", "share alike", "noderivatives",
     "noderivs", "no derivatives",
-})
+)
 # A permissive winner is refused when the text adds restriction words its licence lacks
 # (an MIT text with "may not be used for commercial purposes" appended is not MIT).
-RESTRICTION_WORDS = VARIANT_WORDS | frozenset({
+RESTRICTION_WORDS = VARIANT_WORDS | _as_features(
     "commercial", "commercially", "research", "non production", "acceptable use",
     "may not", "must not", "shall not", "prohibited",
-})
+)
 # A licence named by a reference phrase ("licensed under the X") is less certain than
 # one whose text is present.
 REFERENCE_CONFIDENCE = 0.9
@@ -83,7 +87,7 @@ class Prepared:
         return tokens(self.normalised)
 
     @cached_property
-    def features(self) -> frozenset[str]:
+    def features(self) -> frozenset[Feature]:
         return features(self.tokens, self.raw)
 
 
@@ -142,13 +146,13 @@ def best_per_licence(index: Index, scores: dict[int, float]) -> dict[str, tuple[
     return best
 
 
-def _presence(wanted: frozenset[str], have: frozenset[str]) -> float | None:
+def _presence(wanted: frozenset[Feature], have: frozenset[Feature]) -> float | None:
     if not wanted:
         return None
     return sum(1 for f in wanted if f in have) / len(wanted)
 
 
-def beats(index: Index, winner: int, rival: int, have: frozenset[str]) -> bool:
+def beats(index: Index, winner: int, rival: int, have: frozenset[Feature]) -> bool:
     """Does the input hold what sets text `winner` apart from `rival`, and not the reverse?"""
     own = _presence(index.difference(winner, rival), have)
     theirs = _presence(index.difference(rival, winner), have)

@@ -1,7 +1,9 @@
 """Licence identification: which licence of the corpus is this text?
 
-`identify(text)` runs a cascade of matchers (see `licheck.identify.matchers`) over a text
-normalised by a named pipeline of passes (`licheck.identify.normalise`) and answers with
+(`licheck.identify(text)` is the public entry point; this package does the work.)
+
+`identify(text)` runs a cascade of matchers (see `licheck.matching.matchers`) over a text
+normalised by a named pipeline of passes (`licheck.matching.normalise`) and answers with
 an `Identification`: a licence id, or None with the closest candidates. The index of the
 corpus is built once per process, on first use.
 """
@@ -9,15 +11,13 @@ corpus is built once per process, on first use.
 from __future__ import annotations
 
 import os
-import sys
-import types
 from pathlib import Path
 
 from licheck.errors import InputError
-from licheck.identify.index import index_for, sha256
-from licheck.identify.normalise import PASS_NAMES
-from licheck.identify.result import MATCHERS, Identification
 from licheck.licences import Corpus
+from licheck.matching.index import index_for, sha256
+from licheck.matching.normalise import PASS_NAMES
+from licheck.matching.result import MATCHERS, Identification
 
 __all__ = ["MATCHERS", "MAX_FILE_BYTES", "PASS_NAMES", "Identification", "identify",
            "identify_file"]
@@ -34,7 +34,7 @@ def identify(text: str | bytes, corpus: Corpus | None = None) -> Identification:
     Bytes that are not UTF-8 (or hold NUL characters) are not a licence text: the answer
     is None, not an exception.
     """
-    from licheck.identify.matchers import run  # rapidfuzz is loaded only when used
+    from licheck.matching.matchers import run  # rapidfuzz is loaded only when used
 
     if isinstance(text, bytes):
         raw_bytes = text
@@ -84,15 +84,3 @@ def identify_file(path: str | os.PathLike[str], corpus: Corpus | None = None) ->
             return Identification(None, 0.0, None, [], sha256(data[:MAX_FILE_BYTES]))
         return identify(decoded, corpus)
     return identify(data, corpus)
-
-
-class _CallableModule(types.ModuleType):
-    """Importing this package rebinds `licheck.identify` from the function defined in
-    `licheck/__init__.py` to this module; making the module callable keeps
-    `licheck.identify(text)` working either way."""
-
-    def __call__(self, text: str | bytes, corpus: Corpus | None = None) -> Identification:
-        return identify(text, corpus)
-
-
-sys.modules[__name__].__class__ = _CallableModule

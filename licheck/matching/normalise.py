@@ -8,7 +8,7 @@ markers) is read before whitespace is collapsed.
 
 The `urls` pass throws away what can tell near-identical licences apart (Llama 3.1 and
 3.2 differ only in names, dates and URLs), so the matcher takes the words of the URLs from
-the raw text separately (`licheck.identify.index.url_parts`) when it must tell twins apart.
+the raw text separately (`licheck.matching.index.url_parts`) when it must tell twins apart.
 `bullets` and `urls` are the only passes that drop words.
 """
 
@@ -49,13 +49,21 @@ def html_markup(text: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
+def _by_line(pattern: re.Pattern[str], text: str) -> str:
+    """Apply a line-start pattern written with a leading "\\n" rather than "^" and re.M:
+    the regex engine then jumps from newline to newline instead of trying every position
+    (several times faster). A newline goes before the first line and comes off again."""
+    return pattern.sub("\n", "\n" + text)[1:]
+
+
 # -- Markdown ---------------------------------------------------------------------------
 
 _IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]]*)\]\(\s*([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)[^()]*\)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
-_HEADING = re.compile(r"^[ \t]*#{1,6}(?=\s|$)", re.M)
-_RULE = re.compile(r"^[ \t]*(?:[-=_*~][ \t]*){3,}$", re.M)
-_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+# (Line-start patterns begin with "\n": see `_by_line` above.)
+_HEADING = re.compile(r"\n[ \t]*#{1,6}(?=\s|\Z)")
+_RULE = re.compile(r"\n[ \t]*(?:[-=_*~][ \t]*){3,}(?=\n|\Z)")
+_QUOTE = re.compile(r"\n[ \t]*(?:>[ \t]?)+")
 _LOOSE_UNDERSCORE = re.compile(r"_+(?:(?<!\w_)|(?!\w))")
 
 
@@ -70,11 +78,11 @@ def markdown(text: str) -> str:
     if "\\" in text:
         text = _ESCAPE.sub(r"\1", text)
     if "#" in text:
-        text = _HEADING.sub("", text)
+        text = _by_line(_HEADING, text)
     if "---" in text or "===" in text or "***" in text or "___" in text or "~~~" in text:
-        text = _RULE.sub("", text)
+        text = _by_line(_RULE, text)
     if ">" in text:
-        text = _QUOTE.sub("", text)
+        text = _by_line(_QUOTE, text)
     for mark in "*`~|":  # emphasis, code and table marks
         if mark in text:
             text = text.replace(mark, "")
@@ -88,15 +96,15 @@ def markdown(text: str) -> str:
 # A bare section number without a closing "." or ")" ("3.1 Definitions") is not a marker:
 # after rewrapping, "Llama\n3.1 Version" must keep its "3.1".
 _MARKER = re.compile(
-    r"^[ \t]*(?:[-+\u2022\u00b7\u25aa\u25e6\u25cf\u2023\u2043]"
-    r"|\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivxlc]{1,5})[.)])[ \t]+",
-    re.M,
+    r"\n[ \t]*(?:[-+\u2022\u00b7\u25aa\u25e6\u25cf\u2023\u2043]"
+    r"|\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivxlc]{1,5})[.)])[ \t]+"
 )
+
 
 
 def bullets(text: str) -> str:
     """List bullets and numbering at the start of a line go (copies renumber freely)."""
-    return _MARKER.sub("", text)
+    return _by_line(_MARKER, text)
 
 
 # -- copyright and header lines ---------------------------------------------------------
@@ -104,26 +112,25 @@ def bullets(text: str) -> str:
 # A notice, not a clause: "copyright" must be followed by (c), \u00a9, a year or a
 # placeholder, so a rewrapped line starting "copyright owner ..." stays.
 _COPYRIGHT_LINE = re.compile(
-    r"^[ \t]*(?:copyright\s*(?:\(c\)|\u00a9|\d|[\[<{])|\(c\)\s*\d|\u00a9|all rights reserved"
-    r"|spdx-license-identifier:)[^\n]*$",
-    re.M,
+    r"\n[ \t]*(?:copyright\s*(?:\(c\)|\u00a9|\d|[\[<{])|\(c\)\s*\d|\u00a9|all rights reserved"
+    r"|spdx-license-identifier:)[^\n]*"
 )
 
 
 def copyright_lines(text: str) -> str:
     """Copyright notices and SPDX header lines go: they name a holder, not a licence."""
-    return _COPYRIGHT_LINE.sub("", text)
+    return _by_line(_COPYRIGHT_LINE, text)
 
 
 # -- URLs -------------------------------------------------------------------------------
 
 # Written so the regex engine can skip ahead to an 'h', 'f' or 'w' (runs after `case`).
-_URL = re.compile(r"[hfw](?:(?<=h)ttps?://|(?<=f)tp://|(?<=w)ww\.)[^\s<>\"'\u201c\u201d)\]]+")
+URL = re.compile(r"[hfw](?:(?<=h)ttps?://|(?<=f)tp://|(?<=w)ww\.)[^\s<>\"'\u201c\u201d)\]]+")
 
 
 def urls(text: str) -> str:
     """Web addresses go (lossy: copies point at different mirrors of the same text)."""
-    return _URL.sub(" ", text)
+    return URL.sub(" ", text)
 
 
 # -- punctuation, spelling, case, whitespace --------------------------------------------

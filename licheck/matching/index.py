@@ -16,10 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
+from typing import TypeAlias
 
 from licheck.errors import DataError
-from licheck.identify.normalise import normalise, tokens
 from licheck.licences import Corpus, default_corpus
+from licheck.matching.normalise import URL, normalise, tokens
 
 # The word vocabulary maps each corpus word to one character, so rapidfuzz compares
 # words as characters of a string (much faster than lists of Python strings). Every word
@@ -33,7 +34,6 @@ STOPWORDS = frozenset(
     "their them these this those to under which will with you your".split()
 )
 
-_URL_IN_RAW = re.compile(r"(?:https?|ftp)://[^\s<>\"'\u201c\u201d)\]]+|www\.[^\s<>\"'\u201c\u201d)\]]+")
 _URL_PART = re.compile(r"[^\W_]+(?:[._][^\W_]+)*")
 
 
@@ -43,17 +43,21 @@ def sha256(data: bytes) -> str:
 
 def url_parts(raw: str) -> list[str]:
     """Words of the URLs in a raw text (the `urls` pass removes them from the words)."""
-    found = _URL_IN_RAW.findall(raw.casefold())
+    found = URL.findall(raw.casefold())
     return _URL_PART.findall(" ".join(found)) if found else []
 
 
-def features(toks: list[str], raw: str) -> frozenset[str]:
+Feature: TypeAlias = "str | tuple[str, str]"  # a word, or two adjacent words
+
+
+def features(toks: list[str], raw: str) -> frozenset[Feature]:
     """What can tell near-identical texts apart: words, adjacent word pairs, URL parts.
 
     `toks` are the `tokens()` of the normalised text, `raw` the text before normalising.
+    Word pairs are tuples, words and URL parts strings.
     """
-    feats = set(toks)
-    feats.update(map(" ".join, zip(toks, toks[1:], strict=False)))
+    feats: set[Feature] = set(toks)
+    feats.update(zip(toks, toks[1:], strict=False))
     feats.update(url_parts(raw))
     return frozenset(feats)
 
@@ -71,7 +75,7 @@ class Entry:
     encoded: str = field(repr=False)
 
     @cached_property
-    def features(self) -> frozenset[str]:
+    def features(self) -> frozenset[Feature]:
         return features(tokens(" ".join(self.words)), self.raw)
 
 
@@ -117,7 +121,7 @@ class Index:
                     self.phrases.setdefault(phrase_words[0], []).append((phrase_words, lic.id))
         for group in self.phrases.values():
             group.sort(key=lambda item: len(item[0]), reverse=True)
-        self._differences: dict[tuple[int, int], frozenset[str]] = {}
+        self._differences: dict[tuple[int, int], frozenset[Feature]] = {}
         self._names: dict[int, frozenset[str]] = {}
 
     def _encode(self, words: Iterable[str], grow: bool = False) -> str:
@@ -134,7 +138,7 @@ class Index:
         """Words of an input as the character string rapidfuzz compares."""
         return self._encode(words)
 
-    def difference(self, a: int, b: int) -> frozenset[str]:
+    def difference(self, a: int, b: int) -> frozenset[Feature]:
         """Features of entry `a` that entry `b` lacks (cached: near-twins recur)."""
         key = (a, b)
         diff = self._differences.get(key)
