@@ -74,7 +74,7 @@ class Cache:
             value = doc["value"]
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             # Corrupt, truncated by a crash, or not ours: drop it and refetch.
             with contextlib.suppress(OSError):
                 path.unlink()

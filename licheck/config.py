@@ -116,7 +116,8 @@ def _load_toml(p: Path) -> tuple[dict[str, Any], dict[str, int]]:
             line = int(m.group(1)) if m else None
         msg = getattr(exc, "msg", None) or str(exc).split(" (at line")[0]
         raise ConfigError(f"invalid TOML: {msg}", path=p, line=line) from None
-    table = doc.get("tool", {}).get("licheck")
+    tool = doc.get("tool", {})
+    table = tool.get("licheck") if isinstance(tool, dict) else None   # `tool = 1` is valid TOML
     if table is None:
         raise ConfigError("no [tool.licheck] table", path=p)
     if not isinstance(table, dict):

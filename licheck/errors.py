@@ -9,6 +9,15 @@ Every error can carry the file and line it is about, so the CLI prints one line,
 from __future__ import annotations
 
 import os
+import re
+
+# Messages quote user input (a GGUF key, a YAML scalar, a file name); a line break or control
+# character in it must not split the one line the CLI prints, nor reach the terminal raw.
+_NOT_ONE_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    return _NOT_ONE_LINE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class LicheckError(Exception):
@@ -23,9 +32,9 @@ class LicheckError(Exception):
 
     def __str__(self) -> str:
         if self.path is None:
-            return self.message
+            return _one_line(self.message)
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
+        return _one_line(f"{where}: {self.message}")
 
 
 class InputError(LicheckError):

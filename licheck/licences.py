@@ -23,6 +23,7 @@ KINDS = ("model-licence", "acceptable-use-policy", "permissive", "copyleft", "no
 # rules about it can only be marked `confidence: secondary`.
 STATUSES = ("complete", "incomplete", "superseded", "text-missing")
 DATE_KINDS = ("release", "effective", "last-modified")
+MAX_TEXT_BYTES = 2 * 1024 * 1024   # the largest bundled text is ~20 KB
 
 _FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     # key: (type(s), required)
@@ -192,6 +193,10 @@ def _load_one(meta_path: Path) -> Licence:
         text_path = meta_path.parent / str(name)
         if not text_path.is_file():
             raise DataError(f"licence text '{name}' not found", path=meta_path, line=doc.line_of("texts"))
+        # A user corpus is read whole into the matching index: keep it to licence-sized files.
+        if text_path.stat().st_size > MAX_TEXT_BYTES:
+            raise DataError(f"licence text '{name}' is larger than {MAX_TEXT_BYTES} bytes",
+                            path=meta_path, line=doc.line_of("texts"))
         texts.append(text_path)
     if not texts and status != "text-missing":
         raise DataError("a licence needs at least one text (or status: text-missing)", path=meta_path,

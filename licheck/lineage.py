@@ -40,8 +40,8 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,6 +74,8 @@ def _key(ref: ModelRef) -> tuple[str, str, str]:
 
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from licheck.matching import Identification
 
 
@@ -91,6 +93,12 @@ class _Crawler:
         self._lock = threading.Lock()
 
     def crawl(self, roots: Sequence[ModelRef]) -> None:
+        if getattr(self.registry, "offline", False) is True:
+            self._crawl_inline(roots)
+            return
+        # Imported here: offline runs never need it, and it costs ~10 ms (logging, threads).
+        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
         pending: dict[Future[ModelFacts | Unresolved], tuple[ModelRef, int]] = {}
         queued: set[tuple[str, str, str]] = set()
         pool = ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="licheck-fetch")
@@ -127,6 +135,35 @@ class _Crawler:
         finally:
             # Requests still running end on their own timeout, which the deadline bounds.
             pool.shutdown(wait=False, cancel_futures=True)
+
+    def _crawl_inline(self, roots: Sequence[ModelRef]) -> None:
+        """The same walk in this thread, for an offline registry: every fetch reads local
+        files or the cache, so a pool would only add thread start-up and switching."""
+        queue: deque[tuple[ModelRef, int]] = deque()
+        queued: set[tuple[str, str, str]] = set()
+
+        def submit(ref: ModelRef, depth: int) -> None:
+            key = _key(ref)
+            if depth < self.depth.get(key, MAX_DEPTH + 2):
+                self.depth[key] = depth
+            if key in self.memo or key in queued or depth > MAX_DEPTH:
+                return
+            queued.add(key)
+            queue.append((ref, depth))
+
+        for ref in roots:
+            submit(ref, 0)
+        while queue and time.monotonic() < self.deadline_at:
+            ref, depth = queue.popleft()
+            result = self._fetch_one(ref)
+            self.memo[_key(ref)] = result
+            if isinstance(result, ModelFacts):
+                for link in result.parents:
+                    submit(link.ref, depth + 1)
+        for ref, _depth in queue:
+            self.memo[_key(ref)] = Unresolved(
+                ref, f"not fetched within the run's deadline of {self.deadline_s:g} s "
+                     "(LICHECK_DEADLINE)")
 
     def _fetch_one(self, ref: ModelRef) -> ModelFacts | Unresolved:
         return self.registry.fetch(ref)

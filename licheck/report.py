@@ -32,6 +32,13 @@ def jsonable(value: Any) -> Any:
     Waivers and contexts come from YAML, where `expires: 2027-06-30` is a `date`; the JSON
     output must never fail on one.
     """
+    kind = type(value)
+    if kind is str or value is None or kind is int or kind is bool or kind is float:
+        return value  # most values: skip the isinstance chain (the Mapping check is slow)
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [jsonable(v) for v in value]
     if isinstance(value, _dt.datetime):
         return _iso_utc(value)
     if isinstance(value, _dt.date):

@@ -110,6 +110,16 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         _check_graph(node, node.start_mark)
         return self.construct_document(node)
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # Plain strings are most of every document: SafeConstructor would return
+        # `node.value` too, after a memo lookup and two dispatches (a third of load time).
+        if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+            return node.value
+        return super().construct_object(node, deep=deep)
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> YamlMap:
     loader.flatten_mapping(node)
@@ -151,9 +161,32 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)  # type: ignore
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)  # type: ignore[arg-type]
 
 
+# libyaml's composer recurses in C, where no RecursionError guards it: about 25 000 nested
+# collections (50 KB of "[") overflow the stack and kill the process before _check_graph runs.
+# Nesting depth is at most 2 per indentation column plus one per flow bracket; when that cheap
+# bound is small the text is safe to compose, else the (iterative) event stream measures it.
+_SAFE_NESTING_BOUND = 1000
+
+
+def _refuse_deep_nesting(text: str) -> None:
+    longest = max(map(len, text.split("\n")))
+    if 2 * (longest + 1) + text.count("[") + text.count("{") <= _SAFE_NESTING_BOUND:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def parse_yaml(text: str, path: str | os.PathLike[str], *, line_offset: int = 0) -> Any:
     """Parse YAML text; errors name `path` and the line (shifted by `line_offset`)."""
     try:
+        _refuse_deep_nesting(text)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a (C)SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -165,6 +198,14 @@ def parse_yaml(text: str, path: str | os.PathLike[str], *, line_offset: int = 0)
             line = (text.count("\n") if at_end else mark.line) + 1 + line_offset
         problem = exc.problem or exc.context or "invalid YAML"
         raise ConfigError(f"invalid YAML: {problem}", path=path, line=line) from None
+    except yaml.reader.ReaderError as exc:
+        # A NUL or other forbidden character; its str() spans two lines and names no line.
+        # libyaml counts the position in UTF-8 bytes, the pure-Python reader in characters.
+        before = (text.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n")
+                  if _BaseLoader is not yaml.SafeLoader else text[: exc.position].count("\n"))
+        line = before + 1 + line_offset
+        raise ConfigError(f"invalid YAML: unacceptable character #x{exc.character:04x}",
+                          path=path, line=line) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}", path=path) from None
     except RecursionError:

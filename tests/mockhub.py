@@ -4,8 +4,10 @@ A stdlib `ThreadingHTTPServer` on 127.0.0.1 (ephemeral port) serving repos held 
 (hf-hub.md section 7): `GET /api/models/{id}[/revision/{rev}]` (with `expand`/`expand[]`)
 and `HEAD`/`GET /{id}/resolve/{rev}/{file}`, with the Hub's error headers
 (`X-Error-Code`, `X-Error-Message`, `X-Request-Id`), gating, renames, and fault injection:
-latency, a queue of canned failures (429 with `RateLimit`/`Retry-After`, 5xx, ...), and a
-black hole that accepts connections and never answers.
+latency, a queue of canned failures (429 with `RateLimit`/`Retry-After`, 5xx, ...), broken
+responses (`mangle()`: a truncated body, invalid JSON, a wrong `Content-Length`, a dropped
+or hung request), renames answered with a 301 or 307, a black hole that accepts
+connections and never answers, and `closed_port_url()` for a refused connection.
 
 Use the `mock_hub` fixture (it sets `HF_ENDPOINT`, `HF_HUB_CACHE` and `HF_TOKEN_PATH` for
 the test), or `MockHub()` directly (benchmarks). Repos come from `tests/fixtures/hub/
@@ -19,6 +21,7 @@ import hashlib
 import itertools
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -74,6 +77,26 @@ class Fault:
     status: int
     times: int
     headers: dict[str, str]
+    mode: str = "status"   # or one of MANGLES: the real answer, broken on the wire
+
+
+# What `mangle()` can do to the answer a request would have had:
+MANGLES = frozenset({
+    "truncate",      # Content-Length of the whole body, half of it sent, then close
+    "bad_json",      # a 200 whose body is not JSON (Content-Length right)
+    "long_length",   # the whole body, Content-Length 100 bytes more, then close
+    "short_length",  # the whole body, Content-Length half of it (the rest spills on the socket)
+    "drop",          # close the connection without any answer
+    "hang",          # accept the request, never answer (a black hole for this request only)
+})
+
+
+def closed_port_url() -> str:
+    """An http://127.0.0.1 URL on which nothing listens: connections are refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 class MockHub:
@@ -83,6 +106,7 @@ class MockHub:
         self.repos: dict[str, Repo] = {}
         self.renames: dict[str, str] = {}     # old id -> new id, served under the new id
         self.redirects: dict[str, str] = {}   # old id -> new id, answered with a 307 (as the Hub does)
+        self.redirect_status: dict[str, int] = {}   # old id -> 301/302/307/308 (default 307)
         self.tokens: set[str] = set()         # tokens granted access to gated repos
         self.latency = 0.0
         self.black_hole = False
@@ -109,8 +133,10 @@ class MockHub:
         self.repos[repo_id.lower()] = repo
         return repo
 
-    def rename(self, old: str, new: str, *, redirect: bool = False) -> None:
+    def rename(self, old: str, new: str, *, redirect: bool = False, status: int = 307) -> None:
         (self.redirects if redirect else self.renames)[old.lower()] = new
+        if redirect:
+            self.redirect_status[old.lower()] = status
 
     def load_fixtures(self, root: Path) -> None:
         for readme in sorted(root.glob("*/*/README.md")):
@@ -136,6 +162,13 @@ class MockHub:
         """The next `times` requests whose path matches `pattern` get `status`."""
         with self._lock:
             self._faults.append(Fault(re.compile(pattern), status, times, dict(headers or {})))
+
+    def mangle(self, pattern: str, mode: str, *, times: int = 1) -> None:
+        """The next `times` requests whose path matches `pattern` get a broken answer (MANGLES)."""
+        if mode not in MANGLES:
+            raise ValueError(f"unknown mangle mode {mode!r}; one of {sorted(MANGLES)}")
+        with self._lock:
+            self._faults.append(Fault(re.compile(pattern), 200, times, {}, mode))
 
     def _take_fault(self, path: str) -> Fault | None:
         with self._lock:
@@ -216,6 +249,7 @@ class MockHub:
 
 class _Handler(BaseHTTPRequestHandler):
     mock: MockHub
+    _mangle: str | None = None
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True   # headers and body are separate writes: avoid 40 ms stalls
 
@@ -225,15 +259,28 @@ class _Handler(BaseHTTPRequestHandler):
     # -- helpers --
     def _send(self, status: int, body: bytes = b"", headers: Mapping[str, str] | None = None,
               *, content_type: str = "application/json") -> None:
+        sent, length = body, len(body)
+        mode = self._mangle if status < 300 else None
+        if mode == "bad_json":
+            sent = body = b'{"id": "broken", "cardData": {"license": '
+            length = len(body)
+        elif mode == "truncate":
+            sent = body[: len(body) // 2]
+        elif mode == "long_length":
+            length = len(body) + 100
+        elif mode == "short_length":
+            length = len(body) // 2
+        if mode in ("truncate", "long_length"):
+            self.close_connection = True   # the client waits for bytes that never come, then EOF
         self.send_response(status)
         self.send_header("X-Request-Id", f"mock-{next(self.mock._ids)}")
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(length))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
-        if self.command != "HEAD" and body:
-            self.wfile.write(body)
+        if self.command != "HEAD" and sent:
+            self.wfile.write(sent)
 
     def _error(self, status: int, code: str | None, message: str,
                headers: Mapping[str, str] | None = None) -> None:
@@ -271,7 +318,15 @@ class _Handler(BaseHTTPRequestHandler):
         if self.mock.latency:
             time.sleep(self.mock.latency)
         fault = self.mock._take_fault(split.path)
-        if fault is not None:
+        self._mangle = fault.mode if fault is not None and fault.mode != "status" else None
+        if self._mangle == "drop":
+            self.close_connection = True
+            return
+        if self._mangle == "hang":
+            self.close_connection = True
+            self.mock._stop.wait(120)
+            return
+        if fault is not None and self._mangle is None:
             self._error(fault.status, None, f"injected {fault.status}", fault.headers)
             return
         m = re.fullmatch(r"/api/models/(.+?)(?:/revision/([^/]+))?", split.path)
@@ -291,7 +346,8 @@ class _Handler(BaseHTTPRequestHandler):
         if target is not None:
             query = urlsplit(self.path).query
             location = f"/api/models/{target}" + (f"/revision/{revision}" if revision else "")
-            self._send(307, b"", {"Location": location + (f"?{query}" if query else "")})
+            status = self.mock.redirect_status.get(unquote(repo_id).lower(), 307)
+            self._send(status, b"", {"Location": location + (f"?{query}" if query else "")})
             return
         repo = self._repo(repo_id)
         if repo is None:

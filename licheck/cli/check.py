@@ -66,6 +66,10 @@ def check(targets: tuple[str, ...], context_path: str | None, config_path: str |
     to_terminal = output is None and _isatty(sys.stdout)
     color = fmt == "text" and to_terminal and "NO_COLOR" not in os.environ
     text = render(report, fmt, color=color)
+    if not color:   # coloured text cleans its data itself, then adds its own escapes
+        from licheck.formats._common import strip_controls
+
+        text = strip_controls(text)
     if output is None:
         click.echo(text, nl=False, color=color)
     else:

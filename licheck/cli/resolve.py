@@ -25,10 +25,11 @@ def resolve(model: str, fmt: str, offline: bool) -> int:
     """
     from pathlib import Path
 
+    from licheck.formats._common import strip_controls
     from licheck.lineage import resolve as resolve_lineage
 
     lineage = resolve_lineage(model, offline=offline, base_dir=Path.cwd())
-    click.echo(render_json(lineage) if fmt == "json" else render_text(lineage))
+    click.echo(strip_controls(render_json(lineage) if fmt == "json" else render_text(lineage)))
     return 0
 
 

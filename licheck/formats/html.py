@@ -88,7 +88,9 @@ table.signoff th { width: 12rem; }
 
 
 def e(value: object) -> str:
-    return escape(str(value), quote=True)
+    # Line breaks as references: a card's "\n::error::..." must not start a line of the page,
+    # which a CI log would read as a workflow command when the report goes to stdout.
+    return escape(str(value), quote=True).replace("\r", "&#13;").replace("\n", "&#10;")
 
 
 def _link(lic: LicenceView) -> str:

@@ -27,8 +27,9 @@ _STYLE = {
     "model": "1",          # bold
     "dim": "2",
 }
-# Control characters in data (a model name, a message) must not drive the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
+# Control characters in data (a model name, a message) must not drive the terminal, nor a
+# line break in a card's value forge a line of the report; C1 codes are 8-bit escapes.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 class _Painter:

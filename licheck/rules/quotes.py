@@ -7,15 +7,14 @@ must then appear in the text, in order.
 
 from __future__ import annotations
 
-import re
-
-_WS = re.compile(r"\s+")
 ELLIPSIS = "[...]"
 
 
 def normalise(text: str) -> str:
     """Collapse every run of whitespace to one space."""
-    return _WS.sub(" ", text).strip()
+    # str.split() splits on exactly the characters regex `\s` matches, several times faster
+    # than a regex substitution on whole licence texts (every rule file normalises its texts).
+    return " ".join(text.split())
 
 
 def quote_in(quote: str, texts: list[str], *, normalised: bool = False) -> bool:

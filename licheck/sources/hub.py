@@ -17,9 +17,14 @@ What is asked of the Hub, in order (hf-hub.md sections 2, 3, 6):
 
 Timeouts and retries are ours, so one deadline holds for the whole run: every request gets
 `min(per-request timeout, time left)`; 429 and 5xx are retried with back-off (honouring
-`Retry-After` / `RateLimit ... t=`), never past the deadline; after a few consecutive
-connection failures or timeouts the Hub is taken as down for the rest of the run, so a
-dead or black-holed Hub costs one timeout, not one per model.
+`Retry-After` / `RateLimit ... t=`), never past the deadline, and not at all when the
+server asks for more than `MAX_RETRY_WAIT`; after a few consecutive connection failures or
+timeouts the Hub is taken as down for the rest of the run, so a dead or black-holed Hub
+costs one timeout, not one per model. So is a Hub whose 429s outlast our retries (a rate
+limit is per client) or whose 5xx do twice in a row: no retry storm. Answers cut off or
+not parsable (a wrong Content-Length, a proxy's page, a file not matching its ETag) are
+retried twice. A model whose files could not be read for such a transient reason is
+answered but not cached.
 
 `HF_ENDPOINT`, `HF_TOKEN` and `HF_HUB_OFFLINE` are read when the source is built (not when
 huggingface_hub was imported), so they can change between runs and tests. The token is
@@ -29,7 +34,7 @@ JSON and YAML are parsed, through safe loaders.
 
 from __future__ import annotations
 
-import email.utils
+import hashlib
 import json
 import os
 import re
@@ -45,10 +50,13 @@ DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_TIMEOUT = 6.0          # per request; LICHECK_HUB_TIMEOUT overrides
 MAX_RETRIES = 3                # on 429 / 5xx
 MAX_RETRY_WAIT = 10.0          # never sleep longer than this for one retry
+BROKEN_RETRIES = 2             # on answers cut off or not parsable
 BREAKER_THRESHOLD = 2          # consecutive transport failures before the Hub counts as down
                                # (1 while the Hub has not answered once this run)
 MAX_FILE_BYTES = 512 * 1024    # licence texts and small configs only
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Transport errors that mean the answer was cut off after the server was reached.
+_BROKEN_ANSWER = frozenset({"RemoteProtocolError", "ReadError", "WriteError", "CloseError"})
 EXPAND = ["cardData", "tags", "gated", "sha", "siblings", "baseModels"]
 LICENCE_FILES = ("LICENSE-MODEL", "LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "LICENCE.md",
                  "LICENCE.txt", "LICENSE-MODEL.md", "LICENSE-MODEL.txt")
@@ -73,6 +81,10 @@ def _env_float(name: str, default: float) -> float:
     except ValueError:
         return default
     return value if value > 0 else default
+
+
+class _MalformedMetadata(Exception):
+    """The Hub answered, but huggingface_hub could not build its ModelInfo from the answer."""
 
 
 class _HubDown(Exception):
@@ -137,8 +149,11 @@ class HubSource:
         self.deadline_at: float | None = None
         self._lock = threading.Lock()
         self._failures = 0
+        self._exhausted = 0    # consecutive requests that ran out of retries on 429/5xx
         self._answered = False
         self._down_reason: str | None = None
+        # Per fetch (one thread each): why a file could not be read for a transient reason.
+        self._local = threading.local()
 
     def __repr__(self) -> str:   # never shows the token
         return f"HubSource(endpoint={_shown(self.endpoint)!r}, offline={self.offline})"
@@ -172,6 +187,7 @@ class HubSource:
                 self.cache.delete(key)
         if self.offline:
             return Unresolved(ref, "offline (--offline or HF_HUB_OFFLINE) and not in the cache")
+        self._local.incomplete = None
         try:
             result = self._fetch_online(ref)
         except _HubDown as exc:
@@ -182,7 +198,7 @@ class HubSource:
                     cached.notes.append(f"Hub unreachable ({exc}); used the cached copy")
                     return cached
             return Unresolved(ref, str(exc))
-        if isinstance(result, ModelFacts) and self.cache is not None:
+        if isinstance(result, ModelFacts) and self.cache is not None and not self._local.incomplete:
             self.cache.put(key, facts_to_json(result))
         return result
 
@@ -193,8 +209,10 @@ class HubSource:
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
         if stale:
+            # Only then is it worth saying: a fresh entry is the Hub's answer, and noting it
+            # would make a run's output depend on which concurrent run filled the cache first.
             facts.source = "cache"
-        facts.notes.append("from licheck's cache" + (" (stale or offline)" if stale else ""))
+            facts.notes.append("from licheck's cache (stale or offline)")
         return facts
 
     # -- HTTP plumbing --
@@ -204,6 +222,7 @@ class HubSource:
 
         transport_errors = _transport_errors()
         attempt = 0
+        broken = 0   # answers cut short or unparsable: retried, they are usually transient
         while True:
             with self._lock:
                 down = self._down_reason
@@ -217,21 +236,52 @@ class HubSource:
             except OfflineModeIsEnabled:
                 raise _HubDown("huggingface_hub is in offline mode (HF_HUB_OFFLINE)") from None
             except HfHubHTTPError as exc:
-                self._note_success()
                 status = exc.response.status_code if exc.response is not None else None
+                self._note_success(served=status not in RETRY_STATUSES)
                 if status in RETRY_STATUSES:
                     wait = _retry_wait(exc.response, attempt, self.backoff)
-                    if attempt < self.max_retries and wait < self._remaining() - 0.05:
+                    # A server that asks for more than MAX_RETRY_WAIT will not answer within
+                    # our patience: waiting the capped time would only buy a second refusal.
+                    asked = _retry_wait(exc.response, attempt, self.backoff, cap=float("inf"))
+                    if attempt < self.max_retries and asked <= MAX_RETRY_WAIT \
+                            and wait < self._remaining() - 0.05:
                         time.sleep(wait)
                         attempt += 1
                         continue
                     label = "rate-limited (429)" if status == 429 else f"HTTP {status}"
-                    raise _HubDown(f"the Hub answered {label} for {what} after {attempt + 1} "
-                                   "tries") from None
+                    asked_note = f", asking to wait {asked:g} s" if asked > MAX_RETRY_WAIT else ""
+                    tries = f"{attempt + 1} {'try' if attempt == 0 else 'tries'}"
+                    reason = f"the Hub answered {label} for {what} after {tries}{asked_note}"
+                    with self._lock:
+                        # A rate limit is per client, not per model; a Hub that keeps failing
+                        # model after model is down. Asking on would only feed a retry storm.
+                        self._exhausted += 1
+                        if status == 429 or self._exhausted >= BREAKER_THRESHOLD:
+                            self._down_reason = f"{reason} (giving up on the Hub for this run)"
+                    raise _HubDown(reason) from None
                 raise
+            except (ValueError, RecursionError) as exc:
+                if type(exc).__name__ == "HFValidationError":   # our argument, not their answer
+                    raise
+                # A 200 whose body is not the JSON promised (cut short, a proxy's page, or
+                # nested deeper than json can decode).
+                self._note_success(served=False)
+                if broken < BROKEN_RETRIES:
+                    broken += 1
+                    continue
+                raise _HubDown(f"the Hub sent a malformed answer for {what}") from None
             except transport_errors as exc:
+                cut = type(exc).__name__ in _BROKEN_ANSWER
+                if cut and broken < BROKEN_RETRIES:
+                    # The server was reached but the answer was cut off: another try is cheap,
+                    # unlike a timeout. Two, because the first may reuse a connection that
+                    # the broken answer left garbage on.
+                    broken += 1
+                    continue
                 kind = "timed out" if "Timeout" in type(exc).__name__ else "connection failed"
                 reason = f"could not reach the Hub at {_shown(self.endpoint)}: {kind}"
+                if cut:
+                    reason = f"the Hub at {_shown(self.endpoint)} cut its answers off"
                 with self._lock:
                     self._failures += 1
                     if self._failures >= BREAKER_THRESHOLD or not self._answered:
@@ -240,17 +290,29 @@ class HubSource:
             self._note_success()
             return result
 
-    def _note_success(self) -> None:
+    def _note_success(self, *, served: bool = True) -> None:
+        """The Hub answered; `served`: with something other than a retryable error."""
         with self._lock:
             self._failures = 0
             self._answered = True
+            if served:
+                self._exhausted = 0
 
     def _model_info(self, ref: ModelRef) -> Any:
         from huggingface_hub import HfApi
 
         api = HfApi(endpoint=self.endpoint, token=self._token)
-        return self._call(f"model {ref.name}", lambda t: api.model_info(
-            ref.name, revision=ref.revision, expand=EXPAND, timeout=t))  # type: ignore[arg-type]
+
+        def ask(timeout: float) -> Any:
+            try:
+                return api.model_info(ref.name, revision=ref.revision, expand=EXPAND,
+                                      timeout=timeout)  # type: ignore[arg-type]
+            except (TypeError, AttributeError, KeyError):
+                # The client builds ModelCardData from the card's YAML as the repo wrote it:
+                # `tags: false` in a card makes it raise TypeError. The repo's fault, not ours.
+                raise _MalformedMetadata() from None
+
+        return self._call(f"model {ref.name}", ask)
 
     def _download(self, repo_id: str, filename: str, revision: str | None) -> str | None:
         """A small text file from the repo, or None if absent, gated or unreadable."""
@@ -274,13 +336,22 @@ class HubSource:
                     if size > MAX_FILE_BYTES:
                         break
                     chunks.append(chunk)
-                return b"".join(chunks)
+                data = b"".join(chunks)
+                if size <= MAX_FILE_BYTES and not _matches_etag(resp.headers, data):
+                    # A wrong Content-Length cuts the text silently: only the ETag tells.
+                    raise ValueError("file does not match its ETag")
+                return data
 
         try:
             data = self._call(f"{repo_id}/{filename}", get)
-        except (EntryNotFoundError, HfHubHTTPError, _HubDown):
-            # Missing, gated (401/403), refused or unreachable: not evidence, and not a reason
-            # to lose what the API already said about the model.
+        except (EntryNotFoundError, HfHubHTTPError):
+            # Missing or gated (401/403): not evidence, and not a reason to lose what the API
+            # already said about the model.
+            return None
+        except _HubDown as exc:
+            # Unreachable, failing or garbled: the same, but the answer is incomplete, so it
+            # must not be cached as if the file did not exist.
+            self._local.incomplete = str(exc)
             return None
         return data.decode("utf-8", "replace")
 
@@ -305,6 +376,9 @@ class HubSource:
             return Unresolved(ref, f"revision '{ref.revision}' not found on the Hub")
         except DisabledRepoError:
             return Unresolved(ref, "disabled on the Hub")
+        except _MalformedMetadata:
+            return Unresolved(ref, "its metadata on the Hub is malformed (the card's YAML has "
+                                   "values of the wrong type)")
         except HfHubHTTPError as exc:
             status = exc.response.status_code if exc.response is not None else "?"
             hint = "; set HF_TOKEN if it is private or gated" if status in (401, 403) else ""
@@ -377,7 +451,7 @@ class HubSource:
             return
         try:
             doc = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):   # a hostile repo can nest [[[... past the limit
             facts.notes.append("adapter_config.json is not valid JSON; ignored")
             return
         base = doc.get("base_model_name_or_path") if isinstance(doc, dict) else None
@@ -420,7 +494,8 @@ class HubSource:
         for name in wanted[:2]:
             text = self._download(repo_id, name, revision)
             if text is None:
-                facts.notes.append(f"{name} could not be read (gated or missing)")
+                why = getattr(self._local, "incomplete", None) or "gated or missing"
+                facts.notes.append(f"{name} could not be read ({why})")
                 continue
             facts.licence_files[name] = text
             break
@@ -472,12 +547,28 @@ def _needs_licence_text(facts: ModelFacts) -> bool:
     return True
 
 
+def _matches_etag(headers: Mapping[str, str], data: bytes) -> bool:
+    """Whether `data` is the file the Hub's ETag names, when that ETag is a git blob id.
+
+    The Hub's ETag for a file kept in git is the blob's SHA-1; LFS files carry a SHA-256
+    (64 hex) and compressed answers may not be comparable: those are not checked."""
+    etag = (headers.get("ETag") or "").strip()
+    if headers.get("Content-Encoding", "identity").lower() not in ("", "identity"):
+        return True
+    m = re.fullmatch(r'"?([0-9a-f]{40})"?', etag)
+    if m is None:
+        return True
+    blob = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+    return blob == m.group(1)
+
+
 def _shown(url: str) -> str:
     """A URL fit for messages: any user:password@ part is dropped."""
     return re.sub(r"//[^/@]*@", "//", url)
 
 
-def _retry_wait(response: Any, attempt: int, backoff: float = 0.25) -> float:
+def _retry_wait(response: Any, attempt: int, backoff: float = 0.25,
+                cap: float = MAX_RETRY_WAIT) -> float:
     """Seconds to wait before retry `attempt + 1`: the server's word if any, else back-off."""
     headers = getattr(response, "headers", None) or {}
     wait: float | None = None
@@ -491,13 +582,15 @@ def _retry_wait(response: Any, attempt: int, backoff: float = 0.25) -> float:
         try:
             wait = float(retry_after)
         except ValueError:
+            import email.utils  # only for an HTTP-date Retry-After; costs ~5 ms to import
+
             try:
                 wait = email.utils.parsedate_to_datetime(retry_after).timestamp() - time.time()
             except (TypeError, ValueError, IndexError):
                 wait = None
     if wait is None:
         wait = backoff * (2 ** attempt)
-    return max(0.0, min(wait, MAX_RETRY_WAIT))
+    return max(0.0, min(wait, cap))
 
 
 def _transport_errors() -> tuple[type[BaseException], ...]:

@@ -21,6 +21,7 @@ A missing directory is `Unresolved` (a parent named by a config may not be on th
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -38,6 +39,7 @@ MAX_JSON_BYTES = 2 * 1024 * 1024
 MAX_MERGE_FILES = 20
 MAX_MERGE_BYTES = 1024 * 1024
 MAX_MERGE_INPUTS = 256
+MAX_CARD_YAML_BLOCKS = 20
 
 _LICENCE_FILE = re.compile(r"(licen[cs]e|notice|use[_-]policy|copying)([._-].*)?", re.IGNORECASE)
 _README_NAMES = ("README.md", "readme.md", "README.MD", "Readme.md")
@@ -229,7 +231,9 @@ class LocalDirSource:
             if isinstance(doc, dict) and (named or "merge_method" in doc):
                 recipes.append((path.name, doc))
         if not recipes and readme is not None and card:
-            for match in _YAML_FENCE.finditer(card):
+            # A recipe quoted in a card is among its first blocks; a card of 300 000 blocks
+            # would otherwise cost seconds of YAML parsing.
+            for match in itertools.islice(_YAML_FENCE.finditer(card), MAX_CARD_YAML_BLOCKS):
                 try:
                     doc = parse_yaml(match.group(1), str(readme))
                 except ConfigError:

@@ -1,0 +1,29 @@
+"""Every parser that takes outside input, fed hostile input: a result or a clean LicheckError.
+
+The strategies and the contract live in `fuzz_targets.py` (shared with `fuzz/campaign.py`,
+which runs the same targets for minutes). Here each target gets a bounded number of examples
+so the suite stays fast; the campaign is where the long runs happen.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fuzz_targets import TARGETS
+from hypothesis import HealthCheck, given, settings
+
+# Slow targets (a CLI run, a catalogue folder, a model directory) get fewer examples.
+EXAMPLES = {"cli": 20, "catalogue": 20, "local-dir": 30, "hub": 15}
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_fuzz_target(name: str) -> None:
+    target = TARGETS[name]
+
+    @settings(max_examples=EXAMPLES.get(name, 40), deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                     HealthCheck.filter_too_much])
+    @given(target.strategy)
+    def fuzz(value: object) -> None:
+        target.run(value)
+
+    fuzz()

@@ -1,0 +1,106 @@
+"""Eight `licheck check` processes at once on one cache dir, as pre-commit runs them.
+
+Real subprocesses against the loopback mock Hub (with latency so they overlap), then offline
+on the cache they filled: every process must exit as a single run does, print the single
+run's JSON (but `generated_at`), write nothing to stderr, and leave the cache intact.
+benchmarks/parallel.py measures the times.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mockhub import MockHub
+
+from licheck.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = ["acme/laundered-8b", "bartowski/Hermes-3-Llama-3.1-8B-GGUF", "acme/merge-nc", "mirror/yi-34b"]
+PROCS = 8
+
+
+def cache_problems(directory: Path) -> list[str]:
+    problems = []
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        if path.name.startswith(".tmp-"):
+            problems.append(f"temporary file left: {path}")
+            continue
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            problems.append(f"does not parse: {path}")
+            continue
+        if not (isinstance(doc, dict) and {"version", "key", "stored_at", "value"} <= set(doc)):
+            problems.append(f"not a cache entry: {path}")
+    return problems
+
+
+def without_time(stdout: str) -> dict:
+    doc = json.loads(stdout)
+    doc.pop("generated_at")
+    return doc
+
+
+def single_run(env: dict[str, str], extra: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[int, dict]:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["check", *MODELS, "--format", "json", *extra])
+    return code, without_time(out.getvalue())
+
+
+def parallel_runs(env: dict[str, str], extra: list[str]) -> list[tuple[int, str, str]]:
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "LICHECK_"))} | env
+    full["PYTHONPATH"] = str(ROOT)
+    cmd = [sys.executable, "-m", "licheck", "check", *MODELS, "--format", "json", *extra]
+    procs = [subprocess.Popen(cmd, env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(PROCS)]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        results.append((proc.returncode, out, err))
+    return results
+
+
+def test_eight_concurrent_runs_agree_and_keep_the_cache_intact(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with MockHub() as hub:
+        hub.latency = 0.03   # so the processes' requests overlap
+
+        def env(cache: Path) -> dict[str, str]:
+            return {"HF_ENDPOINT": hub.url, "LICHECK_CACHE_DIR": str(cache),
+                    "HF_HOME": str(tmp_path / "hf-home"), "HF_TOKEN_PATH": str(tmp_path / "no-token"),
+                    "NO_PROXY": "127.0.0.1,localhost", "HF_HUB_DISABLE_TELEMETRY": "1", "NO_COLOR": "1"}
+
+        alone, shared = tmp_path / "alone", tmp_path / "shared"
+        code, reference = single_run(env(alone), [], monkeypatch)
+        single_requests = hub.count()
+        hub.reset_counts()
+
+        cold = parallel_runs(env(shared), [])
+        for rc, out, err in cold:
+            assert (rc, err) == (code, "")
+            assert without_time(out) == reference
+        assert cache_problems(shared) == []
+        # Each process may fetch what the others have not stored yet, but no more than that.
+        assert hub.count() <= PROCS * single_requests
+        assert sorted(p.name for p in shared.rglob("*.json")) == sorted(p.name for p in alone.rglob("*.json"))
+
+        hub.reset_counts()
+        offline_code, offline_reference = single_run(env(alone), ["--offline"], monkeypatch)
+        offline = parallel_runs(env(shared), ["--offline"])
+        assert hub.count() == 0
+        for rc, out, err in offline:
+            assert (rc, err) == (offline_code, "")
+            assert without_time(out) == offline_reference
+        assert cache_problems(shared) == []
+        assert offline_code == code
+
