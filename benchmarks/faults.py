@@ -7,7 +7,7 @@ Hub with a fresh cache, at licheck's default timeouts and deadline unless `--tim
 given, and prints: the outcome (licence found, or the `unresolved` reason), the exit code,
 the wall time, the requests the mock saw, and whether the cache is intact afterwards
 (every entry parses, no temporary file left). Then a healthy run on the same cache must give
-the right answer ("after"). The figures go in docs/robustness/faults-and-parallel.md.
+the right answer ("after"). The figures go in docs/robustness.md section 2.
 """
 
 from __future__ import annotations

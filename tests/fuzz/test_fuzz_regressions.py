@@ -1,6 +1,6 @@
 """Regressions for what the fuzzers found, and the blow-up inputs refused within bounds.
 
-Each test here failed before its fix (see docs/robustness/fuzzing-and-security.md). The
+Each test here failed before its fix (see docs/robustness.md section 1). The
 blow-up tests check the *outcome* (refused, with a one-line message); how fast and in how
 much memory is measured by `fuzz/campaign.py`, never asserted here.
 """

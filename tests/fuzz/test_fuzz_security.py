@@ -1,7 +1,7 @@
 """Security checks: hostile model ids, cache paths, no code execution, safe YAML, capped reads,
 and the Hub token never shown.
 
-Each test names the threat it guards against; docs/robustness/fuzzing-and-security.md maps
+Each test names the threat it guards against; docs/robustness.md section 1 maps
 threats to defences and to these tests.
 """
 
