@@ -92,6 +92,17 @@ class _Crawler:
         self.depth: dict[tuple[str, str, str], int] = {}
         self._lock = threading.Lock()
 
+    def _claim(self, ref: ModelRef, depth: int, queued: set[tuple[str, str, str]]) -> bool:
+        """Record the shallowest depth a model is reached at; True if it is to be fetched now
+        (not fetched or queued yet, and not below the depth cap)."""
+        key = _key(ref)
+        if depth < self.depth.get(key, MAX_DEPTH + 2):
+            self.depth[key] = depth
+        if key in self.memo or key in queued or depth > MAX_DEPTH:
+            return False
+        queued.add(key)
+        return True
+
     def crawl(self, roots: Sequence[ModelRef]) -> None:
         if getattr(self.registry, "offline", False) is True:
             self._crawl_inline(roots)
@@ -104,13 +115,8 @@ class _Crawler:
         pool = ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="licheck-fetch")
 
         def submit(ref: ModelRef, depth: int) -> None:
-            key = _key(ref)
-            if depth < self.depth.get(key, MAX_DEPTH + 2):
-                self.depth[key] = depth
-            if key in self.memo or key in queued or depth > MAX_DEPTH:
-                return
-            queued.add(key)
-            pending[pool.submit(self._fetch_one, ref)] = (ref, depth)
+            if self._claim(ref, depth, queued):
+                pending[pool.submit(self._fetch_one, ref)] = (ref, depth)
 
         try:
             for ref in roots:
@@ -143,13 +149,8 @@ class _Crawler:
         queued: set[tuple[str, str, str]] = set()
 
         def submit(ref: ModelRef, depth: int) -> None:
-            key = _key(ref)
-            if depth < self.depth.get(key, MAX_DEPTH + 2):
-                self.depth[key] = depth
-            if key in self.memo or key in queued or depth > MAX_DEPTH:
-                return
-            queued.add(key)
-            queue.append((ref, depth))
+            if self._claim(ref, depth, queued):
+                queue.append((ref, depth))
 
         for ref in roots:
             submit(ref, 0)

@@ -44,6 +44,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from licheck.cache import Cache
+from licheck.errors import LicheckError
 from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -405,7 +406,7 @@ class HubSource:
                 try:
                     card = read_card(text, f"{canonical}/README.md")
                     notes.append("card metadata read from README.md")
-                except Exception:   # a broken card on someone else's repo is not our error
+                except LicheckError:   # a broken card on someone else's repo is not our error
                     notes.append("README.md front matter is not valid YAML; ignored")
 
         facts = card_facts(card, ref, source="hub", tags=tags)
@@ -464,7 +465,6 @@ class HubSource:
     def _parents_from_mergekit(self, facts: ModelFacts, repo_id: str, name: str,
                                revision: str | None) -> None:
         from licheck.cardmeta import parse_base_models
-        from licheck.errors import LicheckError
         from licheck.yamlload import parse_yaml
 
         text = self._download(repo_id, name, revision)
