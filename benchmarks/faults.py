@@ -29,6 +29,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from mockhub import MockHub, closed_port_url  # noqa: E402
 
+from licheck.cache import Cache  # noqa: E402
 from licheck.cli import main  # noqa: E402
 
 MISTRAL = "mistralai/Mistral-7B-v0.1"   # also in licheck's catalogue: the fallback answers
@@ -42,22 +43,8 @@ RATELIMIT = {"RateLimit": '"api";r=0;t=1', "RateLimit-Policy": '"fixed window";"
 
 
 def cache_problems(directory: Path) -> list[str]:
-    """Why the cache folder is not intact: half-written temp files, entries that do not parse."""
-    problems: list[str] = []
-    if not directory.exists():
-        return problems
-    for path in sorted(directory.rglob("*")):
-        if path.is_dir():
-            continue
-        if path.name.startswith(".tmp-"):
-            problems.append(f"temporary file left: {path.name}")
-            continue
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            assert isinstance(doc, dict) and {"version", "key", "stored_at", "value"} <= set(doc)
-        except (ValueError, AssertionError, OSError) as exc:
-            problems.append(f"{path.name}: {type(exc).__name__}")
-    return problems
+    """Why the cache folder is not intact (see `Cache.problems`)."""
+    return Cache(directory).problems()
 
 
 @dataclass

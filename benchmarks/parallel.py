@@ -26,22 +26,15 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from mockhub import MockHub  # noqa: E402
 
+from licheck.cache import Cache  # noqa: E402
+
 MODELS = ["acme/laundered-8b", "bartowski/Hermes-3-Llama-3.1-8B-GGUF", "acme/merge-nc",
           "TheBloke/Llama-2-7b-Chat-GPTQ", "mirror/yi-34b", "acme/llama-lora"]
 
 
 def cache_problems(directory: Path) -> list[str]:
-    problems: list[str] = []
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()) if directory.exists() else []:
-        if path.name.startswith(".tmp-"):
-            problems.append(f"temporary file left: {path.name}")
-            continue
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            assert isinstance(doc, dict) and {"version", "key", "stored_at", "value"} <= set(doc)
-        except (ValueError, AssertionError, OSError) as exc:
-            problems.append(f"{path.name}: {type(exc).__name__}")
-    return problems
+    """Why the cache folder is not intact (see `Cache.problems`)."""
+    return Cache(directory).problems()
 
 
 def environment(hub_url: str, cache: Path, scratch: Path) -> dict[str, str]:

@@ -107,3 +107,24 @@ class Cache:
     def delete(self, key: str) -> None:
         with contextlib.suppress(OSError):
             self._path(key).unlink()
+
+    def problems(self) -> list[str]:
+        """Why the cache folder is not intact, if it is not: a temporary file left by a writer
+        that died, or a file that is not a whole entry. Empty when every file is sound."""
+        found: list[str] = []
+        if not self.directory.exists():
+            return found
+        for path in sorted(p for p in self.directory.rglob("*") if p.is_file()):
+            if path.name.startswith(".tmp-"):
+                found.append(f"temporary file left: {path.name}")
+                continue
+            try:
+                if path.stat().st_size > MAX_ENTRY_BYTES:
+                    raise ValueError("oversized entry")
+                doc = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError, RecursionError) as exc:
+                found.append(f"{path.name}: {type(exc).__name__}")
+                continue
+            if not (isinstance(doc, dict) and {"version", "key", "stored_at", "value"} <= set(doc)):
+                found.append(f"{path.name}: not a cache entry")
+        return found

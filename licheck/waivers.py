@@ -149,13 +149,14 @@ def _parse_date(value: Any, path: str, line: int | None) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ConfigError(f"waiver 'expires' must be a date YYYY-MM-DD (got '{value}')",
-                      path=path, line=line)
+    problem = ConfigError(f"waiver 'expires' must be a date YYYY-MM-DD (got '{value}')",
+                          path=path, line=line)
+    if not isinstance(value, str):
+        raise problem
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise problem from None
 
 
 @dataclass

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from mockhub import MockHub
 
+from licheck.cache import Cache
 from licheck.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,19 +28,8 @@ PROCS = 8
 
 
 def cache_problems(directory: Path) -> list[str]:
-    problems = []
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        if path.name.startswith(".tmp-"):
-            problems.append(f"temporary file left: {path}")
-            continue
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
-            problems.append(f"does not parse: {path}")
-            continue
-        if not (isinstance(doc, dict) and {"version", "key", "stored_at", "value"} <= set(doc)):
-            problems.append(f"not a cache entry: {path}")
-    return problems
+    """Why the cache folder is not intact (see `Cache.problems`)."""
+    return Cache(directory).problems()
 
 
 def without_time(stdout: str) -> dict:

@@ -594,17 +594,15 @@ def _retry_wait(response: Any, attempt: int, backoff: float = 0.25,
 
 
 def _transport_errors() -> tuple[type[BaseException], ...]:
+    # Whichever HTTP stack this huggingface_hub uses: httpx2 (2.x), httpx (1.x), requests (0.x).
+    import importlib
+    import importlib.util
+
     errors: list[type[BaseException]] = []
-    for module in ("httpx2", "httpx"):
-        try:
-            mod = __import__(module)
-        except ImportError:
+    for module, names in (("httpx2", ("TransportError",)), ("httpx", ("TransportError",)),
+                          ("requests.exceptions", ("ConnectionError", "Timeout"))):
+        if importlib.util.find_spec(module.split(".")[0]) is None:
             continue
-        errors.append(mod.TransportError)
-    try:
-        import requests  # huggingface_hub 0.x
-        errors.append(requests.exceptions.ConnectionError)
-        errors.append(requests.exceptions.Timeout)
-    except ImportError:
-        pass
+        mod = importlib.import_module(module)
+        errors.extend(getattr(mod, name) for name in names)
     return tuple(errors) or (OSError,)

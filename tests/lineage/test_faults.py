@@ -258,20 +258,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 
 def cache_problems(directory: Path) -> list[str]:
-    """Half-written temporary files, or entries that do not parse as licheck's cache entries."""
-    problems = []
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        if path.name.startswith(".tmp-"):
-            problems.append(f"temporary file left: {path}")
-            continue
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
-            problems.append(f"does not parse: {path}")
-            continue
-        if not (isinstance(doc, dict) and {"version", "key", "stored_at", "value"} <= set(doc)):
-            problems.append(f"not a cache entry: {path}")
-    return problems
+    """Why the cache folder is not intact (see `Cache.problems`)."""
+    return Cache(directory).problems()
 
 
 def check_json(*args: str) -> tuple[int, dict]:
