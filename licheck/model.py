@@ -44,6 +44,7 @@ KINDS: dict[str, Severity] = {
     "acceptable_use": Severity.ERROR,
     "jurisdiction": Severity.ERROR,
     "hosting": Severity.ERROR,
+    "registration": Severity.OBLIGATION,   # an extension of CONTRACT.md section 3
     "provenance": Severity.WARNING,
     "licence_mismatch": Severity.WARNING,
     "licence_unknown": Severity.WARNING,

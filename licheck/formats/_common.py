@@ -53,6 +53,10 @@ KIND_INFO: dict[str, tuple[str, str, str]] = {
         "Geographic exclusion applies",
         "The licence excludes deployers in the organisation's jurisdiction for this model.",
         "Do not use the model as declared; seek the licensor's permission or choose another model."),
+    "registration": (
+        "Registration with the licensor required",
+        "Obligation: the licence permits this use only after registering with the licensor.",
+        "Register with the licensor as the quoted clause says, and keep the confirmation."),
     "hosting": (
         "Offering the model as a service needs permission",
         "The licence requires the licensor's permission to offer the model as a hosted service.",

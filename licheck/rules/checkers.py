@@ -275,4 +275,5 @@ CHECKERS: dict[str, Checker] = {
     "acceptable_use": check_acceptable_use,
     "jurisdiction": check_jurisdiction,
     "hosting": _always,
+    "registration": _always,
 }

@@ -43,6 +43,8 @@ def test(rule: Rule) -> str:
                 f"{p('counted_over')} (context: {field})")
     if k == "non_commercial":
         return f"commercial use (use.commercial); permitted: {p('permitted_use')}"
+    if k == "registration":
+        return f"the use the conditions above name: register with {p('register_with')} first"
     if k == "non_production":
         return f"a production deployment (use.production); permitted: {p('permitted_use')}"
     if k == "output_training":

@@ -44,7 +44,8 @@ MESSAGE_FIELDS = frozenset({
 # Kinds a rule file may carry: the licence-term kinds of CONTRACT.md section 3. (Provenance,
 # policy, mismatch, unknown, unresolved and waiver findings come from elsewhere.)
 RULE_KINDS = ("mau_cap", "revenue_cap", "non_commercial", "non_production", "output_training",
-              "naming", "attribution", "notice", "acceptable_use", "jurisdiction", "hosting")
+              "naming", "attribution", "notice", "acceptable_use", "jurisdiction", "hosting",
+              "registration")
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ KIND_KEYS: dict[str, dict[str, Spec]] = {
     },
     "non_commercial": {"permitted_use": Spec(_STR, required=True)},
     "non_production": {"permitted_use": Spec(_STR, required=True)},
+    "registration": {"register_with": Spec(_STR, required=True)},   # whom, and where
     "output_training": {
         "restricted_target": Spec(_STR, required=True),     # what may not be trained/improved
         "excluding": Spec(_STR),                            # what the licence carves out

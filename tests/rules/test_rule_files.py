@@ -157,3 +157,19 @@ def test_validate_subprocess_broken_file(tmp_path: Path) -> None:
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"{path}:4: ")
     assert "Traceback" not in proc.stderr
+
+
+def test_a_prohibition_kind_is_never_downgraded_to_a_mere_obligation() -> None:
+    """`non_commercial` means "you may not"; a licence that only asks you to register first
+    carries a `registration` rule instead, so reports and SARIF name the duty correctly."""
+    from licheck.model import Severity
+    from licheck.rules import default_rulebook
+
+    book = default_rulebook()
+    for licence in book.licences():
+        for rule in book.rules_for(licence):
+            if rule.kind in ("non_commercial", "non_production"):
+                assert rule.severity >= Severity.WARNING, rule.id
+    kinds = {rule.id: rule.kind for lic in ("stability-community", "yi") for rule in book.rules_for(lic)}
+    assert kinds["stability-community/commercial-registration"] == "registration"
+    assert kinds["yi/commercial-registration"] == "registration"
