@@ -55,6 +55,7 @@ BROKEN_RETRIES = 2             # on answers cut off or not parsable
 BREAKER_THRESHOLD = 2          # consecutive transport failures before the Hub counts as down
                                # (1 while the Hub has not answered once this run)
 MAX_FILE_BYTES = 512 * 1024    # licence texts and small configs only
+NOT_FOUND_TTL = 3600.0         # how long "no such repo / revision" is remembered
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Transport errors that mean the answer was cut off after the server was reached.
 _BROKEN_ANSWER = frozenset({"RemoteProtocolError", "ReadError", "WriteError", "CloseError"})
@@ -130,6 +131,11 @@ def facts_from_json(doc: Mapping[str, Any]) -> ModelFacts:
 
 # --- The source ------------------------------------------------------------------------------
 
+class _NotFound(Unresolved):
+    """The Hub said the repo or revision does not exist: worth remembering for a while, so
+    warm runs (pre-commit) need no network for an ancestor that is gone."""
+
+
 class HubSource:
     """Models on the Hugging Face Hub (or any endpoint speaking its API)."""
 
@@ -186,6 +192,9 @@ class HubSource:
                 if hit is not None:
                     return hit
                 self.cache.delete(key)
+        remembered = self._remembered_missing(ref)
+        if remembered is not None:
+            return remembered
         if self.offline:
             return Unresolved(ref, "offline (--offline or HF_HUB_OFFLINE) and not in the cache")
         self._local.incomplete = None
@@ -201,7 +210,33 @@ class HubSource:
             return Unresolved(ref, str(exc))
         if isinstance(result, ModelFacts) and self.cache is not None and not self._local.incomplete:
             self.cache.put(key, facts_to_json(result))
-        return result
+        if isinstance(result, _NotFound) and self._remembers_missing():
+            self.cache.put(self._missing_key(ref), result.reason)  # type: ignore[union-attr]
+        return Unresolved(result.ref, result.reason) if isinstance(result, _NotFound) else result
+
+    # -- "not found", remembered --
+    def _missing_key(self, ref: ModelRef) -> str:
+        return f"hub-missing-v1:{self.endpoint}:{ref.name}@{ref.revision or ''}"
+
+    def _remembers_missing(self) -> bool:
+        # With a token, "not found" may mean "private to someone else": never remember it
+        # then, so a token granted a minute ago is used at once.
+        return self.cache is not None and not (self._token or os.environ.get("HF_TOKEN"))
+
+    def _remembered_missing(self, ref: ModelRef) -> Unresolved | None:
+        if not self._remembers_missing():
+            return None
+        entry = self.cache.get(self._missing_key(ref), allow_stale=True)  # type: ignore[union-attr]
+        if entry is None or not isinstance(entry.value, str):
+            return None
+        age = time.time() - entry.stored_at
+        if age > NOT_FOUND_TTL and not self.offline:
+            return None
+        from datetime import datetime, timezone
+
+        when = datetime.fromtimestamp(entry.stored_at, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        return Unresolved(ref, f"{entry.value} (the Hub's answer at {when}, remembered for "
+                               f"{NOT_FOUND_TTL / 3600:g} h)")
 
     @staticmethod
     def _from_cache(value: Any, *, stale: bool) -> ModelFacts | None:
@@ -372,9 +407,9 @@ class HubSource:
             return Unresolved(ref, "gated on the Hub and its metadata is not readable without "
                                    "access; set HF_TOKEN to a token that was granted access")
         except RepositoryNotFoundError:
-            return Unresolved(ref, "not found on the Hub (or private)")
+            return _NotFound(ref, "not found on the Hub (or private)")
         except RevisionNotFoundError:
-            return Unresolved(ref, f"revision '{ref.revision}' not found on the Hub")
+            return _NotFound(ref, f"revision '{ref.revision}' not found on the Hub")
         except DisabledRepoError:
             return Unresolved(ref, "disabled on the Hub")
         except _MalformedMetadata:
