@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from licheck.errors import InputError
+from licheck.files import input_error
 
 MAGIC = b"GGUF"
 SUPPORTED_VERSIONS = (2, 3)      # v1 used 32-bit lengths and predates every licence key
@@ -233,11 +234,5 @@ def read_gguf_header(path: str | os.PathLike[str], *,
         with open(path, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             return parse_gguf_header(fh, size=size, name=shown, keep=keep)
-    except FileNotFoundError:
-        raise InputError("no such file", path=shown) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a GGUF file", path=shown) from None
-    except PermissionError:
-        raise InputError("permission denied", path=shown) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=shown) from None
+        raise input_error(exc, shown) from None

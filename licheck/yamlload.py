@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from licheck.errors import ConfigError, InputError
+from licheck.files import input_error, read_head
 
 MAX_YAML_BYTES = 5 * 1024 * 1024
 MAX_ALIASES = 200
@@ -218,20 +219,13 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_YAML_BYTES) 
     """Read a UTF-8 text file with a size cap; InputError with the path on any failure."""
     p = Path(path)
     try:
-        if p.is_dir():
-            raise InputError("is a directory, not a file", path=path)
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"file is {size} bytes; licheck reads at most {max_bytes}", path=path)
-        with p.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except PermissionError:
-        raise InputError("permission denied", path=path) from None
+        size = p.stat().st_size if p.is_file() else None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    if len(data) > max_bytes:
+        raise input_error(exc, path) from None
+    if size is not None and size > max_bytes:   # refuse before reading any of it
+        raise InputError(f"file is {size} bytes; licheck reads at most {max_bytes}", path=path)
+    data = read_head(path, max_bytes)
+    if len(data) > max_bytes:   # grew since, or not a sized file
         raise InputError(f"file is larger than {max_bytes} bytes", path=path)
     try:
         return data.decode("utf-8-sig")

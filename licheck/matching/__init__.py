@@ -11,9 +11,8 @@ corpus is built once per process, on first use.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from licheck.errors import InputError
+from licheck.files import read_head
 from licheck.licences import Corpus
 from licheck.matching.index import index_for, sha256
 from licheck.matching.normalise import PASS_NAMES
@@ -66,18 +65,7 @@ def identify_file(path: str | os.PathLike[str], corpus: Corpus | None = None) ->
     Raises InputError, naming the path, for a missing file, a directory, something that is
     not a regular file (a FIFO would block) or a file that cannot be read.
     """
-    p = Path(path)
-    if p.is_dir():
-        raise InputError("is a directory, not a file", path=path)
-    if p.exists() and not p.is_file():  # a FIFO or device could block or never end
-        raise InputError("not a regular file", path=path)
-    try:
-        with p.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    data = read_head(path, MAX_FILE_BYTES)
     if len(data) > MAX_FILE_BYTES:
         decoded = _decode(data[:MAX_FILE_BYTES], truncated=True)
         if decoded is None:

@@ -231,7 +231,8 @@ def run(index: Index, raw: str, raw_bytes: bytes) -> Identification:
     text = Prepared.of(raw, raw_bytes)
     if not text.words:
         return Identification(None, 0.0, None, [], text.content_hash)
-    hashed = exact(index, text) or normalised(index, text)
+    by_exact = exact(index, text)
+    hashed = by_exact or normalised(index, text)
     scores = similarity_scores(index, text, rivals=not hashed)
     best = best_per_licence(index, scores)
     ranked = sorted(((lic, s) for lic, (s, _) in best.items()), key=lambda x: (-x[1], x[0]))
@@ -244,7 +245,7 @@ def run(index: Index, raw: str, raw_bytes: bytes) -> Identification:
         return Identification(lic, confidence, matcher, cands, text.content_hash)
 
     if hashed:
-        matcher = "exact" if exact(index, text) else "normalised"
+        matcher = "exact" if by_exact else "normalised"
         return answer(decide(index, text, hashed, best), 1.0, matcher)
     if ranked and ranked[0][1] >= SIMILARITY_THRESHOLD:
         lic = decide(index, text, None, best)
