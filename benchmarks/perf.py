@@ -3,15 +3,18 @@
     python benchmarks/perf.py [--runs 7] [--models 500] [--import-rounds 5] [--no-imports]
                               [--tree PATH] [--compare OTHER_TREE] [--with-benchmarks]
 
-For each command below, run as `python -m licheck ...` in a fresh process (offline, with an
-empty cache in a temporary folder), prints:
+For each command below, run as `python -m licheck ...` in a fresh process (offline, with a
+cache in a temporary folder that a first, untimed run fills: the parsed bundled data, as any
+second run on a machine has it; the "cold cache" command gets an empty cache every run), prints:
 * wall: the median wall time of --runs processes; cpu: their median user + system time;
 * rss: the largest peak resident set size of those processes (GNU time's %M when
   /usr/bin/time exists, else `os.wait4` rusage);
 * imports: the wall time a fresh interpreter takes to import every module the command
   imports beyond what `python -c pass` already has (the list is taken from one in-process
-  run of the command; median of --import-rounds; no -X importtime overhead); modules: how
-  many modules that is (a figure that does not move with the machine's load);
+  run of the command; median of --import-rounds; no -X importtime overhead); stack / rest:
+  that time split into click and PyYAML with everything they import (the prescribed stack,
+  loaded first) and the rest (licheck's modules and the standard library they add);
+  modules: how many modules that is (a figure that does not move with the machine's load);
 * heavy modules: any of those an offline command should never need (huggingface_hub,
   httpx, rapidfuzz, jsonschema, gguf, numpy).
 Then the 10 most expensive imports of each command (from `-X importtime`: third-party
@@ -68,23 +71,35 @@ def manifest_of(models: int, folder: Path) -> Path:
     return path
 
 
-def commands(manifest: Path) -> list[tuple[str, list[str]]]:
+def commands(manifest: Path) -> list[tuple[str, list[str], bool]]:
+    """(label, arguments, cold): a cold command starts every run with an empty cache folder,
+    so it parses the bundled data (licheck.datacache) instead of reading it back."""
     example = "examples/licheck.yaml"
     return [
-        ("--version", ["--version"]),
-        ("licences", ["licences"]),
-        ("explain llama3.1/naming", ["explain", "llama3.1/naming"]),
-        ("identify licences/llama3.1.txt", ["identify", "licences/llama3.1.txt"]),
+        ("--version", ["--version"], False),
+        ("licences", ["licences"], False),
+        ("explain llama3.1/naming", ["explain", "llama3.1/naming"], False),
+        ("identify licences/llama3.1.txt", ["identify", "licences/llama3.1.txt"], False),
         ("resolve --offline Llama-3.1-8B-Instruct",
-         ["resolve", "--offline", "meta-llama/Llama-3.1-8B-Instruct"]),
-        ("check --offline example (text)", ["check", "--offline", "--format", "text", example]),
-        ("check --offline example (json)", ["check", "--offline", "--format", "json", example]),
-        ("check --offline example (html)", ["check", "--offline", "--format", "html", example]),
+         ["resolve", "--offline", "meta-llama/Llama-3.1-8B-Instruct"], False),
+        ("check --offline example (text)", ["check", "--offline", "--format", "text", example], False),
+        ("check --offline example (text), cold cache",
+         ["check", "--offline", "--format", "text", example], True),
+        ("check --offline example (json)", ["check", "--offline", "--format", "json", example], False),
+        ("check --offline example (html)", ["check", "--offline", "--format", "html", example], False),
         (f"check --offline {manifest.stem} (text)",
-         ["check", "--offline", "--format", "text", str(manifest)]),
+         ["check", "--offline", "--format", "text", str(manifest)], False),
         (f"check --offline {manifest.stem} (json)",
-         ["check", "--offline", "--format", "json", str(manifest)]),
+         ["check", "--offline", "--format", "json", str(manifest)], False),
     ]
+
+
+def run_env(env: dict[str, str], cold: bool) -> dict[str, str]:
+    """The environment of one run: a cold one gets a new, empty cache folder."""
+    if not cold:
+        return env
+    fresh = tempfile.mkdtemp(prefix="cold-", dir=Path(env["LICHECK_CACHE_DIR"]).parent)
+    return {**env, "LICHECK_CACHE_DIR": fresh}
 
 
 def run_once(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int, int]:
@@ -122,18 +137,23 @@ sys.stdout = sys.__stdout__
 print("\\n".join(m for m in list(sys.modules) if m not in before))
 """
 
-# Import those modules, in that order, and print the seconds it took.
+# Import those modules, in that order, and print the seconds it took: first click and PyYAML
+# (the stack the project prescribes, with everything they import), then all the rest.
 _IMPORT_MODULES = """
 import importlib, sys, time
 names = sys.stdin.read().split()
-start = time.perf_counter()
-for name in names:
-    try:
-        importlib.import_module(name)
-    except Exception:
-        pass
-print(time.perf_counter() - start)
+def load(names):
+    start = time.perf_counter()
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+    return time.perf_counter() - start
+stack = load([n for n in STACK if n in names])
+print(stack, load(names))
 """
+STACK = ("click", "yaml")
 
 
 def modules_of(cmd: list[str], env: dict[str, str], cwd: Path) -> list[str]:
@@ -142,14 +162,20 @@ def modules_of(cmd: list[str], env: dict[str, str], cwd: Path) -> list[str]:
     return proc.stdout.split()
 
 
-def import_wall(modules: list[str], env: dict[str, str], cwd: Path, rounds: int) -> float:
-    """Median seconds a fresh interpreter takes to import `modules` (no -X importtime)."""
-    times = []
+def import_wall(modules: list[str], env: dict[str, str], cwd: Path, rounds: int) -> tuple[float, float]:
+    """Median seconds a fresh interpreter takes to import `modules` (no -X importtime), as
+    (click and PyYAML with what they import, everything else)."""
+    code = _IMPORT_MODULES.replace("STACK", repr(STACK))
+    times: list[tuple[float, float]] = []
     for _ in range(rounds):
-        proc = subprocess.run([sys.executable, "-c", _IMPORT_MODULES], cwd=cwd, env=env,
+        proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env,
                               input="\n".join(modules), capture_output=True, text=True, check=False)
-        times.append(float(proc.stdout.strip() or "nan"))
-    return statistics.median(times)
+        try:
+            stack, rest = (float(x) for x in proc.stdout.split())
+        except ValueError:
+            stack, rest = float("nan"), float("nan")
+        times.append((stack, rest))
+    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
 
 
 def importtimes(argv: list[str], env: dict[str, str], cwd: Path) -> dict[str, int]:
@@ -228,19 +254,19 @@ def compare(before: Path, after: Path, env: dict[str, str], manifest: Path, runs
     print(header + "\n" + " " * 42 + f" {'before after':>13} {'before after':>13} "
           f"{'before after':>11} {'before after':>13} {'bef. aft.':>9}")
     print("-" * len(header))
-    for label, cmd in commands(manifest):
+    for label, cmd, cold in commands(manifest):
         argv = [sys.executable, "-m", "licheck", *cmd]
         results: dict[Path, list[tuple[float, float, int, int]]] = {before: [], after: []}
         for tree in (before, after):
             run_once(argv, envs[tree], tree)  # warm-up
         for _ in range(runs):
             for tree in (before, after):
-                results[tree].append(run_once(argv, envs[tree], tree))
-        modules = {tree: modules_of(cmd, envs[tree], tree) for tree in (before, after)}
+                results[tree].append(run_once(argv, run_env(envs[tree], cold), tree))
+        modules = {tree: modules_of(cmd, run_env(envs[tree], cold), tree) for tree in (before, after)}
         imports: dict[Path, list[float]] = {before: [], after: []}
         for _ in range(import_rounds):
             for tree in (before, after):
-                imports[tree].append(import_wall(modules[tree], envs[tree], tree, 1))
+                imports[tree].append(sum(import_wall(modules[tree], envs[tree], tree, 1)))
 
         def pair(values: dict[Path, list[float]], scale: float, fmt: str) -> str:
             return " ".join(format(statistics.median(values[t]) * scale, fmt) for t in (before, after))
@@ -309,26 +335,28 @@ def main() -> int:
           f"{max(b[2] for b in base) / 1024:.1f} MB\n")
 
     header = (f"{'command':<42} {'wall ms':>7} {'cpu ms':>7} {'rss MB':>6} {'imports ms':>10} "
-              f"{'modules':>7} {'exit':>4}  heavy modules")
+              f"{'stack':>6} {'rest':>6} {'modules':>7} {'exit':>4}  heavy modules")
     print(header)
     print("-" * len(header))
     details = []
-    for label, cmd in commands(manifest):
+    for label, cmd, cold in commands(manifest):
         argv = [python, "-m", "licheck", *cmd]
-        run_once(argv, env, tree)  # warm the OS page cache and any .pyc files
-        results = [run_once(argv, env, tree) for _ in range(args.runs)]
+        run_once(argv, env, tree)  # warm the OS page cache, any .pyc files and the data cache
+        results = [run_once(argv, run_env(env, cold), tree) for _ in range(args.runs)]
         wall = statistics.median(r[0] for r in results) * 1000
         cpu = statistics.median(r[1] for r in results) * 1000
         rss = max(r[2] for r in results) / 1024
         codes = "/".join(str(c) for c in sorted({r[3] for r in results}))
-        modules = modules_of(cmd, env, tree)
+        modules = modules_of(cmd, run_env(env, cold), tree)
         heavy = sorted({m.split(".")[0] for m in modules if m.split(".")[0] in HEAVY})
-        imports = (float("nan") if args.no_imports
-                   else import_wall(modules, env, tree, args.import_rounds) * 1000)
-        print(f"{label:<42} {wall:7.0f} {cpu:7.0f} {rss:6.1f} {imports:10.1f} {len(modules):7d} {codes:>4}  "
+        stack, rest = ((float("nan"), float("nan")) if args.no_imports
+                       else import_wall(modules, env, tree, args.import_rounds))
+        print(f"{label:<42} {wall:7.0f} {cpu:7.0f} {rss:6.1f} {(stack + rest) * 1000:10.1f} "
+              f"{stack * 1000:6.1f} {rest * 1000:6.1f} {len(modules):7d} {codes:>4}  "
               f"{', '.join(heavy) or '-'}", flush=True)
         if not args.no_imports:
-            details.append((label, top_imports(argv, env, tree, baseline, args.import_rounds)))
+            details.append((label, top_imports(argv, run_env(env, cold), tree, baseline,
+                                               args.import_rounds)))
 
     if details:
         print("\nmost expensive imports (ms of own time under -X importtime, which inflates it; the "

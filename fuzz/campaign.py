@@ -248,10 +248,15 @@ def run_bomb(kind: str) -> dict[str, Any]:
 
 def _child(args: list[str], timeout: float) -> dict[str, Any]:
     cmd = [sys.executable, os.path.abspath(__file__), *args]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {timeout:.0f} s"}
+    # A cache of its own: fuzzed rule and catalogue files are parsed data files, which
+    # licheck keeps in the cache folder (licheck.datacache); never fill the user's with them.
+    with tempfile.TemporaryDirectory(prefix="licheck-fuzz-cache-") as cache:
+        env = {**os.environ, "LICHECK_CACHE_DIR": cache}
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False,
+                                  env=env)
+        except subprocess.TimeoutExpired:
+            return {"error": f"timed out after {timeout:.0f} s"}
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
         return {"error": f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}"}

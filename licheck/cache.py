@@ -13,18 +13,19 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from licheck.files import write_atomically
+
 FORMAT_VERSION = 1
 DEFAULT_TTL = 24 * 3600.0
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
+MAX_STORE_BYTES = 64 * 1024 * 1024   # the one file of parsed data files (licheck.datacache)
 
 
 def default_cache_dir() -> Path:
@@ -59,6 +60,9 @@ class Cache:
         self.ttl = default_ttl() if ttl is None else float(ttl)
 
     def _path(self, key: str) -> Path:
+        # Imported here: loading OpenSSL costs 2-3 ms and many offline runs never read the cache.
+        import hashlib
+
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         return self.directory / "v1" / digest[:2] / f"{digest}.json"
 
@@ -91,15 +95,7 @@ class Cache:
         try:
             data = json.dumps(doc, ensure_ascii=False, sort_keys=True)
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            write_atomically(path, data)
         except (OSError, TypeError, ValueError):
             return False   # a read-only or full cache never stops a run
         return True
@@ -115,16 +111,19 @@ class Cache:
         if not self.directory.exists():
             return found
         for path in sorted(p for p in self.directory.rglob("*") if p.is_file()):
-            if path.name.startswith(".tmp-"):
+            if path.name.startswith(".") and path.name.endswith(".tmp"):   # see write_atomically
                 found.append(f"temporary file left: {path.name}")
                 continue
+            # Parsed data files (licheck.datacache) are kept beside the entries, in one file.
+            store = path.parent == self.directory and path.name.startswith("parsed-")
             try:
-                if path.stat().st_size > MAX_ENTRY_BYTES:
+                if path.stat().st_size > (MAX_STORE_BYTES if store else MAX_ENTRY_BYTES):
                     raise ValueError("oversized entry")
                 doc = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError, RecursionError) as exc:
                 found.append(f"{path.name}: {type(exc).__name__}")
                 continue
-            if not (isinstance(doc, dict) and {"version", "key", "stored_at", "value"} <= set(doc)):
+            keys = {"format", "docs"} if store else {"version", "key", "stored_at", "value"}
+            if not (isinstance(doc, dict) and keys <= set(doc)):
                 found.append(f"{path.name}: not a cache entry")
         return found

@@ -27,10 +27,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from licheck import datacache
 from licheck.data import data_dir
+from licheck.datacache import load_data_yaml
 from licheck.errors import DataError
 from licheck.model import RELATIONS
-from licheck.yamlload import YamlList, YamlMap, load_yaml
+from licheck.yamldoc import YamlList, YamlMap
 
 MODALITIES = ("text", "image", "audio", "video")
 
@@ -281,7 +283,7 @@ def _line_of_item(items: Any, index: int, default: int | None) -> int | None:
 
 
 def _load_orgs(path: Path) -> list[OrgDefaults]:
-    doc = load_yaml(path)
+    doc = load_data_yaml(path)
     if not isinstance(doc, YamlMap) or set(doc) != {"orgs"} or not isinstance(doc["orgs"], YamlMap):
         raise DataError("expected a mapping with one key, 'orgs', mapping each Hub organisation "
                         "to its publisher and origin", path=path, line=getattr(doc, "line", 1))
@@ -317,7 +319,7 @@ def _iso_date(value: Any, path: Path, line: int | None, what: str) -> str | None
 
 
 def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, CatalogueEntry]]:
-    doc = load_yaml(path)
+    doc = load_data_yaml(path)
     if not isinstance(doc, YamlMap) or set(doc) != {"models"} or not isinstance(doc["models"], YamlList):
         raise DataError("expected a mapping with one key, 'models', holding a list of models",
                         path=path, line=getattr(doc, "line", 1))
@@ -384,7 +386,7 @@ def _shown(path: Path) -> str:
 
 
 def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
-    doc = load_yaml(path)
+    doc = load_data_yaml(path)
     if not isinstance(doc, YamlMap) or set(doc) != {"ollama"} or not isinstance(doc["ollama"], YamlMap):
         raise DataError("expected a mapping with one key, 'ollama', mapping library names to "
                         "their tags", path=path, line=getattr(doc, "line", 1))
@@ -431,28 +433,29 @@ def _load_folder(folder: Path, known_licences: Any, entries: dict[str, Catalogue
     later folder wins."""
     if not folder.is_dir():
         raise DataError("catalogue folder not found", path=folder)
-    orgs_file = folder / "orgs.yml"
-    if orgs_file.is_file():
-        for org in _load_orgs(orgs_file):
-            orgs[org.org.lower()] = org
-    seen: dict[str, tuple[str, int | None]] = {}
-    models_dir = folder / "models"
-    files = sorted(models_dir.glob("*.yml")) + sorted(models_dir.glob("*.yaml")) if models_dir.is_dir() else []
-    for path in files:
-        for item, entry in _load_models(path, known_licences):
-            key = entry.id.lower()
-            for alias_key in (key, *(a.lower() for a in entry.aliases)):
-                if alias_key in seen:
-                    first = seen[alias_key]
-                    raise DataError(f"'{alias_key}' is listed twice in this catalogue folder "
-                                    f"(first at {first[0]}:{first[1]})", path=path,
-                                    line=item.line_of("id"))
-                seen[alias_key] = (str(path), entry.line)
-            entries[key] = entry
-    ollama_file = folder / "ollama.yml"
-    if ollama_file.is_file():
-        for family, (body, _line) in _load_ollama(ollama_file).items():
-            ollama[family] = body
+    with datacache.batch():   # one write of the parsed-data store for the whole folder
+        orgs_file = folder / "orgs.yml"
+        if orgs_file.is_file():
+            for org in _load_orgs(orgs_file):
+                orgs[org.org.lower()] = org
+        seen: dict[str, tuple[str, int | None]] = {}
+        models_dir = folder / "models"
+        files = sorted(models_dir.glob("*.yml")) + sorted(models_dir.glob("*.yaml")) if models_dir.is_dir() else []
+        for path in files:
+            for item, entry in _load_models(path, known_licences):
+                key = entry.id.lower()
+                for alias_key in (key, *(a.lower() for a in entry.aliases)):
+                    if alias_key in seen:
+                        first = seen[alias_key]
+                        raise DataError(f"'{alias_key}' is listed twice in this catalogue folder "
+                                        f"(first at {first[0]}:{first[1]})", path=path,
+                                        line=item.line_of("id"))
+                    seen[alias_key] = (str(path), entry.line)
+                entries[key] = entry
+        ollama_file = folder / "ollama.yml"
+        if ollama_file.is_file():
+            for family, (body, _line) in _load_ollama(ollama_file).items():
+                ollama[family] = body
 
 
 def _with_org_defaults(entry: CatalogueEntry, orgs: Mapping[str, OrgDefaults]) -> CatalogueEntry:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from licheck import __version__
+from licheck import __version__, datacache
 from licheck.config import DEFAULT_CONFIG, Config
 from licheck.errors import ConfigError
 from licheck.model import Finding, Lineage, Severity
@@ -44,6 +44,7 @@ class _Ctx:
     explicit_use: frozenset[str] = frozenset()
 
 
+@datacache.batch()   # parsed data files are stored once, after the whole run
 def run_check(
     targets: Sequence[str | Target],
     *,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from licheck.errors import ConfigError
-from licheck.yamlload import YamlList, line_of, load_yaml
+from licheck.yamldoc import YamlList, line_of
 
 # --- countries ------------------------------------------------------------------------------
 
@@ -241,6 +241,9 @@ _POLICY_KEYS = ("deny_licences", "allow_licences", "review_origins", "sensitive_
 
 def load_context(path: str | os.PathLike[str]) -> Context:
     """Read and validate a context file. Errors: `ConfigError`/`InputError` with path and line."""
+    # Imported here: `explain` imports this module and reads no YAML.
+    from licheck.yamlload import load_yaml
+
     p = os.fspath(path)
     doc = load_yaml(p)
     if doc is None:

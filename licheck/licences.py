@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from licheck import datacache
 from licheck.data import data_dir
+from licheck.datacache import load_data_yaml
 from licheck.errors import DataError
-from licheck.yamlload import YamlMap, load_yaml
+from licheck.yamldoc import YamlMap
 
 KINDS = ("model-licence", "acceptable-use-policy", "permissive", "copyleft", "non-commercial")
 # "text-missing": known by name and from quotations, but no verbatim text could be obtained;
@@ -165,7 +167,7 @@ class Corpus:
 
 
 def _load_one(meta_path: Path) -> Licence:
-    doc = load_yaml(meta_path)
+    doc = load_data_yaml(meta_path)
     if not isinstance(doc, YamlMap):
         raise DataError("licence metadata must be a mapping", path=meta_path, line=1)
     for key in doc:
@@ -216,7 +218,8 @@ def _load_one(meta_path: Path) -> Licence:
 def _load_dir(folder: Path) -> list[Licence]:
     if not folder.is_dir():
         raise DataError("licence folder not found", path=folder)
-    return [_load_one(p) for p in sorted(folder.glob("*.yml"))]
+    with datacache.batch():
+        return [_load_one(p) for p in sorted(folder.glob("*.yml"))]
 
 
 @cache

@@ -14,53 +14,20 @@ model-card front matter) goes through here:
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from licheck.errors import ConfigError, InputError
-from licheck.files import input_error, read_head
+from licheck.errors import ConfigError
+from licheck.files import MAX_TEXT_BYTES, read_text
+from licheck.yamldoc import YamlList, YamlMap, line_of
 
-MAX_YAML_BYTES = 5 * 1024 * 1024
+__all__ = ["MAX_YAML_BYTES", "YamlList", "YamlMap", "line_of", "load_yaml", "parse_yaml", "read_text"]
+
+MAX_YAML_BYTES = MAX_TEXT_BYTES
 MAX_ALIASES = 200
 MAX_DEPTH = 64
 MAX_EXPANDED_NODES = 1_000_000
-
-
-class YamlMap(dict):  # type: ignore[type-arg]
-    """A dict that knows the line of its opening and of each key (1-based)."""
-
-    line: int | None = None
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.key_lines: dict[Any, int] = {}
-
-    def line_of(self, key: Any) -> int | None:
-        return self.key_lines.get(key, self.line)
-
-
-class YamlList(list):  # type: ignore[type-arg]
-    """A list that knows the line of its opening and of each item (1-based)."""
-
-    line: int | None = None
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.item_lines: list[int] = []
-
-    def line_of(self, index: int) -> int | None:
-        if 0 <= index < len(self.item_lines):
-            return self.item_lines[index]
-        return self.line
-
-
-def line_of(obj: Any, key: Any = None) -> int | None:
-    """Line of `obj` (or of `key` inside it) when it came from YAML; else None."""
-    if key is not None and isinstance(obj, (YamlMap, YamlList)):
-        return obj.line_of(key)
-    return getattr(obj, "line", None)
 
 
 # libyaml's parser is several times faster than the pure-Python one; both are "safe".
@@ -213,25 +180,6 @@ def parse_yaml(text: str, path: str | os.PathLike[str], *, line_offset: int = 0)
         raise ConfigError("invalid YAML: nested too deeply", path=path) from None
     except (ValueError, OverflowError) as exc:  # a scalar PyYAML could not convert
         raise ConfigError(f"invalid YAML value: {exc}", path=path) from None
-
-
-def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_YAML_BYTES) -> str:
-    """Read a UTF-8 text file with a size cap; InputError with the path on any failure."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size if p.is_file() else None
-    except OSError as exc:
-        raise input_error(exc, path) from None
-    if size is not None and size > max_bytes:   # refuse before reading any of it
-        raise InputError(f"file is {size} bytes; licheck reads at most {max_bytes}", path=path)
-    data = read_head(path, max_bytes)
-    if len(data) > max_bytes:   # grew since, or not a sized file
-        raise InputError(f"file is larger than {max_bytes} bytes", path=path)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError("not valid UTF-8 text", path=path, line=line) from None
 
 
 def load_yaml(path: str | os.PathLike[str], *, max_bytes: int = MAX_YAML_BYTES) -> Any:

@@ -8,19 +8,15 @@ benchmarks/parallel.py measures the times.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from mockhub import MockHub
 
 from licheck.cache import Cache
-from licheck.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ["acme/laundered-8b", "bartowski/Hermes-3-Llama-3.1-8B-GGUF", "acme/merge-nc", "mirror/yi-34b"]
@@ -38,21 +34,13 @@ def without_time(stdout: str) -> dict:
     return doc
 
 
-def single_run(env: dict[str, str], extra: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[int, dict]:
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(["check", *MODELS, "--format", "json", *extra])
-    return code, without_time(out.getvalue())
-
-
-def parallel_runs(env: dict[str, str], extra: list[str]) -> list[tuple[int, str, str]]:
+def runs(env: dict[str, str], extra: list[str], count: int) -> list[tuple[int, str, str]]:
+    """`count` licheck processes started together; (exit code, stdout, stderr) of each."""
     full = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "LICHECK_"))} | env
     full["PYTHONPATH"] = str(ROOT)
     cmd = [sys.executable, "-m", "licheck", "check", *MODELS, "--format", "json", *extra]
     procs = [subprocess.Popen(cmd, env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(PROCS)]
+             for _ in range(count)]
     results = []
     for proc in procs:
         out, err = proc.communicate(timeout=120)
@@ -60,8 +48,14 @@ def parallel_runs(env: dict[str, str], extra: list[str]) -> list[tuple[int, str,
     return results
 
 
-def test_eight_concurrent_runs_agree_and_keep_the_cache_intact(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def single_run(env: dict[str, str], extra: list[str]) -> tuple[int, dict]:
+    # A process of its own, as the parallel ones are, so both fill their cache the same way.
+    [(code, out, err)] = runs(env, extra, 1)
+    assert err == ""
+    return code, without_time(out)
+
+
+def test_eight_concurrent_runs_agree_and_keep_the_cache_intact(tmp_path: Path) -> None:
     with MockHub() as hub:
         hub.latency = 0.03   # so the processes' requests overlap
 
@@ -71,11 +65,11 @@ def test_eight_concurrent_runs_agree_and_keep_the_cache_intact(
                     "NO_PROXY": "127.0.0.1,localhost", "HF_HUB_DISABLE_TELEMETRY": "1", "NO_COLOR": "1"}
 
         alone, shared = tmp_path / "alone", tmp_path / "shared"
-        code, reference = single_run(env(alone), [], monkeypatch)
+        code, reference = single_run(env(alone), [])
         single_requests = hub.count()
         hub.reset_counts()
 
-        cold = parallel_runs(env(shared), [])
+        cold = runs(env(shared), [], PROCS)
         for rc, out, err in cold:
             assert (rc, err) == (code, "")
             assert without_time(out) == reference
@@ -85,8 +79,8 @@ def test_eight_concurrent_runs_agree_and_keep_the_cache_intact(
         assert sorted(p.name for p in shared.rglob("*.json")) == sorted(p.name for p in alone.rglob("*.json"))
 
         hub.reset_counts()
-        offline_code, offline_reference = single_run(env(alone), ["--offline"], monkeypatch)
-        offline = parallel_runs(env(shared), ["--offline"])
+        offline_code, offline_reference = single_run(env(alone), ["--offline"])
+        offline = runs(env(shared), ["--offline"], PROCS)
         assert hub.count() == 0
         for rc, out, err in offline:
             assert (rc, err) == (offline_code, "")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from typing import TextIO
 import click
 
 from licheck.errors import InputError
+from licheck.files import write_atomically
 from licheck.formats import FORMAT_NAMES
 
 FAIL_ON = ("error", "warning", "obligation", "never")
@@ -73,7 +73,7 @@ def check(targets: tuple[str, ...], context_path: str | None, config_path: str |
     if output is None:
         click.echo(text, nl=False, color=color)
     else:
-        write_atomically(output, text)
+        write_report(output, text)
         counts = report.summary()
         click.echo(f"licheck: wrote {output} ({counts['models']} model(s): {counts['error']} error(s), "
                    f"{counts['warning']} warning(s), {counts['obligation']} obligation(s), "
@@ -81,21 +81,13 @@ def check(targets: tuple[str, ...], context_path: str | None, config_path: str |
     return exit_code(report, fail_on or config.fail_on or "error")
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder and a rename."""
+def write_report(path: str, text: str) -> None:
+    """Write the report to `path` whole or not at all (see files.write_atomically)."""
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
+    if not (target.parent if str(target.parent) else Path(".")).is_dir():
         raise InputError("cannot write the report: the folder does not exist", path=path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(target, text)
     except OSError as exc:
         raise InputError(f"cannot write the report: {exc.strerror or exc}", path=path) from None
 

@@ -16,8 +16,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from licheck import datacache
 from licheck.context import normalise_sector
 from licheck.data import data_dir
+from licheck.datacache import load_data_yaml
 from licheck.errors import LicheckError, RuleFileError
 from licheck.licences import Corpus, default_corpus
 from licheck.model import Severity
@@ -32,7 +34,7 @@ from licheck.rules.schema import (
     Spec,
     default_severity,
 )
-from licheck.yamlload import YamlList, YamlMap, line_of, load_yaml
+from licheck.yamldoc import YamlList, YamlMap, line_of
 
 _FILE_KEYS = ("licence", "rules", "notes")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -66,7 +68,7 @@ def parse_file(path: str | os.PathLike[str], corpus: Corpus) -> FileResult:
     """Every rule of one file, with every problem found in it."""
     result = FileResult(os.fspath(path))
     try:
-        doc = load_yaml(path)
+        doc = load_data_yaml(path)
     except LicheckError as exc:
         result.errors.append(RuleFileError(exc.message, path=result.path, line=exc.line))
         return result
@@ -236,8 +238,9 @@ def validate_files(paths: Iterable[str | os.PathLike[str]], corpus: Corpus | Non
     rules: list[Rule] = []
     errors: list[RuleFileError] = []
     owner: dict[str, str] = {}
-    for path in rule_files(paths):
-        res = parse_file(path, corpus)
+    with datacache.batch():
+        results = [parse_file(path, corpus) for path in rule_files(paths)]
+    for res in results:
         errors.extend(res.errors)
         for rule in res.rules:
             if rule.id in owner and owner[rule.id] != res.path:

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from licheck.errors import ConfigError, InputError
+from licheck.files import read_text
 from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
-from licheck.yamlload import parse_yaml, read_text
 
 MAX_CARD_BYTES = 5 * 1024 * 1024
 MAX_LICENCE_FILE_BYTES = 1024 * 1024
@@ -217,6 +217,9 @@ class LocalDirSource:
     # -- mergekit ---------------------------------------------------------------------------
 
     def _merge(self, folder: Path, facts: ModelFacts, readme: Path | None, card: str | None) -> None:
+        # Imported here: only model folders need YAML, and `resolve` of a Hub id stays without it.
+        from licheck.yamlload import parse_yaml
+
         recipes: list[tuple[str, Any]] = []
         candidates = sorted(p for p in folder.iterdir()
                             if p.is_file() and p.suffix.lower() in (".yml", ".yaml"))

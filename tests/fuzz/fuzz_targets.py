@@ -540,6 +540,72 @@ def _run_catalogue(files: dict[str, bytes]) -> None:
                 cat.ollama_target(name)
 
 
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=6) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=25)
+# What a damaged or foreign store might hold for a file: the tags of licheck.yamldoc's JSON
+# form with arbitrary (often wrong) contents, or any JSON at all.
+STORE_ENTRIES = st.one_of(
+    JSON_VALUES,
+    st.builds(lambda tag, rest: [tag, *rest], st.sampled_from(["M", "L", "D", "T", "X"]),
+              st.lists(JSON_VALUES, max_size=8)),
+)
+
+
+@st.composite
+def parsed_stores(draw: st.DrawFn) -> tuple[bytes, bytes]:
+    """(a data file, the parsed-data store found in the cache folder)."""
+    import hashlib
+
+    from licheck.datacache import PARSED_FORMAT
+
+    data = draw(yaml_docs(CATALOGUE_KEYS, _seeds("catalogue/orgs.yml")[:1]))
+    entry = {hashlib.sha256(data).hexdigest(): draw(STORE_ENTRIES)}
+    store = draw(st.one_of(
+        st.binary(max_size=300),
+        st.builds(lambda v: json.dumps(v).encode(), JSON_VALUES),
+        st.just(json.dumps({"format": PARSED_FORMAT, "docs": entry}).encode()),
+    ))
+    return data, store
+
+
+def _run_parsed_store(case: tuple[bytes, bytes]) -> None:
+    """Whatever the store holds, loading a data file gives what parsing it gives, or what a
+    store entry for exactly these bytes decodes to (the cache is trusted as a cache is)."""
+    import hashlib
+    import os
+
+    from licheck import datacache
+    from licheck.datacache import PARSED_FORMAT
+    from licheck.yamldoc import from_json
+    from licheck.yamlload import load_yaml
+
+    data, store = case
+    with _tmpdir() as d:
+        path = _write(d, "x.yml", data)
+        _write(d, f"cache/parsed-{PARSED_FORMAT}.json", store)
+        before = os.environ.get("LICHECK_CACHE_DIR")
+        os.environ["LICHECK_CACHE_DIR"] = str(Path(d) / "cache")
+        datacache.forget()
+        try:
+            got = call(lambda: datacache.load_data_yaml(path))
+        finally:
+            datacache.forget()
+            if before is None:
+                del os.environ["LICHECK_CACHE_DIR"]
+            else:
+                os.environ["LICHECK_CACHE_DIR"] = before
+        expected = call(lambda: load_yaml(path))
+        try:
+            kept = json.loads(store)
+            if kept["format"] == PARSED_FORMAT and isinstance(kept["docs"], dict):
+                expected = from_json(kept["docs"][hashlib.sha256(data).hexdigest()])
+        except (ValueError, TypeError, KeyError, IndexError, RecursionError):
+            pass
+        assert got == expected, (got, expected)
+
+
 REF_TEXT = st.one_of(
     ODD_TEXT,
     st.builds(lambda a, b, c: a + b + c,
@@ -702,6 +768,7 @@ def _targets() -> dict[str, Target]:
         Target("waivers", yaml_docs(WAIVER_KEYS, waiver_seeds), _run_waivers),
         Target("rule-file", yaml_docs(RULE_KEYS, rule_seeds), _run_rule_file),
         Target("catalogue", catalogue_dirs(), _run_catalogue),
+        Target("parsed-store", parsed_stores(), _run_parsed_store),
         Target("refs", REF_TEXT, _run_ref),
         Target("cli", cli_runs(), _run_cli),
         Target("hub", hub_repos(), _run_hub),

@@ -249,7 +249,8 @@ JUSTIFIED_READS = {
     ("gguf_header.py", "read_gguf_header"): "opens the file; the parser reads bounded fields only",
     ("sources/hub.py", "get"): "streamed; stops at MAX_FILE_BYTES (error bodies are the Hub's)",
     ("sources/hub.py", "_download"): "the streamed read in get(), above",
-    ("cli/check.py", "write_atomically"): "writes the report (--output), reads nothing",
+    ("cli/check.py", "write_report"): "writes the report (--output), reads nothing",
+    ("files.py", "write_atomically"): "writes a whole file through a temporary one, reads nothing",
     ("cache.py", "put"): "writes an entry, reads nothing",
 }
 _READ_ATTRS = {"read_text", "read_bytes", "open", "fdopen", "read", "load", "loads"}

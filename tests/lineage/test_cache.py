@@ -61,7 +61,8 @@ def test_concurrent_writers_never_expose_partial_entries(tmp_path: Path) -> None
     for t in threads:
         t.join()
     assert errors == []
-    assert not list(tmp_path.rglob(".tmp-*"))
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [cache._path("shared").name]
+    assert cache.problems() == []   # which also looks for temporary files left behind
 
 
 def test_cache_dir_from_environment(monkeypatch, tmp_path: Path) -> None:
@@ -70,3 +71,17 @@ def test_cache_dir_from_environment(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.delenv("LICHECK_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_dir() == tmp_path / "xdg" / "licheck"
+
+
+def test_problems_names_what_is_not_intact(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    assert cache.put("good", {"a": 1})
+    (tmp_path / "parsed-yaml-1.json").write_text('{"format": "yaml-1", "docs": {}}', encoding="utf-8")
+    assert cache.problems() == []
+    entry = cache._path("good")
+    (entry.parent / f".{entry.name}.x1y2.tmp").write_text("{", encoding="utf-8")   # a writer died
+    entry.write_text('{"version": 1}', encoding="utf-8")
+    (tmp_path / "parsed-yaml-1.json").write_text('{"docs": ', encoding="utf-8")
+    assert sorted(cache.problems()) == sorted([f"temporary file left: .{entry.name}.x1y2.tmp",
+                                               f"{entry.name}: not a cache entry",
+                                               "parsed-yaml-1.json: JSONDecodeError"])
