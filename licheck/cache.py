@@ -33,7 +33,12 @@ def default_cache_dir() -> Path:
     if env:
         return Path(env).expanduser()
     xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    try:
+        base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    except (RuntimeError, KeyError):
+        # No HOME and no passwd entry (a container run under an arbitrary uid): no cache,
+        # rather than a shared folder others could write. Reads miss and writes fail quietly.
+        return Path(os.devnull) / "licheck"
     return base / "licheck"
 
 

@@ -85,3 +85,24 @@ def test_problems_names_what_is_not_intact(tmp_path: Path) -> None:
     assert sorted(cache.problems()) == sorted([f"temporary file left: .{entry.name}.x1y2.tmp",
                                                f"{entry.name}: not a cache entry",
                                                "parsed-yaml-1.json: JSONDecodeError"])
+
+
+def test_no_home_means_no_cache_not_a_crash(monkeypatch, tmp_path: Path) -> None:
+    def homeless() -> Path:
+        raise KeyError("getpwuid(): uid not found: 12345")
+
+    monkeypatch.delenv("LICHECK_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", "")   # so expanduser cannot help either
+    monkeypatch.setattr(Path, "home", staticmethod(homeless))
+    cache = Cache()
+    assert not cache.put("k", 1)
+    assert cache.get("k") is None
+
+    from licheck import datacache
+    from licheck.datacache import load_data_yaml
+
+    data = tmp_path / "d.yml"
+    data.write_text("a: 1\n", encoding="utf-8")
+    assert load_data_yaml(data) == {"a": 1}
+    datacache.forget()
