@@ -36,7 +36,10 @@ from licheck.yamldoc import NoJsonForm, from_json, to_json
 
 # Part of the store's name and contents: bump it when parsing changes what a document is.
 PARSED_FORMAT = "yaml-1"
-MAX_STORE_DOCS = 4096   # documents this run did not use are dropped beyond this many
+# Room for the bundled data (~100 documents) and a few projects' own folders. Beyond it the
+# documents this run did not use go first, so edits to a user's rule file cannot grow the
+# store (read on every run) without bound.
+MAX_STORE_DOCS = 512
 MISSING = object()
 
 
@@ -87,6 +90,7 @@ class _Store:
         with self.lock:
             if not self.changed:
                 return
+            # Used ones first: the next run reads this order as "most recently used first".
             keep = {d: e for d, e in self.docs.items() if d in self.used}
             for digest, encoded in self.docs.items():
                 if len(keep) >= MAX_STORE_DOCS:

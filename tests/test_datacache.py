@@ -183,3 +183,17 @@ def test_errors_are_those_of_load_yaml_and_nothing_is_kept(tmp_path: Path) -> No
         load_data_yaml(big)
     with pytest.raises(InputError, match="no such file"):
         load_data_yaml(tmp_path / "missing.yml")
+
+
+def test_the_store_keeps_what_was_used_last_when_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(datacache, "MAX_STORE_DOCS", 3)
+    files = []
+    for i in range(5):
+        path = tmp_path / f"v{i}.yml"
+        path.write_text(f"version: {i}\n", encoding="utf-8")   # a rule file edited five times
+        files.append(path)
+        datacache.forget()   # each in a run of its own
+        load_data_yaml(path)
+    kept = json.loads(store_file().read_text(encoding="utf-8"))["docs"]
+    assert len(kept) == 3
+    assert [from_json(doc) for doc in kept.values()] == [{"version": 4}, {"version": 3}, {"version": 2}]
