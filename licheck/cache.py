@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import time
@@ -65,9 +66,6 @@ class Cache:
         self.ttl = default_ttl() if ttl is None else float(ttl)
 
     def _path(self, key: str) -> Path:
-        # Imported here: loading OpenSSL costs 2-3 ms and many offline runs never read the cache.
-        import hashlib
-
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         return self.directory / "v1" / digest[:2] / f"{digest}.json"
 

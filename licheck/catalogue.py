@@ -427,35 +427,35 @@ def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
     return out
 
 
+@datacache.batch()   # one write of the parsed-data store for the whole folder
 def _load_folder(folder: Path, known_licences: Any, entries: dict[str, CatalogueEntry],
                  orgs: dict[str, OrgDefaults], ollama: dict[str, _OllamaFamily]) -> None:
     """Add one folder's data; within a folder an id may appear once, across folders the
     later folder wins."""
     if not folder.is_dir():
         raise DataError("catalogue folder not found", path=folder)
-    with datacache.batch():   # one write of the parsed-data store for the whole folder
-        orgs_file = folder / "orgs.yml"
-        if orgs_file.is_file():
-            for org in _load_orgs(orgs_file):
-                orgs[org.org.lower()] = org
-        seen: dict[str, tuple[str, int | None]] = {}
-        models_dir = folder / "models"
-        files = sorted(models_dir.glob("*.yml")) + sorted(models_dir.glob("*.yaml")) if models_dir.is_dir() else []
-        for path in files:
-            for item, entry in _load_models(path, known_licences):
-                key = entry.id.lower()
-                for alias_key in (key, *(a.lower() for a in entry.aliases)):
-                    if alias_key in seen:
-                        first = seen[alias_key]
-                        raise DataError(f"'{alias_key}' is listed twice in this catalogue folder "
-                                        f"(first at {first[0]}:{first[1]})", path=path,
-                                        line=item.line_of("id"))
-                    seen[alias_key] = (str(path), entry.line)
-                entries[key] = entry
-        ollama_file = folder / "ollama.yml"
-        if ollama_file.is_file():
-            for family, (body, _line) in _load_ollama(ollama_file).items():
-                ollama[family] = body
+    orgs_file = folder / "orgs.yml"
+    if orgs_file.is_file():
+        for org in _load_orgs(orgs_file):
+            orgs[org.org.lower()] = org
+    seen: dict[str, tuple[str, int | None]] = {}
+    models_dir = folder / "models"
+    files = sorted(models_dir.glob("*.yml")) + sorted(models_dir.glob("*.yaml")) if models_dir.is_dir() else []
+    for path in files:
+        for item, entry in _load_models(path, known_licences):
+            key = entry.id.lower()
+            for alias_key in (key, *(a.lower() for a in entry.aliases)):
+                if alias_key in seen:
+                    first = seen[alias_key]
+                    raise DataError(f"'{alias_key}' is listed twice in this catalogue folder "
+                                    f"(first at {first[0]}:{first[1]})", path=path,
+                                    line=item.line_of("id"))
+                seen[alias_key] = (str(path), entry.line)
+            entries[key] = entry
+    ollama_file = folder / "ollama.yml"
+    if ollama_file.is_file():
+        for family, (body, _line) in _load_ollama(ollama_file).items():
+            ollama[family] = body
 
 
 def _with_org_defaults(entry: CatalogueEntry, orgs: Mapping[str, OrgDefaults]) -> CatalogueEntry:

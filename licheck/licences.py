@@ -215,11 +215,11 @@ def _load_one(meta_path: Path) -> Licence:
     )
 
 
+@datacache.batch()   # one write of the parsed-data store for the whole folder
 def _load_dir(folder: Path) -> list[Licence]:
     if not folder.is_dir():
         raise DataError("licence folder not found", path=folder)
-    with datacache.batch():
-        return [_load_one(p) for p in sorted(folder.glob("*.yml"))]
+    return [_load_one(p) for p in sorted(folder.glob("*.yml"))]
 
 
 @cache

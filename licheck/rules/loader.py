@@ -231,6 +231,7 @@ def _valid_date(value: str) -> bool:
     return True
 
 
+@datacache.batch()   # one write of the parsed-data store for all the files
 def validate_files(paths: Iterable[str | os.PathLike[str]], corpus: Corpus | None = None
                    ) -> tuple[list[Rule], list[RuleFileError]]:
     """All rules and all problems in these files (or folders); ids must be unique across them."""
@@ -238,9 +239,8 @@ def validate_files(paths: Iterable[str | os.PathLike[str]], corpus: Corpus | Non
     rules: list[Rule] = []
     errors: list[RuleFileError] = []
     owner: dict[str, str] = {}
-    with datacache.batch():
-        results = [parse_file(path, corpus) for path in rule_files(paths)]
-    for res in results:
+    for path in rule_files(paths):
+        res = parse_file(path, corpus)
         errors.extend(res.errors)
         for rule in res.rules:
             if rule.id in owner and owner[rule.id] != res.path:

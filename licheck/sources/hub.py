@@ -34,6 +34,7 @@ JSON and YAML are parsed, through safe loaders.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -592,9 +593,6 @@ def _matches_etag(headers: Mapping[str, str], data: bytes) -> bool:
     m = re.fullmatch(r'"?([0-9a-f]{40})"?', etag)
     if m is None:
         return True
-    # Imported here: only downloads need it, so offline runs never load OpenSSL for it.
-    import hashlib
-
     blob = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
     return blob == m.group(1)
 
