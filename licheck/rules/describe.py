@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from licheck.kinds import TRIGGERS
 from licheck.licences import Licence
 from licheck.rules.checkers import fmt_number, month_before
-from licheck.rules.schema import TRIGGERS, Rule
+from licheck.rules.schema import Rule
 
 _SOURCES = {"materials": "the licensed materials", "outputs": "their outputs"}
 
@@ -18,9 +19,9 @@ def conditions(rule: Rule) -> list[str]:
     """When the rule is relevant, from `triggered_by` / `only_if`."""
     out = []
     if rule.triggered_by:
-        out.append("when any of: " + "; ".join(TRIGGERS[t] for t in rule.triggered_by))
+        out.append("when any of: " + "; ".join(TRIGGERS[t].description for t in rule.triggered_by))
     if rule.only_if:
-        out.append(("and only if: " if out else "only if: ") + "; ".join(TRIGGERS[t] for t in rule.only_if))
+        out.append(("and only if: " if out else "only if: ") + "; ".join(TRIGGERS[t].description for t in rule.only_if))
     if rule.models_matching:
         out.append("only for models whose name contains: " + ", ".join(rule.models_matching))
     return out or ["always (whatever the use)"]
