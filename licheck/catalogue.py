@@ -32,7 +32,7 @@ from licheck.countries import country_problem
 from licheck.data import data_dir
 from licheck.datacache import load_data_yaml
 from licheck.errors import DataError
-from licheck.hubid import is_hub_id, segment_problem
+from licheck.hubid import hub_id_problem, is_hub_id, segment_problem
 from licheck.model import RELATIONS
 from licheck.schema import Field, Schema
 from licheck.yamldoc import YamlList, YamlMap
@@ -317,8 +317,9 @@ def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, Catalog
         what = f"model '{item.get('id', '?')}'"
         _check_keys(item, MODEL_SCHEMA, path, what)
         model_id = item["id"].strip()
-        if not is_hub_id(model_id, namespaced=True):
-            raise DataError(f"'{model_id}' is not a Hub id (org/name)", path=path,
+        problem = hub_id_problem(model_id, namespaced=True)
+        if problem:
+            raise DataError(f"'{model_id}' is not a Hub id (org/name): {problem}", path=path,
                             line=item.line_of("id"))
         licence = item["licence"]
         if licence is not None and licence not in known_licences:
