@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from licheck import __version__, datacache
 from licheck.config import DEFAULT_CONFIG, Config
 from licheck.errors import ConfigError
-from licheck.kinds import fail_threshold
+from licheck.kinds import KINDS, fail_threshold
 from licheck.model import Finding, Lineage, Severity
 from licheck.targets import ModelEntry, Target, discover
 from licheck.waivers import Waiver, apply_waivers, load_waivers, parse_waivers
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from licheck.context import Context
     from licheck.report import Report
 
-STRICT_KINDS = ("licence_unknown", "unresolved")
+STRICT_KINDS = tuple(k.name for k in KINDS.values() if k.strict)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class Kind:
     advice: str                        # generic advice, when a finding brings none of its own
     params: Mapping[str, Field] = field(default_factory=dict)   # a rule of this kind: its keys
     from_rules: bool = False           # rule files may carry it (else licheck itself produces it)
+    strict: bool = False               # `--strict` raises it to error (something left unchecked)
 
 
 @dataclass(frozen=True)
@@ -162,12 +163,13 @@ _KINDS = (
     Kind("licence_unknown", Severity.WARNING,
          "Licence could not be determined",
          "No licence could be determined for a model in the lineage; its terms have not been checked.",
-         "Find the model's licence (model card, LICENSE file, publisher) and check it before use."),
+         "Find the model's licence (model card, LICENSE file, publisher) and check it before use.",
+         strict=True),
     Kind("unresolved", Severity.WARNING,
          "Lineage could not be followed",
          "A model in the lineage could not be fetched or followed; its licence has not been checked.",
          "Make the model reachable (network, HF_TOKEN for gated repositories, cache) and re-run, "
-         "or check it by hand."),
+         "or check it by hand.", strict=True),
     Kind("policy", Severity.ERROR,
          "Licence rejected by the organisation's policy",
          "The organisation's allow or deny list rejects a licence in the lineage.",

@@ -20,7 +20,7 @@ from licheck.datacache import load_data_yaml
 from licheck.errors import DataError
 from licheck.schema import Field, Schema
 
-KINDS = ("model-licence", "acceptable-use-policy", "permissive", "copyleft", "non-commercial")
+LICENCE_KINDS = ("model-licence", "acceptable-use-policy", "permissive", "copyleft", "non-commercial")
 # "text-missing": known by name and from quotations, but no verbatim text could be obtained;
 # rules about it can only be marked `confidence: secondary`.
 STATUSES = ("complete", "incomplete", "superseded", "text-missing")
@@ -37,7 +37,7 @@ SCHEMA = Schema("licence metadata", {
     "date_kind": Field((str,), nullable=True, choices=DATE_KINDS),
     "publisher": _TEXT,
     "publisher_country": _TEXT,
-    "kind": Field((str,), required=True, choices=KINDS),
+    "kind": Field((str,), required=True, choices=LICENCE_KINDS),
     "url": _TEXT,
     "incorporates": _WORDS,
     "texts": Field((list,), required=True, items=str, nonempty=True),

@@ -20,7 +20,9 @@ from licheck.formats._common import advice, kind_meaning, kind_title
 from licheck.kinds import FAIL_ON_CHOICES, KINDS, RULE_KINDS, TRIGGERS, fail_threshold
 from licheck.model import Finding, Severity
 from licheck.report import Report
+from licheck.rules import default_rulebook
 from licheck.rules.checkers import CHECKERS
+from licheck.rules.kinds import RULE_KINDS as RULE_KIND_RECORDS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,10 +55,18 @@ def test_every_kind_is_described_and_rule_kinds_have_checkers() -> None:
         assert k.title and k.meaning.endswith(".") and k.advice.endswith("."), k.name
         assert dataclasses.is_dataclass(k) and k.name.isidentifier()
     assert set(CHECKERS) == set(RULE_KINDS)
+    assert {n for n, k in KINDS.items() if k.strict} == {"licence_unknown", "unresolved"}
     assert {"registration"} <= set(RULE_KINDS) and "drift" not in RULE_KINDS
     assert all(not KINDS[n].params for n in KINDS if n not in RULE_KINDS)
     with pytest.raises(dataclasses.FrozenInstanceError):
         KINDS["naming"].severity = Severity.INFO  # type: ignore[misc]
+
+
+def test_every_rule_kind_record_is_whole() -> None:
+    assert set(RULE_KIND_RECORDS) == set(RULE_KINDS)
+    assert all(r.kind is KINDS[name] and r.name == name for name, r in RULE_KIND_RECORDS.items())
+    for rule in default_rulebook():
+        assert RULE_KIND_RECORDS[rule.kind].test(rule), rule.id
 
 
 def test_reports_take_their_words_from_the_registry() -> None:

@@ -252,8 +252,8 @@ def check_jurisdiction(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     return [Hit(rule.severity, cf, {"country": country}, note=assumed)]
 
 
-# The checker of each kind a rule file may carry (the rest of each kind's record is in
-# `licheck.kinds`; attached here because checkers read the context, a layer above).
+# The checker of each kind a rule file may carry (joined with the rest of each kind's record
+# in `licheck.rules.kinds`).
 CHECKERS: dict[str, Checker] = {
     "mau_cap": check_mau_cap,
     "revenue_cap": check_revenue_cap,

@@ -11,7 +11,8 @@ from __future__ import annotations
 from licheck.context import Context
 from licheck.licences import Corpus, default_corpus
 from licheck.model import Clause, Finding, Lineage, LineageNode, Severity
-from licheck.rules.checkers import CHECKERS, Hit, ModelView, applies, fmt_number
+from licheck.rules.checkers import Hit, ModelView, applies, fmt_number
+from licheck.rules.kinds import RULE_KINDS
 from licheck.rules.loader import Rulebook, default_rulebook
 from licheck.rules.schema import Rule
 
@@ -64,7 +65,7 @@ def _apply(rule: Rule, ctx: Context, view: ModelView, via: list[str]) -> list[Fi
     if trigger_field is None:
         return []
     out = []
-    for hit in CHECKERS[rule.kind](rule, ctx, view):
+    for hit in RULE_KINDS[rule.kind].check(rule, ctx, view):
         out.append(Finding(
             id=rule.id, kind=rule.kind, severity=hit.severity, model=view.model.id,
             message=_message(rule, hit, view), licence=rule.licence, via=list(via),
