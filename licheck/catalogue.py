@@ -237,6 +237,15 @@ FAMILY_SCHEMA = Schema("an Ollama family", {
 })
 
 
+# The files of a catalogue folder: each one mapping with one key.
+ORGS_FILE = Schema("orgs.yml", {"orgs": Field((dict,), required=True,
+                                              expect="a mapping of Hub organisations to publisher and origin")})
+MODELS_FILE = Schema("a catalogue models file", {"models": Field((list,), required=True,
+                                                                 expect="a list of models")})
+OLLAMA_FILE = Schema("ollama.yml", {"ollama": Field((dict,), required=True,
+                                                    expect="a mapping of library names to their tags")})
+
+
 def _check_keys(doc: YamlMap, schema: Schema, path: Path, what: str) -> None:
     problems = schema.problems(doc)
     if problems:
@@ -269,9 +278,7 @@ def _line_of_item(items: Any, index: int, default: int | None) -> int | None:
 
 def _load_orgs(path: Path) -> list[OrgDefaults]:
     doc = load_data_yaml(path)
-    if not isinstance(doc, YamlMap) or set(doc) != {"orgs"} or not isinstance(doc["orgs"], YamlMap):
-        raise DataError("expected a mapping with one key, 'orgs', mapping each Hub organisation "
-                        "to its publisher and origin", path=path, line=getattr(doc, "line", 1))
+    ORGS_FILE.check(doc, str(path), cls=DataError, line=1)
     out = []
     for org, body in doc["orgs"].items():
         line = doc["orgs"].line_of(org)
@@ -305,9 +312,7 @@ def _iso_date(value: Any, path: Path, line: int | None, what: str) -> str | None
 
 def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, CatalogueEntry]]:
     doc = load_data_yaml(path)
-    if not isinstance(doc, YamlMap) or set(doc) != {"models"} or not isinstance(doc["models"], YamlList):
-        raise DataError("expected a mapping with one key, 'models', holding a list of models",
-                        path=path, line=getattr(doc, "line", 1))
+    MODELS_FILE.check(doc, str(path), cls=DataError, line=1)
     out = []
     for i, item in enumerate(doc["models"]):
         line = doc["models"].line_of(i)
@@ -367,9 +372,7 @@ def _shown(path: Path) -> str:
 
 def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
     doc = load_data_yaml(path)
-    if not isinstance(doc, YamlMap) or set(doc) != {"ollama"} or not isinstance(doc["ollama"], YamlMap):
-        raise DataError("expected a mapping with one key, 'ollama', mapping library names to "
-                        "their tags", path=path, line=getattr(doc, "line", 1))
+    OLLAMA_FILE.check(doc, str(path), cls=DataError, line=1)
     out: dict[str, tuple[_OllamaFamily, int | None]] = {}
     for family, body in doc["ollama"].items():
         line = doc["ollama"].line_of(family)

@@ -62,6 +62,15 @@ def test_every_kind_is_described_and_rule_kinds_have_checkers() -> None:
         KINDS["naming"].severity = Severity.INFO  # type: ignore[misc]
 
 
+def test_the_rule_writers_table_lists_every_rule_kind_and_its_parameters() -> None:
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| (.*?) \|", text, re.MULTILINE))
+    assert set(RULE_KINDS) <= set(rows)
+    for name in RULE_KINDS:
+        for param in KINDS[name].params:
+            assert re.search(f"`{param}[`:]", rows[name]), (name, param)
+
+
 def test_every_rule_kind_record_is_whole() -> None:
     assert set(RULE_KIND_RECORDS) == set(RULE_KINDS)
     assert all(r.kind is KINDS[name] and r.name == name for name, r in RULE_KIND_RECORDS.items())
