@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -151,3 +152,12 @@ def test_suggest_only_close_words() -> None:
     assert suggest("organization", ["organisation", "sectors"]) == "organisation"
     assert suggest("zzz", ["organisation", "sectors"]) is None
     assert suggest(3, ["a"]) is None
+
+
+def test_no_validator_words_key_errors_of_its_own() -> None:
+    """Unknown and missing keys are reported by licheck.schema only, so they read alike."""
+    package = Path(__file__).resolve().parents[1] / "licheck"
+    offenders = [str(p.relative_to(package)) for p in package.rglob("*.py")
+                 if p.name != "schema.py" and re.search(r"f?[\"'](unknown|missing) key '",
+                                                        p.read_text(encoding="utf-8"))]
+    assert offenders == []
