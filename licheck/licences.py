@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from licheck import datacache
+from licheck.countries import country_problem
 from licheck.data import data_dir
 from licheck.datacache import load_data_yaml
 from licheck.errors import DataError
@@ -171,6 +172,9 @@ def _load_one(meta_path: Path) -> Licence:
     doc = load_data_yaml(meta_path)
     SCHEMA.check(doc, os.fspath(meta_path), cls=DataError, line=1)
     status = doc.get("status", "complete")
+    country = doc.get("publisher_country")
+    if country is not None and (problem := country_problem(country)):
+        raise DataError(f"'publisher_country': {problem}", path=meta_path, line=doc.line_of("publisher_country"))
     if doc["id"] != meta_path.stem:
         raise DataError(f"id '{doc['id']}' does not match the file name", path=meta_path, line=doc.line_of("id"))
     texts = []

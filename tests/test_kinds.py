@@ -18,6 +18,7 @@ from licheck.context import Use
 from licheck.errors import ConfigError, DataError
 from licheck.formats._common import advice, kind_meaning, kind_title
 from licheck.kinds import FAIL_ON_CHOICES, KINDS, RULE_KINDS, TRIGGERS, fail_threshold
+from licheck.licences import load_corpus
 from licheck.model import Finding, Severity
 from licheck.report import Report
 from licheck.rules import default_rulebook
@@ -132,6 +133,14 @@ def test_one_country_table() -> None:
     assert len(countries.ISO_3166_ALPHA2) == 249 and countries.EU_MEMBER_STATES < countries.ISO_3166_ALPHA2
     assert "did you mean GB" in (countries.country_problem("UK") or "")
     assert countries.country_problem("FR") is None and countries.in_eu("FR") and not countries.in_eu("NO")
+
+
+def test_licence_metadata_checks_the_publisher_country(tmp_path: Path) -> None:
+    (tmp_path / "acme.yml").write_text("id: acme\nname: Acme\nkind: permissive\ntexts: []\n"
+                                       "status: text-missing\npublisher_country: UK\n")
+    with pytest.raises(DataError) as err:
+        load_corpus([tmp_path])
+    assert err.value.line == 6 and "did you mean GB" in err.value.message
 
 
 @pytest.mark.parametrize("text, ok", [
