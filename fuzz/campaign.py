@@ -231,7 +231,7 @@ def run_bomb(kind: str) -> dict[str, Any]:
                 from licheck.refs import parse_ref
                 out = f"parsed: {parse_ref(arg)}"
             else:
-                from licheck.sources.base import ModelRef
+                from licheck.model import ModelRef
                 from licheck.sources.local import LocalDirSource
                 facts = LocalDirSource().fetch(ModelRef(kind="path", name=arg))
                 out = "fetched: " + "; ".join(getattr(facts, "notes", []) or [])[:150]

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from licheck.errors import ConfigError, InputError
-from licheck.sources.base import ModelFacts, ModelRef, ParentLink
+from licheck.model import ModelFacts, ModelRef, ParentLink
 from licheck.yamlload import YamlList, YamlMap, parse_yaml
 
 # The Hub server's own front-matter regex (hf-hub.md section 1.1), anchored at the start.

@@ -47,9 +47,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from licheck.licences import Corpus, default_corpus
-from licheck.model import KINDS, Finding, Lineage, LineageNode, Severity
+from licheck.model import (
+    KINDS,
+    Finding,
+    Lineage,
+    LineageNode,
+    ModelFacts,
+    ModelRef,
+    Severity,
+    Unresolved,
+)
 from licheck.refs import parse_ref
-from licheck.sources.base import ModelFacts, ModelRef, Unresolved
 from licheck.sources.registry import SourceRegistry, default_sources
 
 MAX_DEPTH = 16

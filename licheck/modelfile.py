@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from licheck.errors import InputError
-from licheck.sources.base import ModelRef
+from licheck.model import ModelRef
 
 INSTRUCTIONS = ("FROM", "ADAPTER", "LICENSE", "TEMPLATE", "SYSTEM", "PARAMETER", "MESSAGE",
                 "REQUIRES", "DRAFT", "RENDERER", "PARSER")

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from licheck.errors import InputError
-from licheck.sources.base import ModelRef
+from licheck.model import ModelRef
 
 MAX_REF_LENGTH = 512
 MAX_SEGMENT = 96          # the Hub's limit for a namespace or a repo name

@@ -8,7 +8,7 @@ curated source (`licence_hint`), never a declaration by the model's publisher.
 from __future__ import annotations
 
 from licheck.catalogue import Catalogue
-from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 
 
 class CatalogueSource:

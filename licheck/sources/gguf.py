@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from licheck.gguf_header import read_gguf_header
-from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 
 MAX_BASE_MODELS = 64
 

@@ -45,7 +45,7 @@ from typing import Any, TypeVar
 
 from licheck.cache import Cache
 from licheck.errors import LicheckError
-from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_TIMEOUT = 6.0          # per request; LICHECK_HUB_TIMEOUT overrides

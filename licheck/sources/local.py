@@ -30,7 +30,7 @@ from typing import Any
 
 from licheck.errors import ConfigError, InputError
 from licheck.files import read_text
-from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 
 MAX_CARD_BYTES = 5 * 1024 * 1024
 MAX_LICENCE_FILE_BYTES = 1024 * 1024

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from licheck.catalogue import Catalogue, split_ollama_name
 from licheck.errors import InputError
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 from licheck.modelfile import ModelfileDirective, directive_ref, parse_modelfile, read_modelfile
-from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
 
 __all__ = ["OllamaSource", "parse_modelfile", "read_modelfile", "directive_ref",
            "ModelfileDirective", "default_models_dir"]

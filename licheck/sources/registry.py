@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from licheck.cache import Cache
 from licheck.errors import LicheckError
-from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Source, Unresolved
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.sources.base import Source
 
 if TYPE_CHECKING:
     from licheck.catalogue import Catalogue

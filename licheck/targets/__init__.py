@@ -120,25 +120,25 @@ def _directory(p: Path) -> Target:
 
 
 def _path_ref(folder: str):  # -> ModelRef
-    from licheck.sources.base import ModelRef
+    from licheck.model import ModelRef
 
     return ModelRef(kind="path", name=folder)
 
 
 def _file(path: str) -> Target:
-    from licheck.targets.modelfile import is_modelfile_name, read_modelfile
+    from licheck.targets.modelfile import is_modelfile_name, modelfile_target
 
     path = display_path(path) if os.path.isabs(path) else os.path.normpath(path)
     name = Path(path).name
     lower = name.lower()
     if lower.endswith(".gguf"):
-        from licheck.sources.base import ModelRef
+        from licheck.model import ModelRef
 
         ref = ModelRef(kind="gguf", name=path)
         return Target(kind="gguf", path=path,
                       entries=[ModelEntry(ref=ref, written=path, location=Location(path))])
     if is_modelfile_name(name):
-        return read_modelfile(path)
+        return modelfile_target(path)
     if lower.endswith((".md", ".markdown")):
         from licheck.targets.modelcard import read_model_card
 

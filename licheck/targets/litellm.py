@@ -22,8 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from licheck.errors import ConfigError, InputError
-from licheck.model import Finding, Location, Severity
-from licheck.sources.base import ModelRef
+from licheck.model import Finding, Location, ModelRef, Severity
 from licheck.targets.base import ModelEntry, Target
 from licheck.yamlload import line_of
 

@@ -25,8 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from licheck.model import Finding, Location, Severity
-from licheck.sources.base import ModelRef
+from licheck.model import Finding, Location, ModelRef, Severity
 from licheck.targets.base import ModelEntry, Target, display_path
 from licheck.yamlload import read_text
 

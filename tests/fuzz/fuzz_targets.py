@@ -323,7 +323,7 @@ def card_docs(draw: st.DrawFn) -> bytes:
 
 def _run_card(data: bytes) -> None:
     from licheck.cardmeta import card_facts, read_card
-    from licheck.sources.base import ModelRef
+    from licheck.model import ModelRef
     from licheck.targets.modelcard import read_model_card
 
     with _tmpdir() as d:
@@ -354,11 +354,11 @@ def modelfile_docs(draw: st.DrawFn) -> bytes:
 
 
 def _run_modelfile(data: bytes) -> None:
-    from licheck.targets.modelfile import read_modelfile
+    from licheck.targets.modelfile import modelfile_target
 
     with _tmpdir() as d:
         path = _write(d, "Modelfile", data)
-        call(lambda: read_modelfile(path))
+        call(lambda: modelfile_target(path))
 
 
 @st.composite
@@ -393,7 +393,7 @@ def model_dirs(draw: st.DrawFn) -> dict[str, bytes]:
 
 
 def _run_local_dir(files: dict[str, bytes]) -> None:
-    from licheck.sources.base import ModelRef
+    from licheck.model import ModelRef
     from licheck.sources.local import LocalDirSource
 
     with _tmpdir() as d:
@@ -458,7 +458,7 @@ def gguf_files(draw: st.DrawFn) -> bytes:
 
 def _run_gguf(data: bytes) -> None:
     from licheck.gguf_header import parse_gguf_header, read_gguf_header
-    from licheck.sources.base import ModelRef
+    from licheck.model import ModelRef
     from licheck.sources.gguf import GgufSource
 
     call(lambda: parse_gguf_header(io.BytesIO(data), size=len(data), name="m.gguf"))

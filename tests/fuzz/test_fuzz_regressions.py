@@ -25,8 +25,8 @@ from licheck.errors import ConfigError, DataError, InputError, LicheckError
 from licheck.gguf_header import parse_gguf_header, read_gguf_header
 from licheck.licences import MAX_TEXT_BYTES, load_corpus
 from licheck.lineage import resolve
+from licheck.model import ModelFacts, ModelRef
 from licheck.refs import hub_ref
-from licheck.sources.base import ModelFacts, ModelRef
 from licheck.sources.hub import HubSource
 from licheck.sources.registry import SourceRegistry
 from licheck.targets import read_target

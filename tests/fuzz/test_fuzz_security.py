@@ -286,7 +286,7 @@ def test_every_file_read_is_capped_or_justified() -> None:
 
 def test_capped_readers_refuse_oversized_files(tmp_path: Path) -> None:
     from licheck.matching import MAX_FILE_BYTES, identify_file
-    from licheck.sources.base import ModelRef
+    from licheck.model import ModelRef
     from licheck.sources.local import MAX_JSON_BYTES, LocalDirSource
 
     big = tmp_path / "model"

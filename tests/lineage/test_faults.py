@@ -16,7 +16,7 @@ from mockhub import MockHub
 from licheck.cache import Cache
 from licheck.cli import main as cli_main
 from licheck.lineage import resolve, resolve_many
-from licheck.sources.base import ModelFacts, ModelRef, Unresolved
+from licheck.model import ModelFacts, ModelRef, Unresolved
 from licheck.sources.hub import HubSource
 from licheck.sources.registry import SourceRegistry
 

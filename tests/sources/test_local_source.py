@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from licheck.errors import ConfigError, InputError
-from licheck.sources.base import ModelFacts, ModelRef, Unresolved
+from licheck.model import ModelFacts, ModelRef, Unresolved
 from licheck.sources.local import LocalDirSource  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "local"
