@@ -27,12 +27,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from licheck import datacache
 from licheck.data import data_dir
-from licheck.datacache import load_data_yaml
 from licheck.errors import DataError
+from licheck.licences import Corpus, default_corpus
 from licheck.model import RELATIONS
 from licheck.yamldoc import YamlList, YamlMap
+from licheck.yamlload import load_yaml
 
 MODALITIES = ("text", "image", "audio", "video")
 
@@ -283,7 +283,7 @@ def _line_of_item(items: Any, index: int, default: int | None) -> int | None:
 
 
 def _load_orgs(path: Path) -> list[OrgDefaults]:
-    doc = load_data_yaml(path)
+    doc = load_yaml(path)
     if not isinstance(doc, YamlMap) or set(doc) != {"orgs"} or not isinstance(doc["orgs"], YamlMap):
         raise DataError("expected a mapping with one key, 'orgs', mapping each Hub organisation "
                         "to its publisher and origin", path=path, line=getattr(doc, "line", 1))
@@ -319,7 +319,7 @@ def _iso_date(value: Any, path: Path, line: int | None, what: str) -> str | None
 
 
 def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, CatalogueEntry]]:
-    doc = load_data_yaml(path)
+    doc = load_yaml(path)
     if not isinstance(doc, YamlMap) or set(doc) != {"models"} or not isinstance(doc["models"], YamlList):
         raise DataError("expected a mapping with one key, 'models', holding a list of models",
                         path=path, line=getattr(doc, "line", 1))
@@ -386,7 +386,7 @@ def _shown(path: Path) -> str:
 
 
 def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
-    doc = load_data_yaml(path)
+    doc = load_yaml(path)
     if not isinstance(doc, YamlMap) or set(doc) != {"ollama"} or not isinstance(doc["ollama"], YamlMap):
         raise DataError("expected a mapping with one key, 'ollama', mapping library names to "
                         "their tags", path=path, line=getattr(doc, "line", 1))
@@ -427,7 +427,6 @@ def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
     return out
 
 
-@datacache.batch()   # one write of the parsed-data store for the whole folder
 def _load_folder(folder: Path, known_licences: Any, entries: dict[str, CatalogueEntry],
                  orgs: dict[str, OrgDefaults], ollama: dict[str, _OllamaFamily]) -> None:
     """Add one folder's data; within a folder an id may appear once, across folders the
@@ -467,37 +466,22 @@ def _with_org_defaults(entry: CatalogueEntry, orgs: Mapping[str, OrgDefaults]) -
 
 
 def load_catalogue(extra_dirs: Iterable[str | os.PathLike[str]] = (), *,
-                   licences: Any = None) -> Catalogue:
+                   licences: Corpus) -> Catalogue:
     """The bundled catalogue plus users' folders (later folders win on equal ids).
 
-    `licences` is the corpus to check licence ids against (default: the bundled corpus).
+    `licences` is the corpus to check licence ids against: the run's, so a user's catalogue
+    may name a user's licence; it extends or replaces the bundled corpus, never shrinks it.
     """
-    if licences is None:
-        from licheck.licences import default_corpus
-        licences = default_corpus()
-    # The bundled folder is parsed once per process (its ids are checked against the bundled
-    # corpus, which a user corpus can extend or replace but not shrink).
-    bundled = _bundled()
-    entries = dict(bundled[0])
-    orgs = dict(bundled[1])
-    ollama = dict(bundled[2])
-    for folder in extra_dirs:
-        _load_folder(Path(folder), licences, entries, orgs, ollama)
+    entries: dict[str, CatalogueEntry] = {}
+    orgs: dict[str, OrgDefaults] = {}
+    ollama: dict[str, _OllamaFamily] = {}
+    for folder in (data_dir("catalogue"), *(Path(f) for f in extra_dirs)):
+        _load_folder(folder, licences, entries, orgs, ollama)
     resolved = [_with_org_defaults(e, orgs) for e in entries.values()]
     return Catalogue(resolved, orgs.values(), ollama)
 
 
 @cache
-def _bundled() -> tuple[dict[str, CatalogueEntry], dict[str, OrgDefaults], dict[str, _OllamaFamily]]:
-    from licheck.licences import default_corpus
-
-    entries: dict[str, CatalogueEntry] = {}
-    orgs: dict[str, OrgDefaults] = {}
-    ollama: dict[str, _OllamaFamily] = {}
-    _load_folder(data_dir("catalogue"), default_corpus(), entries, orgs, ollama)
-    return entries, orgs, ollama
-
-
-@cache
 def default_catalogue() -> Catalogue:
-    return load_catalogue()
+    """The bundled catalogue alone (for building an environment: `licheck.env`)."""
+    return load_catalogue(licences=default_corpus())

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from licheck import datacache
 from licheck.data import data_dir
-from licheck.datacache import load_data_yaml
 from licheck.errors import DataError
 from licheck.yamldoc import YamlMap
+from licheck.yamlload import load_yaml
 
 KINDS = ("model-licence", "acceptable-use-policy", "permissive", "copyleft", "non-commercial")
 # "text-missing": known by name and from quotations, but no verbatim text could be obtained;
@@ -167,7 +166,7 @@ class Corpus:
 
 
 def _load_one(meta_path: Path) -> Licence:
-    doc = load_data_yaml(meta_path)
+    doc = load_yaml(meta_path)
     if not isinstance(doc, YamlMap):
         raise DataError("licence metadata must be a mapping", path=meta_path, line=1)
     for key in doc:
@@ -215,7 +214,6 @@ def _load_one(meta_path: Path) -> Licence:
     )
 
 
-@datacache.batch()   # one write of the parsed-data store for the whole folder
 def _load_dir(folder: Path) -> list[Licence]:
     if not folder.is_dir():
         raise DataError("licence folder not found", path=folder)
@@ -242,4 +240,5 @@ def load_corpus(extra_dirs: Iterable[str | os.PathLike[str]] = ()) -> Corpus:
 
 @cache
 def default_corpus() -> Corpus:
+    """The bundled corpus alone (for building an environment: `licheck.env`)."""
     return load_corpus()

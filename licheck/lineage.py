@@ -13,7 +13,7 @@ an exception.
 says which step, which field or file, which matcher, and with what confidence):
 
 1. the card's declared `license:` (or the Hub's `license:<id>` tag), if it is a licence id
-   or an alias in the corpus (`default_corpus().lookup`). A declared id that is not in the
+   or an alias in the run's corpus (`Corpus.lookup`). A declared id that is not in the
    corpus (e.g. `bsd-3-clause`) stops here as *unknown*: it is reported, not guessed at;
 2. with `license: other` / `unknown` / nothing: `license_name`, then `license_link`,
    through the same alias table;
@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from licheck.licences import Corpus, default_corpus
+from licheck.licences import Corpus
 from licheck.model import (
     KINDS,
     Finding,
@@ -58,7 +58,7 @@ from licheck.model import (
     Unresolved,
 )
 from licheck.refs import parse_ref
-from licheck.sources.registry import SourceRegistry, default_sources
+from licheck.sources.registry import SourceRegistry
 
 MAX_DEPTH = 16
 DEFAULT_DEADLINE = 20.0
@@ -188,9 +188,8 @@ class LicenceChoice:
     unchecked: str | None = None   # a declared licence id that is not in the corpus
 
 
-def determine_licence(facts: ModelFacts, corpus: Corpus | None = None) -> LicenceChoice:
+def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
     """Apply the written order of precedence (module docstring) to one model's facts."""
-    corpus = corpus if corpus is not None else default_corpus()
     field_name = "GGUF general.license" if facts.source == "gguf" else "card license"
     declared = (facts.declared_licence or "").strip()
     if declared.lower() not in _OPEN_DECLARATIONS:
@@ -381,25 +380,23 @@ class _Assembler:
 
 # --- public API ----------------------------------------------------------------------------------
 
-def resolve(ref: str | ModelRef, *, offline: bool = False, sources: SourceRegistry | None = None,
-            base_dir: Path | None = None, deadline: float | None = None,
-            corpus: Corpus | None = None) -> Lineage:
+def resolve(ref: str | ModelRef, *, sources: SourceRegistry, corpus: Corpus,
+            base_dir: Path | None = None, deadline: float | None = None) -> Lineage:
     """The lineage of one model. Bad references raise InputError; everything else is a result."""
-    return resolve_many([ref], offline=offline, sources=sources, base_dir=base_dir,
-                        deadline=deadline, corpus=corpus)[0]
+    return resolve_many([ref], sources=sources, corpus=corpus, base_dir=base_dir,
+                        deadline=deadline)[0]
 
 
-def resolve_many(refs: Sequence[str | ModelRef], *, offline: bool = False,
-                 sources: SourceRegistry | None = None, base_dir: Path | None = None,
-                 max_workers: int = 8, deadline: float | None = None,
-                 corpus: Corpus | None = None) -> list[Lineage]:
+def resolve_many(refs: Sequence[str | ModelRef], *, sources: SourceRegistry, corpus: Corpus,
+                 base_dir: Path | None = None, max_workers: int = 8,
+                 deadline: float | None = None) -> list[Lineage]:
     """Lineages of many models, sharing fetches, a bounded pool and one overall deadline.
 
-    `corpus` is the licence corpus to name licences from (the bundled one by default; a
-    config's `extra_licences` add to it)."""
+    `sources` answer for each model (offline or not); `corpus` names the licences (the
+    bundled one, plus a config's `extra_licences`)."""
     parsed = [(r if isinstance(r, ModelRef) else parse_ref(r, base_dir=base_dir),
                r if isinstance(r, str) else str(r)) for r in refs]
-    registry = sources if sources is not None else default_sources(offline=offline)
+    registry = sources
     deadline_s = deadline if deadline is not None else default_deadline()
     deadline_at = time.monotonic() + deadline_s
     registry.set_deadline(deadline_at)
@@ -412,5 +409,4 @@ def resolve_many(refs: Sequence[str | ModelRef], *, offline: bool = False,
         root = crawler.memo.get(_key(ref))
         if isinstance(root, Unresolved) and root.error is not None:
             raise root.error   # a target the user named cannot be read: exit 2, not a finding
-    corpus = corpus if corpus is not None else default_corpus()
     return [_Assembler(ref, written.strip(), crawler.memo, corpus).build() for ref, written in parsed]

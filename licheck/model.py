@@ -145,9 +145,12 @@ class Clause:
         return {"licence": self.licence, "section": self.section, "quote": self.quote}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Finding:
-    """One thing a user must know: a conflict, an obligation, or something not checked."""
+    """One thing a user must know: a conflict, an obligation, or something not checked.
+
+    A value: stages that change one (`--strict`, waivers, placing it at a manifest entry)
+    make a new one with `dataclasses.replace`."""
 
     id: str                      # rule id ("llama3.1/naming") or "<area>/<kind>" for non-rule findings
     kind: str                    # a key of KINDS

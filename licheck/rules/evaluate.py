@@ -9,18 +9,17 @@ nothing here: unknown licences are reported by the lineage stage.
 from __future__ import annotations
 
 from licheck.context import Context
-from licheck.licences import Corpus, default_corpus
+from licheck.licences import Corpus
 from licheck.model import Clause, Finding, Lineage, LineageNode, Severity
 from licheck.rules.checkers import CHECKERS, Hit, ModelView, applies, fmt_number
-from licheck.rules.loader import Rulebook, default_rulebook
+from licheck.rules.loader import Rulebook
 from licheck.rules.schema import Rule
 
 
-def evaluate(lineage: Lineage, context: Context, *, rulebook: Rulebook | None = None,
-             corpus: Corpus | None = None) -> list[Finding]:
-    """Every finding the licences of `lineage` give for `context`, then the policy findings."""
-    rulebook = rulebook or default_rulebook()
-    corpus = corpus or default_corpus()
+def evaluate(lineage: Lineage, context: Context, rulebook: Rulebook) -> list[Finding]:
+    """Every finding the licences of `lineage` give for `context` (by the rules of `rulebook`,
+    naming licences as its corpus does), then the policy findings."""
+    corpus = rulebook.corpus
     if not lineage.nodes:
         return []
     findings: list[Finding] = []
@@ -29,7 +28,7 @@ def evaluate(lineage: Lineage, context: Context, *, rulebook: Rulebook | None = 
         via = lineage.path_to(holders[0].id)
         for rule in rulebook.rules_for(licence_id):
             findings.extend(_apply(rule, context, view, via))
-    findings.extend(policy_findings(lineage, context))
+    findings.extend(policy_findings(lineage, context, corpus))
     findings.extend(provenance_findings(lineage, context))
     return findings
 
@@ -102,20 +101,24 @@ def _first_holder(lineage: Lineage, licence_id: str) -> LineageNode:
     return next(n for n in lineage.nodes if n.licence == licence_id)
 
 
-def policy_findings(lineage: Lineage, ctx: Context) -> list[Finding]:
-    """`policy.deny_licences` / `policy.allow_licences` against every licence that binds."""
+def policy_findings(lineage: Lineage, ctx: Context, corpus: Corpus) -> list[Finding]:
+    """`policy.deny_licences` / `policy.allow_licences` against every licence that binds.
+
+    The lists may use any spelling the corpus knows (an alias of a user's own licence too)."""
     out: list[Finding] = []
     pol = ctx.policy
+    deny = {corpus.lookup(w) or w for w in pol.deny_licences}
+    allow = None if pol.allow_licences is None else {corpus.lookup(w) or w for w in pol.allow_licences}
     model = lineage.nodes[0].id
     for lid in lineage.licences:
         via = lineage.path_to(_first_holder(lineage, lid).id)
-        if lid in pol.deny_licences:
+        if lid in deny:
             out.append(Finding(
                 id="policy/deny", kind="policy", severity=Severity.ERROR, model=model, licence=lid,
                 via=via, message=f"licence '{lid}' is on the organisation's deny list",
                 context_field="policy.deny_licences",
                 how_to_comply="Choose a model whose lineage carries no denied licence, or change the policy."))
-        elif pol.allow_licences is not None and lid not in pol.allow_licences:
+        elif allow is not None and lid not in allow:
             out.append(Finding(
                 id="policy/allow", kind="policy", severity=Severity.ERROR, model=model, licence=lid,
                 via=via, message=f"licence '{lid}' is not on the organisation's allow list",

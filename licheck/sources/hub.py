@@ -45,6 +45,7 @@ from typing import Any, TypeVar
 
 from licheck.cache import Cache
 from licheck.errors import LicheckError
+from licheck.licences import Corpus
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -144,7 +145,8 @@ class HubSource:
     def __init__(self, *, endpoint: str | None = None, token: str | None = None,
                  cache: Cache | None = None, offline: bool | None = None,
                  timeout: float | None = None, max_retries: int = MAX_RETRIES,
-                 backoff: float = 0.25) -> None:
+                 backoff: float = 0.25, corpus: Corpus | None = None) -> None:
+        self.corpus = corpus   # the run's licences, to tell whether a LICENSE file must decide
         self.endpoint = (endpoint or env_endpoint()).rstrip("/")
         # None lets huggingface_hub find the token as it always does (HF_TOKEN, token file).
         self._token = token
@@ -475,7 +477,7 @@ class HubSource:
             if facts.relation:
                 facts.parents = [ParentLink(p.ref, facts.relation) for p in facts.parents]
 
-        if _needs_licence_text(facts):
+        if _needs_licence_text(facts, self.corpus):
             self._licence_text(facts, canonical, siblings, ref.revision)
         return facts
 
@@ -568,16 +570,14 @@ def _relation_from_files(siblings: list[str], tags: list[str], n_parents: int) -
     return None
 
 
-def _needs_licence_text(facts: ModelFacts) -> bool:
-    """Whether the card leaves the licence open enough that the LICENSE file must decide."""
-    from licheck.licences import default_corpus
-
+def _needs_licence_text(facts: ModelFacts, corpus: Corpus | None) -> bool:
+    """Whether the card leaves the licence open enough that the LICENSE file must decide
+    (without a corpus to read `license_name` / `license_link` by, it always does)."""
     declared = (facts.declared_licence or "").strip().lower()
     if declared and declared not in ("other", "unknown"):
         return False
-    corpus = default_corpus()
     for spelling in (facts.licence_name, facts.licence_link):
-        if spelling and corpus.lookup(spelling):
+        if spelling and corpus is not None and corpus.lookup(spelling):
             return False
     return True
 

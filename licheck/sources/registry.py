@@ -10,23 +10,28 @@ or an official instruct model and its base) and the catalogue's licence is kept 
 hint of last resort. When the Hub cannot answer (offline, down, gated without card data),
 the catalogue source answers instead, marked `source: "catalogue"`.
 
-The other sources (local directory, GGUF, Ollama, catalogue) are imported lazily and
-skipped if their module is not installed, so this module works on its own.
+`standard_sources` builds the usual registry from what the run's environment holds
+(`licheck.env`).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from licheck.cache import Cache
+from licheck.cardmeta import parse_base_models
+from licheck.catalogue import Catalogue
 from licheck.errors import LicheckError
+from licheck.licences import Corpus
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 from licheck.sources.base import Source
-
-if TYPE_CHECKING:
-    from licheck.catalogue import Catalogue
+from licheck.sources.catalogue import CatalogueSource
+from licheck.sources.gguf import GgufSource
+from licheck.sources.hub import HubSource, env_offline
+from licheck.sources.local import LocalDirSource
+from licheck.sources.ollama import OllamaSource
 
 
 class SourceRegistry:
@@ -105,8 +110,6 @@ class SourceRegistry:
 
 
 def catalogue_parents(entry: Any) -> list[ParentLink]:
-    from licheck.cardmeta import parse_base_models
-
     links: list[ParentLink] = []
     for item in getattr(entry, "parents", None) or []:
         if isinstance(item, (tuple, list)) and item:
@@ -133,23 +136,15 @@ def _safe(obj: Any, method: str, arg: str) -> Any:
     return fn(arg) if callable(fn) else None
 
 
-def default_sources(*, offline: bool, cache: Cache | None = None,
-                    catalogue: Catalogue | None = None) -> SourceRegistry:
+def standard_sources(*, offline: bool, cache: Cache, catalogue: Catalogue,
+                     corpus: Corpus) -> SourceRegistry:
     """The standard sources: local directory, GGUF, Ollama, the Hub, then the catalogue."""
-    from licheck.catalogue import default_catalogue
-    from licheck.sources.catalogue import CatalogueSource
-    from licheck.sources.gguf import GgufSource
-    from licheck.sources.hub import HubSource, env_offline
-    from licheck.sources.local import LocalDirSource
-    from licheck.sources.ollama import OllamaSource
-
     offline = offline or env_offline()
-    catalogue = catalogue if catalogue is not None else default_catalogue()
     sources: list[Source] = [
         LocalDirSource(),
         GgufSource(),
         OllamaSource(catalogue),
-        HubSource(cache=cache if cache is not None else Cache(), offline=offline),
+        HubSource(cache=cache, offline=offline, corpus=corpus),
         CatalogueSource(catalogue),
     ]
     return SourceRegistry(sources, catalogue=catalogue, offline=offline)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from envs import rulebook
 from rules_helpers import make_context, make_lineage
 
 from licheck.model import Finding
@@ -15,5 +16,5 @@ from licheck.rules import evaluate
 def run() -> Callable[..., list[Finding]]:
     """run(licence, context_yaml, **lineage_kwargs) -> findings."""
     def _run(licence: str | None, ctx: str = "{}", **kw: object) -> list[Finding]:
-        return evaluate(make_lineage(licence, **kw), make_context(ctx))  # type: ignore[arg-type]
+        return evaluate(make_lineage(licence, **kw), make_context(ctx), rulebook())  # type: ignore[arg-type]
     return _run
