@@ -32,7 +32,7 @@ from licheck.errors import ConfigError
 from licheck.lineage import resolve_many
 from licheck.model import Finding, Lineage, ModelRef, Severity
 from licheck.report import ModelReport, Report, sort_findings
-from licheck.rules import evaluate
+from licheck.rules.evaluate import evaluate
 from licheck.targets import ModelEntry, Target, discover
 from licheck.waivers import Waiver, apply_waivers, load_waivers, parse_waivers
 from licheck.yamlload import load_yaml

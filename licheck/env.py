@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from licheck.cache import Cache
 from licheck.catalogue import Catalogue, default_catalogue, load_catalogue
@@ -23,16 +24,15 @@ from licheck.config import DEFAULT_CONFIG, Config
 from licheck.errors import ConfigError
 from licheck.licences import Corpus, default_corpus, load_corpus
 from licheck.rules.loader import Rulebook
-from licheck.sources.registry import SourceRegistry, standard_sources
+
+if TYPE_CHECKING:   # the commands that resolve models give their sources (`sources_factory`)
+    from licheck.sources.registry import SourceRegistry
+
+SourcesFactory = Callable[["Env"], "SourceRegistry"]
 
 
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
-
-
-def _standard(env: Env) -> SourceRegistry:
-    return standard_sources(offline=env.offline, cache=env.cache, catalogue=env.catalogue,
-                            corpus=env.corpus)
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ class Env:
     `corpus` is the bundled licences plus the config's `extra_licences`; `rulebook` the
     bundled rules plus `extra_rules`; `catalogue` the bundled catalogue plus
     `extra_catalogue` (read on first use); `sources` the model sources `sources_factory`
-    builds from this environment (on first use); `clock` gives the time a report is
-    generated at, and `today` the date waivers expire by.
+    builds from this environment (on first use; commands that resolve no model give none);
+    `clock` gives the time a report is generated at, and `today` the date waivers expire by.
     """
 
     config: Config
@@ -52,7 +52,7 @@ class Env:
     cache: Cache
     offline: bool = False
     clock: Callable[[], dt.datetime] = _utc_now
-    sources_factory: Callable[[Env], SourceRegistry] = field(default=_standard, repr=False)
+    sources_factory: SourcesFactory | None = field(default=None, repr=False)
 
     @property
     def today(self) -> dt.date:
@@ -66,15 +66,19 @@ class Env:
 
     @cached_property
     def sources(self) -> SourceRegistry:
+        if self.sources_factory is None:
+            raise RuntimeError("this environment was built without model sources")
         return self.sources_factory(self)
 
 
 def build_env(config: Config = DEFAULT_CONFIG, *, offline: bool = False,
               clock: Callable[[], dt.datetime] | None = None,
-              sources: Callable[[Env], SourceRegistry] | None = None,
+              sources: SourcesFactory | None = None,
               licence_dirs: Sequence[str] = ()) -> Env:
     """The environment for `config`. `offline` adds to the config's own `offline`;
-    `licence_dirs` adds licence folders to its `extra_licences` (`rules validate --licences`).
+    `sources` builds the model sources (`licheck.sources.registry.standard_sources` for
+    the usual ones); `licence_dirs` adds licence folders to its `extra_licences`
+    (`rules validate --licences`).
 
     A folder the config names that does not exist is a ConfigError (exit 2); the user's
     licence and rule files are read and checked now, so a mistake in them stops any command.
@@ -93,5 +97,5 @@ def build_env(config: Config = DEFAULT_CONFIG, *, offline: bool = False,
         cache=Cache(config.cache_dir) if config.cache_dir else Cache(),
         offline=offline or bool(config.offline),
         clock=clock or _utc_now,
-        sources_factory=sources or _standard,
+        sources_factory=sources,
     )

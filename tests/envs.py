@@ -13,15 +13,15 @@ from licheck.env import Env, build_env
 from licheck.licences import Corpus
 from licheck.model import Lineage, ModelRef
 from licheck.report import Report
-from licheck.rules import Rulebook
-from licheck.sources.registry import SourceRegistry
+from licheck.rules.loader import Rulebook
+from licheck.sources.registry import SourceRegistry, standard_sources
 from licheck.targets import Target
 
 
 @cache
 def bundled() -> Env:
     """The bundled data, no config (shared: its rulebook keeps what it has read)."""
-    return build_env()
+    return build_env(sources=standard_sources)
 
 
 def corpus() -> Corpus:
@@ -40,7 +40,7 @@ def env_for(config: Config = DEFAULT_CONFIG, *, offline: bool = False,
         noon = dt.datetime.combine(today, dt.time(12), tzinfo=dt.timezone.utc)
         clock = lambda: noon  # noqa: E731
     return build_env(config, offline=offline, clock=clock,
-                     sources=(lambda _env: sources) if sources is not None else None)
+                     sources=(lambda _env: sources) if sources is not None else standard_sources)
 
 
 def resolve(ref: str | ModelRef, *, sources: SourceRegistry | None = None, offline: bool = False,

@@ -8,7 +8,7 @@ from typing import TypeVar
 import click
 
 from licheck.config import load_config
-from licheck.env import Env, build_env
+from licheck.env import Env, SourcesFactory, build_env
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -21,6 +21,7 @@ def config_option(fn: F) -> F:
 
 
 def command_env(config_path: str | None, *, offline: bool = False,
-                licence_dirs: Sequence[str] = ()) -> Env:
+                sources: SourcesFactory | None = None, licence_dirs: Sequence[str] = ()) -> Env:
     """The environment of this run, from `--config` (or the config found here)."""
-    return build_env(load_config(config_path), offline=offline, licence_dirs=licence_dirs)
+    return build_env(load_config(config_path), offline=offline, sources=sources,
+                     licence_dirs=licence_dirs)

@@ -18,6 +18,7 @@ from licheck.errors import InputError
 from licheck.files import write_atomically
 from licheck.formats import FORMAT_NAMES, render
 from licheck.formats._common import strip_controls
+from licheck.sources.registry import standard_sources
 
 FAIL_ON = ("error", "warning", "obligation", "never")
 
@@ -52,7 +53,7 @@ def check(targets: tuple[str, ...], context_path: str | None, config_path: str |
                 2 could not run (bad arguments, input, config or context).
     """
     offline = offline or os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
-    env = command_env(config_path, offline=offline)
+    env = command_env(config_path, offline=offline, sources=standard_sources)
     if context_path is not None and not Path(context_path).is_file():
         raise InputError("context file not found", path=context_path)
 

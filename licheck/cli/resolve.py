@@ -14,6 +14,7 @@ from licheck.cli._env import command_env, config_option
 from licheck.formats._common import strip_controls
 from licheck.lineage import resolve as resolve_lineage
 from licheck.model import Lineage, LineageNode
+from licheck.sources.registry import standard_sources
 
 
 @click.command()
@@ -28,7 +29,7 @@ def resolve(model: str, fmt: str, offline: bool, config_path: str | None) -> int
     MODEL is a Hub id (org/name, org/name@rev, hf:org/name, a huggingface.co URL),
     ollama:NAME, a model directory or a .gguf file.
     """
-    env = command_env(config_path, offline=offline)
+    env = command_env(config_path, offline=offline, sources=standard_sources)
     lineage = resolve_lineage(model, sources=env.sources, corpus=env.corpus, base_dir=Path.cwd())
     click.echo(strip_controls(render_json(lineage) if fmt == "json" else render_text(lineage)))
     return 0

@@ -18,20 +18,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from licheck.cache import Cache
-from licheck.cardmeta import parse_base_models
-from licheck.catalogue import Catalogue
 from licheck.errors import LicheckError
-from licheck.licences import Corpus
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 from licheck.sources.base import Source
-from licheck.sources.catalogue import CatalogueSource
+from licheck.sources.catalogue import CatalogueSource, catalogue_parents
 from licheck.sources.gguf import GgufSource
 from licheck.sources.hub import HubSource, env_offline
 from licheck.sources.local import LocalDirSource
 from licheck.sources.ollama import OllamaSource
+
+if TYPE_CHECKING:
+    from licheck.env import Env
 
 
 class SourceRegistry:
@@ -109,18 +108,6 @@ class SourceRegistry:
         return facts
 
 
-def catalogue_parents(entry: Any) -> list[ParentLink]:
-    links: list[ParentLink] = []
-    for item in getattr(entry, "parents", None) or []:
-        if isinstance(item, (tuple, list)) and item:
-            pid, rel = item[0], (item[1] if len(item) > 1 else "unknown")
-        else:
-            pid, rel = item, "unknown"
-        for ref in parse_base_models(pid):
-            links.append(ParentLink(ref, str(rel or "unknown")))
-    return links
-
-
 def _single_relation(links: Sequence[ParentLink]) -> str | None:
     rels = {link.relation for link in links if link.relation != "unknown"}
     return rels.pop() if len(rels) == 1 else None
@@ -136,15 +123,16 @@ def _safe(obj: Any, method: str, arg: str) -> Any:
     return fn(arg) if callable(fn) else None
 
 
-def standard_sources(*, offline: bool, cache: Cache, catalogue: Catalogue,
-                     corpus: Corpus) -> SourceRegistry:
-    """The standard sources: local directory, GGUF, Ollama, the Hub, then the catalogue."""
-    offline = offline or env_offline()
+def standard_sources(env: Env) -> SourceRegistry:
+    """The standard sources of an environment: local directory, GGUF, Ollama, the Hub, then
+    the catalogue (with the environment's cache, catalogue and corpus)."""
+    offline = env.offline or env_offline()
+    catalogue = env.catalogue
     sources: list[Source] = [
         LocalDirSource(),
         GgufSource(),
         OllamaSource(catalogue),
-        HubSource(cache=cache, offline=offline, corpus=corpus),
+        HubSource(cache=env.cache, offline=offline, corpus=env.corpus),
         CatalogueSource(catalogue),
     ]
     return SourceRegistry(sources, catalogue=catalogue, offline=offline)

@@ -76,7 +76,8 @@ def test_huggingface_hub_is_imported_only_when_the_hub_is_asked(tmp_path) -> Non
     root = Path(__file__).resolve().parents[2]
     code = ("import sys; import licheck.lineage, licheck.sources.registry, licheck.cli.resolve; "
             "from licheck.env import build_env; from licheck.lineage import resolve; "
-            "env = build_env(offline=True); "
+            "from licheck.sources.registry import standard_sources; "
+            "env = build_env(offline=True, sources=standard_sources); "
             "lin = resolve('acme/x', sources=env.sources, corpus=env.corpus); "
             "print('huggingface_hub' in sys.modules, lin.model.source)")
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,

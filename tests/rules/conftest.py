@@ -9,7 +9,7 @@ from envs import rulebook
 from rules_helpers import make_context, make_lineage
 
 from licheck.model import Finding
-from licheck.rules import evaluate
+from licheck.rules.evaluate import evaluate
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from envs import rulebook
 from licheck.data import data_dir
 from licheck.licences import default_corpus
 from licheck.model import KINDS
-from licheck.rules import Rulebook, validate_files
+from licheck.rules.loader import Rulebook, validate_files
 from licheck.rules.quotes import quote_in
 
 RULES = data_dir("rules")

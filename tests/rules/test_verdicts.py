@@ -158,7 +158,7 @@ def _has(findings: list, key: str, severity: Severity | None = None) -> bool:
 @pytest.mark.parametrize(("licence", "ctx", "kw", "present", "absent"),
                          [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_verdict(licence: str, ctx: str, kw: dict[str, Any], present: list, absent: list) -> None:
-    from licheck.rules import evaluate
+    from licheck.rules.evaluate import evaluate
 
     findings = evaluate(make_lineage(licence, **kw), make_context(ctx), rulebook())
     seen = [(f.id, str(f.severity)) for f in findings]
@@ -185,7 +185,7 @@ def test_every_licence_version_has_a_case() -> None:
 
 def test_finding_fields(run) -> None:
     from licheck.model import LineageNode
-    from licheck.rules import evaluate
+    from licheck.rules.evaluate import evaluate
 
     base = LineageNode(id="meta-llama/Llama-3.2-11B-Vision", licence="llama3.2", modalities=list(MM),
                        source="hub", origin="US")
@@ -229,7 +229,7 @@ def test_secondary_confidence_reaches_the_finding(run) -> None:
 
 def test_aup_is_applied_once_per_lineage() -> None:
     from licheck.model import LineageNode
-    from licheck.rules import evaluate
+    from licheck.rules.evaluate import evaluate
 
     base = LineageNode(id="meta-llama/Llama-3.1-8B", licence="llama3.1", source="hub")
     lineage = make_lineage("llama3.1", model_id="acme/ft", base=base)
@@ -258,7 +258,7 @@ def test_no_provenance_warning(run, ctx: str, origin: str | None) -> None:
 
 def test_provenance_of_an_ancestor_names_the_path() -> None:
     from licheck.model import LineageNode
-    from licheck.rules import evaluate
+    from licheck.rules.evaluate import evaluate
 
     base = LineageNode(id="Qwen/Qwen2.5-7B", licence="apache-2.0", origin="CN", source="hub")
     lineage = make_lineage("apache-2.0", model_id="acme/ft", origin="US", base=base)
