@@ -3,8 +3,8 @@
 **Walking the graph.** Parents are followed through every source (Hub, local directory,
 GGUF, Ollama, catalogue), with many parents per node (merges) and the relation on each
 node. Every model is fetched at most once per run, across all the models of the run
-(`resolve_many` shares one memo), and independent fetches run concurrently in a bounded
-pool under one overall deadline (`LICHECK_DEADLINE`, default 20 s). Cycles are detected
+(`resolve_many` shares one memo), and independent fetches run concurrently on a bounded
+number of threads under one overall deadline (`LICHECK_DEADLINE`, default 20 s). Cycles are detected
 and reported; the walk stops `MAX_DEPTH` (16) levels below the model. Anything that could
 not be followed is a node with `source: "unresolved"` and an `unresolved` finding, never
 an exception.
@@ -40,10 +40,10 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING
 
 from licheck.licences import Corpus
@@ -82,12 +82,10 @@ def _key(ref: ModelRef) -> tuple[str, str, str]:
 
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from licheck.matching import Identification
 
 
-# --- fetching: one memo, one pool, one deadline ------------------------------------------------
+# --- fetching: one memo, one crawl, one deadline -----------------------------------------------
 
 class _Crawler:
     def __init__(self, registry: SourceRegistry, max_workers: int, deadline_at: float,
@@ -112,19 +110,32 @@ class _Crawler:
         return True
 
     def crawl(self, roots: Sequence[ModelRef]) -> None:
-        if getattr(self.registry, "offline", False) is True:
-            self._crawl_inline(roots)
-            return
-        # Imported here: offline runs never need it, and it costs ~10 ms (logging, threads).
-        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+        """Fetch the roots and every ancestor they lead to, until none is left or the
+        deadline passes; what is still pending then is unresolved.
 
-        pending: dict[Future[ModelFacts | Unresolved], tuple[ModelRef, int]] = {}
+        Fetches run on up to `max_workers` threads; for an offline registry (local files and
+        the cache only) they run in this thread, as threads would only add start-up."""
+        inline = getattr(self.registry, "offline", False) is True
+        jobs: SimpleQueue[ModelRef | None] = SimpleQueue()
+        done: SimpleQueue[tuple[ModelRef, ModelFacts | Unresolved | BaseException]] = SimpleQueue()
+        workers: list[threading.Thread] = []
+        pending: dict[tuple[str, str, str], tuple[ModelRef, int]] = {}
         queued: set[tuple[str, str, str]] = set()
-        pool = ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="licheck-fetch")
 
         def submit(ref: ModelRef, depth: int) -> None:
-            if self._claim(ref, depth, queued):
-                pending[pool.submit(self._fetch_one, ref)] = (ref, depth)
+            if not self._claim(ref, depth, queued):
+                return
+            pending[_key(ref)] = (ref, depth)
+            if inline:
+                if time.monotonic() < self.deadline_at:
+                    done.put((ref, self._fetch_one(ref)))
+                return
+            if len(workers) < self.max_workers:
+                worker = threading.Thread(target=self._work, args=(jobs, done), daemon=True,
+                                          name=f"licheck-fetch-{len(workers)}")
+                worker.start()
+                workers.append(worker)
+            jobs.put(ref)
 
         try:
             for ref in roots:
@@ -133,46 +144,33 @@ class _Crawler:
                 remaining = self.deadline_at - time.monotonic()
                 if remaining <= 0:
                     break
-                done, _ = wait(list(pending), timeout=remaining, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    ref, depth = pending.pop(fut)
-                    result = fut.result()
-                    self.memo[_key(ref)] = result
-                    if isinstance(result, ModelFacts):
-                        for link in result.parents:
-                            submit(link.ref, depth + 1)
-            for fut, (ref, _depth) in pending.items():
-                fut.cancel()
-                self.memo[_key(ref)] = Unresolved(
-                    ref, f"not fetched within the run's deadline of {self.deadline_s:g} s "
-                         "(LICHECK_DEADLINE)")
+                try:
+                    ref, result = done.get(timeout=remaining)
+                except Empty:
+                    break
+                if isinstance(result, BaseException):   # a bug in a source: not a result
+                    raise result
+                _, depth = pending.pop(_key(ref))
+                self.memo[_key(ref)] = result
+                if isinstance(result, ModelFacts):
+                    for link in result.parents:
+                        submit(link.ref, depth + 1)
         finally:
-            # Requests still running end on their own timeout, which the deadline bounds.
-            pool.shutdown(wait=False, cancel_futures=True)
-
-    def _crawl_inline(self, roots: Sequence[ModelRef]) -> None:
-        """The same walk in this thread, for an offline registry: every fetch reads local
-        files or the cache, so a pool would only add thread start-up and switching."""
-        queue: deque[tuple[ModelRef, int]] = deque()
-        queued: set[tuple[str, str, str]] = set()
-
-        def submit(ref: ModelRef, depth: int) -> None:
-            if self._claim(ref, depth, queued):
-                queue.append((ref, depth))
-
-        for ref in roots:
-            submit(ref, 0)
-        while queue and time.monotonic() < self.deadline_at:
-            ref, depth = queue.popleft()
-            result = self._fetch_one(ref)
-            self.memo[_key(ref)] = result
-            if isinstance(result, ModelFacts):
-                for link in result.parents:
-                    submit(link.ref, depth + 1)
-        for ref, _depth in queue:
+            # Each worker ends after its current fetch, which the deadline bounds.
+            for _ in workers:
+                jobs.put(None)
+        for ref, _depth in pending.values():
             self.memo[_key(ref)] = Unresolved(
                 ref, f"not fetched within the run's deadline of {self.deadline_s:g} s "
                      "(LICHECK_DEADLINE)")
+
+    def _work(self, jobs: SimpleQueue[ModelRef | None],
+              done: SimpleQueue[tuple[ModelRef, ModelFacts | Unresolved | BaseException]]) -> None:
+        while (ref := jobs.get()) is not None:
+            try:
+                done.put((ref, self._fetch_one(ref)))
+            except Exception as exc:  # handed to the crawl, which raises it
+                done.put((ref, exc))
 
     def _fetch_one(self, ref: ModelRef) -> ModelFacts | Unresolved:
         return self.registry.fetch(ref)
@@ -390,7 +388,7 @@ def resolve(ref: str | ModelRef, *, sources: SourceRegistry, corpus: Corpus,
 def resolve_many(refs: Sequence[str | ModelRef], *, sources: SourceRegistry, corpus: Corpus,
                  base_dir: Path | None = None, max_workers: int = 8,
                  deadline: float | None = None) -> list[Lineage]:
-    """Lineages of many models, sharing fetches, a bounded pool and one overall deadline.
+    """Lineages of many models, sharing fetches, bounded threads and one overall deadline.
 
     `sources` answer for each model (offline or not); `corpus` names the licences (the
     bundled one, plus a config's `extra_licences`)."""
