@@ -249,6 +249,7 @@ class _Assembler:
         self.nodes: dict[str, LineageNode] = {}
         self.choices: dict[str, LicenceChoice] = {}
         self.unresolved: list[tuple[str, str]] = []   # (node id, reason)
+        self.unknown_parents: list[tuple[str, str]] = []   # (node id, why a parent is unknown)
         self.cycles: list[list[str]] = []
 
     def build(self) -> Lineage:
@@ -296,8 +297,9 @@ class _Assembler:
             if pid != node_id and pid not in parent_ids:
                 parent_ids.append(pid)
         node.parents = parent_ids
-        if parent_ids:
+        if parent_ids or result.unknown_parents:
             node.relation = result.relation or "unknown"
+        self.unknown_parents += [(node_id, why) for why in result.unknown_parents]
         notes = [n for n in result.notes if n]
         node.evidence = "; ".join([choice.evidence, *notes])
         return node_id
@@ -333,6 +335,9 @@ class _Assembler:
         for node_id, reason in self.unresolved:
             out.append(self._finding("unresolved", KINDS["unresolved"],
                                      f"{node_id}: could not be resolved: {reason}", node_id))
+        for node_id, why in self.unknown_parents:
+            out.append(self._finding("unresolved", KINDS["unresolved"],
+                                     f"{node_id}: a parent could not be resolved: {why}", node_id))
         for cycle in self.cycles:
             out.append(self._finding("unresolved", KINDS["unresolved"],
                                      "lineage cycle: " + " -> ".join(cycle) + " (not followed again)",

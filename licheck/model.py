@@ -108,6 +108,9 @@ class ModelFacts:
     revision: str | None = None
     gated: bool = False
     notes: list[str] = field(default_factory=list)  # how the facts were obtained, for evidence
+    # Parents the model's files say exist but do not name (an adapter config without its base
+    # model): why, each reported as `unresolved`.
+    unknown_parents: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
