@@ -204,10 +204,13 @@ def _findings_for(entry: ModelEntry, lineage: Lineage, ctx: Context, env: Env) -
     placed at the entry (one lineage may serve several entries, each with its own location
     and waivers)."""
     model_id = lineage.nodes[0].id if lineage.nodes else str(entry.ref)
-    found = [*lineage.findings, *evaluate(lineage, ctx, env.rulebook)]
     own = [dataclasses.replace(f, model=model_id) for f in entry.findings]
-    return [dataclasses.replace(f, location=f.location or entry.location, model=f.model or model_id)
-            for f in [*found, *own]]
+    placed = [f if f.location is not None and f.model else
+              dataclasses.replace(f, location=f.location or entry.location, model=f.model or model_id)
+              for f in [*lineage.findings, *own]]
+    return [*placed[:len(lineage.findings)],
+            *evaluate(lineage, ctx, env.rulebook, location=entry.location),
+            *placed[len(lineage.findings):]]
 
 
 # --- contexts ----------------------------------------------------------------------------

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from licheck.context import Context
 from licheck.licences import Corpus
-from licheck.model import Clause, Finding, Lineage, LineageNode, Severity
+from licheck.model import Clause, Finding, Lineage, LineageNode, Location, Severity
 from licheck.rules.checkers import CHECKERS, Hit, ModelView, applies, fmt_number
 from licheck.rules.loader import Rulebook
 from licheck.rules.schema import Rule
 
 
-def evaluate(lineage: Lineage, context: Context, rulebook: Rulebook) -> list[Finding]:
+def evaluate(lineage: Lineage, context: Context, rulebook: Rulebook, *,
+             location: Location | None = None) -> list[Finding]:
     """Every finding the licences of `lineage` give for `context` (by the rules of `rulebook`,
-    naming licences as its corpus does), then the policy findings."""
+    naming licences as its corpus does), then the policy findings; each placed at `location`
+    (where the model was named), if given."""
     corpus = rulebook.corpus
     if not lineage.nodes:
         return []
@@ -27,9 +29,9 @@ def evaluate(lineage: Lineage, context: Context, rulebook: Rulebook) -> list[Fin
         view = ModelView(model=lineage.nodes[0], holders=tuple(holders))
         via = lineage.path_to(holders[0].id)
         for rule in rulebook.rules_for(licence_id):
-            findings.extend(_apply(rule, context, view, via))
-    findings.extend(policy_findings(lineage, context, corpus))
-    findings.extend(provenance_findings(lineage, context))
+            findings.extend(_apply(rule, context, view, via, location))
+    findings.extend(policy_findings(lineage, context, corpus, location=location))
+    findings.extend(provenance_findings(lineage, context, location=location))
     return findings
 
 
@@ -56,7 +58,8 @@ def _model_matches(rule: Rule, view: ModelView) -> bool:
     return any(word in name for word in rule.models_matching for name in names)
 
 
-def _apply(rule: Rule, ctx: Context, view: ModelView, via: list[str]) -> list[Finding]:
+def _apply(rule: Rule, ctx: Context, view: ModelView, via: list[str],
+           location: Location | None) -> list[Finding]:
     if not _model_matches(rule, view):
         return []
     trigger_field = applies(rule, ctx)
@@ -70,6 +73,7 @@ def _apply(rule: Rule, ctx: Context, view: ModelView, via: list[str]) -> list[Fi
             clause=Clause(licence=rule.licence, section=rule.section, quote=rule.quote),
             context_field=hit.context_field or trigger_field or None,
             how_to_comply=hit.how_to_comply or rule.how_to_comply, confidence=rule.confidence,
+            location=location,
         ))
     return out
 
@@ -101,7 +105,8 @@ def _first_holder(lineage: Lineage, licence_id: str) -> LineageNode:
     return next(n for n in lineage.nodes if n.licence == licence_id)
 
 
-def policy_findings(lineage: Lineage, ctx: Context, corpus: Corpus) -> list[Finding]:
+def policy_findings(lineage: Lineage, ctx: Context, corpus: Corpus, *,
+                    location: Location | None = None) -> list[Finding]:
     """`policy.deny_licences` / `policy.allow_licences` against every licence that binds.
 
     The lists may use any spelling the corpus knows (an alias of a user's own licence too)."""
@@ -116,19 +121,20 @@ def policy_findings(lineage: Lineage, ctx: Context, corpus: Corpus) -> list[Find
             out.append(Finding(
                 id="policy/deny", kind="policy", severity=Severity.ERROR, model=model, licence=lid,
                 via=via, message=f"licence '{lid}' is on the organisation's deny list",
-                context_field="policy.deny_licences",
+                context_field="policy.deny_licences", location=location,
                 how_to_comply="Choose a model whose lineage carries no denied licence, or change the policy."))
         elif allow is not None and lid not in allow:
             out.append(Finding(
                 id="policy/allow", kind="policy", severity=Severity.ERROR, model=model, licence=lid,
                 via=via, message=f"licence '{lid}' is not on the organisation's allow list",
-                context_field="policy.allow_licences",
+                context_field="policy.allow_licences", location=location,
                 how_to_comply="Choose a model whose licences are all allowed, or add this licence to "
                               "policy.allow_licences after review."))
     return out
 
 
-def provenance_findings(lineage: Lineage, ctx: Context) -> list[Finding]:
+def provenance_findings(lineage: Lineage, ctx: Context, *,
+                        location: Location | None = None) -> list[Finding]:
     """A node published from a `review_origins` country, in a declared sensitive sector."""
     sensitive = [s for s in ctx.sectors if s in ctx.policy.sensitive_sectors]
     if not sensitive:
@@ -143,7 +149,7 @@ def provenance_findings(lineage: Lineage, ctx: Context) -> list[Finding]:
                 licence=node.licence, via=lineage.path_to(node.id),
                 message=(f"'{node.id}' was published{who} from {node.origin.upper()}, a publisher country "
                          f"your policy reviews for the sector(s) {', '.join(sensitive)}"),
-                context_field="sectors",
+                context_field="sectors", location=location,
                 how_to_comply="Have the model's provenance reviewed under your policy before use in "
                               "this sector, then record the outcome as a waiver."))
     return out
