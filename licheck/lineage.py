@@ -44,9 +44,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Empty, SimpleQueue
-from typing import TYPE_CHECKING
 
 from licheck.licences import Corpus
+from licheck.matching import identify
 from licheck.model import (
     KINDS,
     Finding,
@@ -81,8 +81,6 @@ def _key(ref: ModelRef) -> tuple[str, str, str]:
     return (ref.kind, name, ref.revision or "")
 
 
-if TYPE_CHECKING:
-    from licheck.matching import Identification
 
 
 # --- fetching: one memo, one crawl, one deadline -----------------------------------------------
@@ -205,7 +203,7 @@ def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
             return LicenceChoice(lid, f"{field_name}: {declared or '(none)'}, {field}: {value}", 0.95)
     tried: list[str] = []
     for fname, text in facts.licence_files.items():
-        ident = _identify(text, corpus)
+        ident = identify(text, corpus)
         lid = ident.licence
         if lid:
             conf, matcher = ident.confidence, ident.matcher
@@ -225,12 +223,6 @@ def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
         said.append(f"license_link: {facts.licence_link} (not a known licence)")
     said += tried
     return LicenceChoice(None, "; ".join(said) if said else "no licence declared")
-
-
-def _identify(text: str, corpus: Corpus) -> Identification:
-    from licheck.matching import identify  # imported when a LICENSE text is actually read
-
-    return identify(text, corpus)
 
 
 # --- assembling one lineage --------------------------------------------------------------------
