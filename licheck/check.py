@@ -80,6 +80,7 @@ def run_check(
     `env` holds the config, data, sources and clock of the run; `progress(n)` is called
     before resolving `n` models.
     """
+    env.rulebook.user_rules()   # a bad rule file of the user's stops the run, models or not
     read = _read_targets(targets, env.config)
     contexts = _Contexts(
         cli=_context_file(context_path) if context_path else None,

@@ -56,7 +56,8 @@ class Env:
 
     @property
     def today(self) -> dt.date:
-        return self.clock().date()
+        """The date here (waivers are valid through their `expires` day where the user is)."""
+        return self.clock().astimezone().date()
 
     @cached_property
     def catalogue(self) -> Catalogue:
@@ -81,7 +82,8 @@ def build_env(config: Config = DEFAULT_CONFIG, *, offline: bool = False,
     (`rules validate --licences`).
 
     A folder the config names that does not exist is a ConfigError (exit 2); the user's
-    licence and rule files are read and checked now, so a mistake in them stops any command.
+    licence files are read and checked now, so a mistake in them stops any command (rule
+    files are read when first needed: `Rulebook.user_rules`).
     """
     for key in ("extra_licences", "extra_rules", "extra_catalogue"):
         for folder in getattr(config, key):

@@ -267,8 +267,8 @@ class Rulebook:
         self._read: dict[str, list[Rule]] = {}   # licence id -> its bundled rules, once read
         self._users: dict[str, Rule] | None = None
 
-    @property
-    def _user(self) -> dict[str, Rule]:
+    def user_rules(self) -> dict[str, Rule]:
+        """The rules of the users' folders by id, read (and checked) on the first call."""
         if self._users is None:
             self._users = {}
             for folder in self._extra_dirs:
@@ -290,7 +290,7 @@ class Rulebook:
 
     def rules_for(self, licence_id: str) -> list[Rule]:
         by_id = {r.id: r for r in self._bundled_rules(licence_id)}
-        by_id.update((r.id, r) for r in self._user.values() if r.licence == licence_id)
+        by_id.update((r.id, r) for r in self.user_rules().values() if r.licence == licence_id)
         return list(by_id.values())
 
     def get(self, rule_id: str) -> Rule | None:
@@ -302,7 +302,7 @@ class Rulebook:
     def licences(self) -> list[str]:
         """Every licence with rules (reads every bundled rule file)."""
         bundled = {p.stem for p in self._bundled.glob("*.yml")}
-        return sorted(lid for lid in bundled | {r.licence for r in self._user.values()}
+        return sorted(lid for lid in bundled | {r.licence for r in self.user_rules().values()}
                       if self.rules_for(lid))
 
     def ids(self) -> list[str]:

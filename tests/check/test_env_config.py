@@ -173,3 +173,11 @@ def test_an_environment_reads_the_catalogue_only_when_asked(project: Path) -> No
     assert env.catalogue.model("acme/foo-7b") is not None
     assert env.rulebook.get("acme-internal/ask-legal") is not None
     assert env.corpus.lookup("ACME Internal Licence") == "acme-internal"
+
+
+def test_a_bad_user_rule_file_stops_check_even_with_no_models(project: Path, run: Run) -> None:
+    (project / "legal" / "rules" / "acme-internal.yml").write_text(ACME_RULE.replace("kind: notice",
+                                                                                   "kind: nope"))
+    (project / "empty.yaml").write_text("models: []\n")
+    code, out = run("check", "--offline", "empty.yaml")
+    assert code == 2 and "acme-internal.yml:4:" in out, out
