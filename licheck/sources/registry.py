@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from licheck.cache import Cache
+from licheck.catalogue import Catalogue
 from licheck.errors import LicheckError
+from licheck.licences import Corpus
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 from licheck.sources.base import Source
 from licheck.sources.catalogue import CatalogueSource, catalogue_parents
@@ -29,8 +32,18 @@ from licheck.sources.hub import HubSource, env_offline
 from licheck.sources.local import LocalDirSource
 from licheck.sources.ollama import OllamaSource
 
-if TYPE_CHECKING:
-    from licheck.env import Env
+
+class RunData(Protocol):
+    """What the standard sources need from a run's environment (`licheck.env.Env`)."""
+
+    @property
+    def offline(self) -> bool: ...
+    @property
+    def cache(self) -> Cache: ...
+    @property
+    def catalogue(self) -> Catalogue: ...
+    @property
+    def corpus(self) -> Corpus: ...
 
 
 class SourceRegistry:
@@ -123,7 +136,7 @@ def _safe(obj: Any, method: str, arg: str) -> Any:
     return fn(arg) if callable(fn) else None
 
 
-def standard_sources(env: Env) -> SourceRegistry:
+def standard_sources(env: RunData) -> SourceRegistry:
     """The standard sources of an environment: local directory, GGUF, Ollama, the Hub, then
     the catalogue (with the environment's cache, catalogue and corpus)."""
     offline = env.offline or env_offline()
