@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from envs import run_check
 
-from licheck.check import run_check
 from licheck.cli import main
 from licheck.formats import FORMAT_NAMES
 from licheck.kinds import KINDS

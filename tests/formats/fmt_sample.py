@@ -13,8 +13,11 @@ Clause quotes are verbatim from the bundled llama3.1 text (a test checks that).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from typing import Any
 
+from licheck.licences import default_corpus
 from licheck.model import Clause, Finding, Lineage, LineageNode, Location, Severity
 from licheck.report import ModelReport, Report
 
@@ -136,10 +139,21 @@ def make_report() -> Report:
         licheck_version="0.1.0",
         data_versions={"licences": "2026-11-01", "rules": "2026-11-15"},
         notes=["hosted API model gpt-4o ignored (not an open-weight model)"],
+        corpus=default_corpus(),
     )
 
 
 def make_empty_report() -> Report:
     return Report(context={}, models=[], findings=[], waivers=[],
                   generated_at=dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc),
-                  licheck_version="0.1.0", data_versions={}, notes=[])
+                  licheck_version="0.1.0", data_versions={}, notes=[],
+                  corpus=default_corpus())
+
+
+def replace_finding(report: Report, old: Finding, **changes: Any) -> Finding:
+    """Give `old` new values wherever the report lists it (findings are immutable values)."""
+    new = dataclasses.replace(old, **changes)
+    report.findings = [new if f is old else f for f in report.findings]
+    for model in report.models:
+        model.findings = [new if f is old else f for f in model.findings]
+    return new

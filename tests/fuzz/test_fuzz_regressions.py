@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from envs import corpus, resolve
 from fuzz_targets import ROOT, check_error, run_cli
 from mockhub import MockHub, mock_hub  # noqa: F401 - fixture
 
@@ -24,9 +25,8 @@ from licheck.config import find_config, load_config
 from licheck.errors import ConfigError, DataError, InputError, LicheckError
 from licheck.gguf_header import parse_gguf_header, read_gguf_header
 from licheck.licences import MAX_TEXT_BYTES, load_corpus
-from licheck.lineage import resolve
+from licheck.model import ModelFacts, ModelRef
 from licheck.refs import hub_ref
-from licheck.sources.base import ModelFacts, ModelRef
 from licheck.sources.hub import HubSource
 from licheck.sources.registry import SourceRegistry
 from licheck.targets import read_target
@@ -176,7 +176,7 @@ def test_deeply_nested_json_from_a_hub_repo_is_ignored(mock_hub: MockHub) -> Non
     # json.loads raises RecursionError, not ValueError, past ~1000 levels: it escaped as a bug.
     mock_hub.add_repo("evil/adapter", {"license": "apache-2.0"},
                       files={"adapter_config.json": b"[" * 100_000})
-    facts = HubSource(cache=None, timeout=5.0).fetch(hub_ref("evil/adapter"))
+    facts = HubSource(corpus=corpus(), cache=None, timeout=5.0).fetch(hub_ref("evil/adapter"))
     assert isinstance(facts, ModelFacts) and facts.declared_licence == "apache-2.0"
     assert "adapter_config.json is not valid JSON; ignored" in facts.notes
 
@@ -198,7 +198,7 @@ def test_deeply_nested_api_answer_is_a_malformed_answer() -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Deep)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        source = HubSource(endpoint=f"http://127.0.0.1:{server.server_address[1]}", cache=None,
+        source = HubSource(corpus=corpus(), endpoint=f"http://127.0.0.1:{server.server_address[1]}", cache=None,
                            timeout=5.0)
         lineage = resolve("evil/model", sources=SourceRegistry([source]))
     finally:
@@ -238,7 +238,7 @@ def test_card_data_huggingface_hub_cannot_read_is_unresolved(mock_hub: MockHub, 
     # huggingface_hub's model_info, which escaped as an internal error.
     repo = mock_hub.add_repo("evil/card", {"license": "mit"})
     repo.card = card
-    lineage = resolve("evil/card", sources=SourceRegistry([HubSource(cache=None, timeout=5.0)]))
+    lineage = resolve("evil/card", sources=SourceRegistry([HubSource(corpus=corpus(), cache=None, timeout=5.0)]))
     assert all(f.kind == "unresolved" for f in lineage.findings) or lineage.model.licence == "mit"
     code, _out, err = run_cli(["check", "evil/card", "--format", "json"])
     assert code in (0, 1) and "internal error" not in err, err

@@ -11,7 +11,7 @@ import pytest
 
 from licheck.errors import InputError
 from licheck.gguf_header import MAX_STRING_BYTES, read_gguf_header
-from licheck.sources.base import ModelRef, Unresolved
+from licheck.model import ModelRef, Unresolved
 from licheck.sources.gguf import GgufSource
 
 
