@@ -401,7 +401,7 @@ def _parse_policy(pol: Mapping[str, Any], path: str) -> Policy:
     allow = None
     if pol.get("allow_licences") is not None:
         allow = _words(pol, "allow_licences", path, "policy", normalise=_licence_id)
-    origins = DEFAULT_REVIEW_ORIGINS
+    origins: tuple[str, ...] = DEFAULT_REVIEW_ORIGINS
     if "review_origins" in pol:
         raw = pol.get("review_origins") or []
         if not isinstance(raw, list):
@@ -409,7 +409,7 @@ def _parse_policy(pol: Mapping[str, Any], path: str) -> Policy:
         origins = tuple(_country(c, "policy.review_origins",
                                  path, raw.line_of(i) if isinstance(raw, YamlList) else line_of(pol, "review_origins"))
                         for i, c in enumerate(raw))
-    sensitive = DEFAULT_SENSITIVE_SECTORS
+    sensitive: tuple[str, ...] = DEFAULT_SENSITIVE_SECTORS
     if "sensitive_sectors" in pol:
         sensitive = _words(pol, "sensitive_sectors", path, "policy", normalise=normalise_sector)
     return Policy(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -100,7 +100,7 @@ def _isatty(stream: TextIO) -> bool:
 
 
 @contextmanager
-def _progress(stream: TextIO, delay: float = 0.8) -> Iterator[object]:
+def _progress(stream: TextIO, delay: float = 0.8) -> Iterator[Callable[[int], None] | None]:
     """A spinner on a terminal's stderr, shown only when resolving takes more than `delay`."""
     if not _isatty(stream):
         yield None

@@ -711,9 +711,10 @@ def run_cli(args: list[str], env: dict[str, str] | None = None) -> tuple[int, st
 
     from licheck.cli import main
 
+    # Read the captured streams inside the block: click 8.2.0-8.2.1 close them on exit.
     with CliRunner().isolation(env=env) as (out, err, _):
         code = main(args)
-    return code, out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace")
+        return code, out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace")
 
 
 def check_cli(code: int, out: str, err: str, *, lint_of: str | None = None) -> None:
