@@ -38,16 +38,17 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env_dir = work / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                          capture_output=True, text=True, timeout=60, check=True).stdout.strip()
-    borrowed = dict.fromkeys(sysconfig.get_path(name) for name in ("purelib", "platlib"))
-    (Path(site) / "borrowed-test-deps.pth").write_text("\n".join(borrowed) + "\n", encoding="utf-8")
     install = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
          "-q", str(wheel)], capture_output=True, text=True, timeout=300)
     if install.returncode != 0 and "no such option: --python" in install.stderr:
         pytest.skip("this pip cannot install into another environment (--python needs pip 22.3)")
     assert install.returncode == 0, install.stderr
+    # After the install: pip would otherwise see the test venv's licheck and keep it.
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    borrowed = dict.fromkeys(sysconfig.get_path(name) for name in ("purelib", "platlib"))
+    (Path(site) / "borrowed-test-deps.pth").write_text("\n".join(borrowed) + "\n", encoding="utf-8")
     return python
 
 
