@@ -23,6 +23,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+pytestmark = pytest.mark.slow  # builds and installs a wheel
+
 pytest.importorskip("hatchling", reason="hatchling (a test extra) builds the wheel")
 
 
