@@ -2,7 +2,7 @@
 
 A target is a hypothesis strategy of hostile inputs plus a `run` function that feeds one input
 to one parser the way licheck does (usually through a file in a fresh temporary folder). The
-contract checked (CONTRACT.md section 1): every input ends in a result or a `LicheckError` whose
+contract checked (docs/contract.md section 1): every input ends in a result or a `LicheckError` whose
 `str()` is one line naming the file (and a line number >= 1 when it gives one). Anything else
 escaping `run` is a crash; `run` raises AssertionError when the error breaks the contract.
 """
