@@ -3,7 +3,7 @@
 `pip install -c <this output> '.[test]'` then installs the oldest releases the project claims to
 support (transitive dependencies stay free), so CI proves the lower bounds are true. A bound
 must be written `>=X` (optionally with an upper bound); anything else is an error here, not a
-silently untested range.
+silently untested range. Runs on Python 3.11 or later (tomllib).
 """
 
 from __future__ import annotations
