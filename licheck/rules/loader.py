@@ -108,6 +108,7 @@ def _parse_rule(item: Any, line: int | None, licence_id: str, texts: list[str],
     kind: str = item["kind"]
 
     rule_id: str = item["id"]
+    assert isinstance(kind, str)  # a required key of type str: any other value returned above
     if not rule_id.startswith(licence_id + "/") or len(rule_id) == len(licence_id) + 1:
         result.error(f"rule id '{rule_id}' must begin with '{licence_id}/'", item.line_of("id"))
     for key in ("triggered_by", "only_if"):

@@ -347,8 +347,8 @@ class HubSource:
 
         def ask(timeout: float) -> Any:
             try:
-                return api.model_info(ref.name, revision=ref.revision, expand=EXPAND,
-                                      timeout=timeout)  # type: ignore[arg-type]
+                return api.model_info(ref.name, revision=ref.revision, timeout=timeout,
+                                      expand=EXPAND)  # type: ignore[arg-type]
             except (TypeError, AttributeError, KeyError):
                 # The client builds ModelCardData from the card's YAML as the repo wrote it:
                 # `tags: false` in a card makes it raise TypeError. The repo's fault, not ours.

@@ -30,9 +30,9 @@ EXAMPLES = ROOT / "examples"
 
 def run(*args: str) -> tuple[int, str, str]:
     runner = CliRunner()
-    with runner.isolation() as (out, err, _):
+    with runner.isolation() as (out, err, _):  # read inside: click 8.2.0-8.2.1 close on exit
         code = main(["check", *args])
-    return code, out.getvalue().decode(), err.getvalue().decode()
+        return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 def run_json(*args: str) -> tuple[int, dict]:

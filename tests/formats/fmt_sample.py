@@ -37,6 +37,7 @@ NOTICE_QUOTE = ("You must retain in all copies of the Llama Materials that you d
 
 WAIVER = {
     "rule": "llama3.1/notice",
+    "kind": None,
     "model": "acme/*",
     "reason": "The Notice file ships in the release tarball",
     "approved_by": "legal@acme.example",
@@ -44,7 +45,7 @@ WAIVER = {
 }
 
 CONTEXT = {
-    "organisation": {"name": "Acme", "country": "FR", "monthly_active_users": 12_000_000,
+    "organisation": {"name": "Acme", "country": "FR", "in_eu": True, "monthly_active_users": 12_000_000,
                      "annual_revenue_usd": 5_000_000, "monthly_revenue_usd": None},
     "sectors": ["healthcare"],
     "use": {"commercial": True, "production": True, "offered_as_service": False,
@@ -144,7 +145,7 @@ def make_report() -> Report:
 
 
 def make_empty_report() -> Report:
-    return Report(context={}, models=[], findings=[], waivers=[],
+    return Report(context=CONTEXT, models=[], findings=[], waivers=[],
                   generated_at=dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc),
                   licheck_version="0.1.0", data_versions={}, notes=[],
                   corpus=default_corpus())

@@ -1,4 +1,4 @@
-"""The report model and `--format json`: CONTRACT.md section 5, every key."""
+"""The report model and `--format json`: docs/contract.md section 5, every key."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 A target is a hypothesis strategy of hostile inputs plus a `run` function that feeds one input
 to one parser the way licheck does (usually through a file in a fresh temporary folder). The
-contract checked (CONTRACT.md section 1): every input ends in a result or a `LicheckError` whose
+contract checked (docs/contract.md section 1): every input ends in a result or a `LicheckError` whose
 `str()` is one line naming the file (and a line number >= 1 when it gives one). Anything else
 escaping `run` is a crash; `run` raises AssertionError when the error breaks the contract.
 """
@@ -651,9 +651,10 @@ def run_cli(args: list[str], env: dict[str, str] | None = None) -> tuple[int, st
 
     from licheck.cli import main
 
+    # Read the captured streams inside the block: click 8.2.0-8.2.1 close them on exit.
     with CliRunner().isolation(env=env) as (out, err, _):
         code = main(args)
-    return code, out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace")
+        return code, out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace")
 
 
 def check_cli(code: int, out: str, err: str, *, lint_of: str | None = None) -> None:

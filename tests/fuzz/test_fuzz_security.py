@@ -98,6 +98,7 @@ def test_hostile_id_in_a_manifest_names_the_file_and_line(tmp_path: Path) -> Non
 
 # --- cache paths never leave the cache folder ----------------------------------------------------
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(REF_TEXT, st.text(), st.sampled_from(
     ["../../../etc/passwd", "/abs/key", "a\x00b", "\\\\server\\share", "..", "", "~", "x" * 10_000,
