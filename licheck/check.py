@@ -21,6 +21,7 @@ import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from licheck import __version__
@@ -35,7 +36,7 @@ from licheck.model import Finding, Lineage, ModelRef, Severity
 from licheck.report import ModelReport, Report, sort_findings
 from licheck.rules.evaluate import evaluate
 from licheck.targets import ModelEntry, Target, discover
-from licheck.waivers import Waiver, apply_waivers, load_waivers, parse_waivers
+from licheck.waivers import Waiver, WaiverOutcome, apply_waivers, load_waivers, parse_waivers
 from licheck.yamlload import load_yaml
 
 STRICT_KINDS = tuple(k.name for k in KINDS.values() if k.strict)
@@ -63,6 +64,7 @@ class _Evaluated:
 
     models: list[ModelReport]
     findings: list[Finding]
+    owners: list[int]        # for each finding, the index of the target it came from
     notes: list[str]
     context: _Ctx
 
@@ -94,8 +96,8 @@ def run_check(
     findings = done.findings
     if strict or env.config.strict:
         findings = [_strict(f) for f in findings]
-    findings, extra, outcomes = apply_waivers(
-        findings, _config_waivers(env.config) + [w for t in read for w in t.waivers], today=env.today)
+    findings, extra, outcomes = _waive(findings, done.owners, _config_waivers(env.config), read,
+                                       env.today)
     return _report(env, done, findings, extra,
                    [{**o.waiver.to_json(), "status": o.status} for o in outcomes])
 
@@ -142,9 +144,10 @@ def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Line
     own_contexts: dict[int, _Ctx] = {}
     models: list[ModelReport] = []
     findings: list[Finding] = []
+    owners: list[int] = []
     notes: list[str] = []
     used: dict[str, _Ctx] = {}   # label of each context models were checked against
-    for target in read:
+    for index, target in enumerate(read):
         notes.extend(target.notes)
         own = None if contexts.cli else _target_context(target, own_contexts)
         tctx = contexts.cli or own or contexts.config or _default()
@@ -157,6 +160,7 @@ def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Line
             models.append(ModelReport(ref=entry.written, lineage=lineage,
                                       location=entry.location, findings=model_findings))
             findings.extend(model_findings)
+        owners.extend([index] * (len(findings) - len(owners)))
     if len(used) == 1:
         run_ctx = next(iter(used.values()))
     else:
@@ -167,7 +171,7 @@ def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Line
                          f"{'the config' if contexts.config else 'the default'} one")
     if not models and not any(t.findings for t in read):
         notes.append("no models to check")
-    return _Evaluated(models, findings, notes, run_ctx)
+    return _Evaluated(models, findings, owners, notes, run_ctx)
 
 
 def _strict(finding: Finding) -> Finding:
@@ -274,6 +278,22 @@ def _entry_context(entry: ModelEntry, base: _Ctx) -> Context:
 
 
 # --- waivers and data --------------------------------------------------------------------
+
+
+def _waive(findings: list[Finding], owners: list[int], config_waivers: list[Waiver],
+           read: Sequence[Target], today: date) -> tuple[list[Finding], list[Finding], list[WaiverOutcome]]:
+    """Apply the config's waivers to every finding, and each target's own waivers (a
+    manifest's) only to that target's findings: one manifest cannot waive another's models
+    when pre-commit passes both in one run."""
+    owner_of_waiver = {id(w): i for i, t in enumerate(read) for w in t.waivers}
+    owner_of_finding = {id(f): i for f, i in zip(findings, owners, strict=True)}
+
+    def covers(waiver: Waiver, finding: Finding) -> bool:
+        owner = owner_of_waiver.get(id(waiver))
+        return owner is None or owner_of_finding.get(id(finding)) == owner
+
+    return apply_waivers(findings, config_waivers + [w for t in read for w in t.waivers],
+                         today=today, covers=covers)
 
 
 def _config_waivers(config: Config) -> list[Waiver]:

@@ -182,6 +182,7 @@ class LicenceChoice:
     evidence: str
     confidence: float | None = None
     unchecked: str | None = None   # a declared licence id that is not in the corpus
+    others: tuple[str, ...] = ()   # further declared licences, each binding as `licence` does
 
 
 def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
@@ -189,14 +190,29 @@ def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
     field_name = "GGUF general.license" if facts.source == "gguf" else "card license"
     declared = (facts.declared_licence or "").strip()
     if declared.lower() not in _OPEN_DECLARATIONS:
-        parts = [p.strip() for p in declared.split(",") if p.strip()] if "," in declared else [declared]
+        # `license: [mit, cc-by-nc-4.0]` (and comma-joined Hub tags or GGUF values): every
+        # listed licence binds, and one that is not in the corpus is reported, not skipped.
+        whole = corpus.lookup(declared)
+        parts = [declared] if whole or "," not in declared else \
+            list(dict.fromkeys(p.strip() for p in declared.split(",") if p.strip()))
+        found: dict[str, str] = {}   # licence id -> the spelling that named it
+        unknown: list[str] = []
         for part in parts:
             lid = corpus.lookup(part)
             if lid:
-                alias = "" if lid == part else f" (alias of {lid})"
-                return LicenceChoice(lid, f"{field_name}: {part}{alias}", 1.0)
-        return LicenceChoice(None, f"{field_name}: {declared}, which is not in licheck's licence "
-                                   "corpus", None, unchecked=declared)
+                found.setdefault(lid, part)
+            else:
+                unknown.append(part)
+        if not found:
+            return LicenceChoice(None, f"{field_name}: {declared}, which is not in licheck's "
+                                       "licence corpus", None, unchecked=declared)
+        said = ", ".join(part + ("" if lid == part else f" (alias of {lid})")
+                         for lid, part in found.items())
+        if unknown:
+            said += f"; not in licheck's licence corpus: {', '.join(unknown)}"
+        first, *others = found
+        return LicenceChoice(first, f"{field_name}: {said}", 1.0, others=tuple(others),
+                             unchecked=", ".join(unknown) or None)
     for field, value in (("license_name", facts.licence_name), ("license_link", facts.licence_link)):
         lid = corpus.lookup(value)
         if lid:
@@ -280,7 +296,7 @@ class _Assembler:
             licence=choice.licence, publisher=result.publisher, origin=result.origin,
             source=result.source, evidence="", modalities=list(result.modalities),
             release_date=result.release_date, name=result.name, revision=result.revision,
-            licence_confidence=choice.confidence,
+            licence_confidence=choice.confidence, other_licences=list(choice.others),
         )
         self.nodes[node_id] = node
         parent_ids: list[str] = []
@@ -347,10 +363,10 @@ class _Assembler:
             inherited: dict[str, str] = {}   # licence -> nearest ancestor holding it
             for anc_id, _dist in ancestors:
                 anc = self.nodes.get(anc_id)
-                if anc is not None and anc.licence and anc.licence not in inherited:
-                    inherited[anc.licence] = anc_id
-            if node.licence is None and (choice.unchecked or (node.declared_licence or "").strip()
-                                         or not inherited):
+                for lid in anc.licences if anc is not None else []:
+                    inherited.setdefault(lid, anc_id)
+            if choice.unchecked or (node.licence is None and
+                                    ((node.declared_licence or "").strip() or not inherited)):
                 if choice.unchecked:
                     msg = (f"{node.id} declares licence '{choice.unchecked}', which is not in "
                            "licheck's licence corpus: its terms were not checked")
@@ -359,7 +375,7 @@ class _Assembler:
                 out.append(self._finding("licence_unknown", default_severity("licence_unknown"), msg, node.id))
             own = node.licence or choice.unchecked
             for lid, holder in inherited.items():
-                if lid == own:
+                if lid == own or lid in node.licences:
                     continue
                 strict = not permissive(lid)
                 severity = Severity.WARNING if strict else Severity.INFO

@@ -189,6 +189,13 @@ class LineageNode:
     name: str | None = None              # display name (e.g. GGUF general.name, card model_name)
     revision: str | None = None
     licence_confidence: float | None = None
+    # Further licences the node declares (`license: [mit, cc-by-nc-4.0]`): each binds too.
+    other_licences: list[str] = field(default_factory=list)
+
+    @property
+    def licences(self) -> list[str]:
+        """Every licence this node carries: `licence` first, then the others it declares."""
+        return [self.licence, *self.other_licences] if self.licence else list(self.other_licences)
 
     @property
     def resolved(self) -> bool:
@@ -216,6 +223,8 @@ class LineageNode:
             out["release_date"] = self.release_date
         if self.revision:
             out["revision"] = self.revision
+        if self.other_licences:
+            out["other_licences"] = list(self.other_licences)
         return out
 
 
@@ -234,7 +243,7 @@ class Lineage:
     @property
     def licences(self) -> list[str]:
         """Sorted licence ids that bind a user: the model's own and every inherited one."""
-        return sorted({n.licence for n in self.nodes if n.licence})
+        return sorted({lid for n in self.nodes for lid in n.licences})
 
     def node(self, model_id: str) -> LineageNode | None:
         return next((n for n in self.nodes if n.id == model_id), None)

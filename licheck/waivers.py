@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -167,10 +167,14 @@ class WaiverOutcome:
         return {**self.waiver.to_json(), "status": self.status, "matched": self.matched}
 
 
-def apply_waivers(findings: Sequence[Finding], waivers: Iterable[Waiver], *, today: dt.date
+def apply_waivers(findings: Sequence[Finding], waivers: Iterable[Waiver], *, today: dt.date,
+                  covers: Callable[[Waiver, Finding], bool] | None = None,
                   ) -> tuple[list[Finding], list[Finding], list[WaiverOutcome]]:
     """The findings as the waivers leave them (in the same order, a waived one replaced by a
     waived copy), the `waiver` findings to add, and each waiver's outcome.
+
+    `covers(waiver, finding)` says whether a finding is within a waiver's reach at all (a
+    manifest's waivers reach only that manifest's models); by default every finding is.
 
     Findings of kind `waiver` are never waived themselves: a stale waiver must be fixed
     in the file, not waived away.
@@ -180,7 +184,7 @@ def apply_waivers(findings: Sequence[Finding], waivers: Iterable[Waiver], *, tod
     outcomes: list[WaiverOutcome] = []
     subject = [f for f in findings if f.kind != "waiver"]
     for waiver in waivers:
-        matched = [f for f in subject if waiver.matches(f)]
+        matched = [f for f in subject if waiver.matches(f) and (covers is None or covers(waiver, f))]
         if waiver.expired(today):
             outcomes.append(WaiverOutcome(waiver, "expired", len(matched)))
             covered = (f"; {len(matched)} finding(s) it covered are reported again" if matched

@@ -51,7 +51,7 @@ def render_json(lineage: Lineage) -> str:
 
 
 def _line(node: LineageNode) -> str:
-    licence = node.licence or ("unresolved" if not node.resolved else "unknown")
+    licence = ", ".join(node.licences) or ("unresolved" if not node.resolved else "unknown")
     parts = [node.id, f"[{node.relation}]", f"licence: {licence}"]
     if node.declared_licence and node.declared_licence != node.licence:
         parts.append(f"(declared: {node.declared_licence})")

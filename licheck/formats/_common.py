@@ -69,7 +69,7 @@ def node_licence_label(node: LineageNode) -> str:
     """`llama3.1`, `llama3.1; declared 'llama3'`, `licence unknown` or `unresolved`."""
     if not node.resolved:
         return "unresolved"
-    label = node.licence or "licence unknown"
+    label = ", ".join(node.licences) or "licence unknown"
     if node.declared_licence and node.declared_licence != node.licence:
         label += f"; declared '{node.declared_licence}'"
     return label

@@ -67,8 +67,7 @@ def _ancestor_licences(lineage: Lineage, node: LineageNode) -> list[str]:
         if cur is None or cur.id in seen:
             continue
         seen.add(cur.id)
-        if cur.licence:
-            found.add(cur.licence)
+        found.update(cur.licences)
         stack.extend(cur.parents)
     return sorted(found)
 

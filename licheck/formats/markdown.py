@@ -87,7 +87,7 @@ def _tree(view: ModelSection) -> list[str]:
         if row.repeat:
             out.append(f"{indent}- {code(n.id)} (shown above)")
             continue
-        bits = [n.relation, f"licence {code(n.licence) if n.licence else '**unknown**'}"]
+        bits = [n.relation, f"licence {', '.join(map(code, n.licences)) if n.licence else '**unknown**'}"]
         if not n.resolved:
             bits[1] = "**unresolved: not checked**"
         if n.declared_licence and n.declared_licence != n.licence:

@@ -42,13 +42,12 @@ def _licences_in(lineage: Lineage, corpus: Corpus) -> list[tuple[str, list[Linea
     policy follows the licence that incorporates it and shares its holders."""
     holders: dict[str, list[LineageNode]] = {}
     for node in lineage.nodes:
-        if not node.licence:
-            continue
-        licence = corpus.get(node.licence)
-        for lid in (node.licence, *(licence.incorporates if licence else ())):
-            nodes = holders.setdefault(lid, [])
-            if node not in nodes:
-                nodes.append(node)
+        for own in node.licences:   # every licence a node declares binds, not the first only
+            licence = corpus.get(own)
+            for lid in (own, *(licence.incorporates if licence else ())):
+                nodes = holders.setdefault(lid, [])
+                if node not in nodes:
+                    nodes.append(node)
     return list(holders.items())
 
 
@@ -104,7 +103,7 @@ def _message(rule: Rule, hit: Hit, view: ModelView) -> str:
 
 
 def _first_holder(lineage: Lineage, licence_id: str) -> LineageNode:
-    return next(n for n in lineage.nodes if n.licence == licence_id)
+    return next(n for n in lineage.nodes if licence_id in n.licences)
 
 
 def policy_findings(lineage: Lineage, ctx: Context, corpus: Corpus, *,
