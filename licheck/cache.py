@@ -15,17 +15,20 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from licheck.files import write_atomically
+from licheck.errors import InputError
+from licheck.files import read_capped, write_atomically
 
 FORMAT_VERSION = 1
 DEFAULT_TTL = 24 * 3600.0
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
+FUTURE_SKEW = 300.0   # seconds an entry may seem to come from the future (clocks differ)
 
 
 def default_cache_dir() -> Path:
@@ -44,10 +47,11 @@ def default_cache_dir() -> Path:
 
 def default_ttl() -> float:
     try:
-        return float(os.environ.get("LICHECK_CACHE_TTL", "")) if os.environ.get("LICHECK_CACHE_TTL") \
-            else DEFAULT_TTL
+        ttl = float(os.environ.get("LICHECK_CACHE_TTL") or DEFAULT_TTL)
     except ValueError:
         return DEFAULT_TTL
+    # NaN or infinity would make every entry fresh for ever.
+    return ttl if math.isfinite(ttl) and ttl >= 0 else DEFAULT_TTL
 
 
 @dataclass(frozen=True)
@@ -71,21 +75,29 @@ class Cache:
     def get(self, key: str, *, allow_stale: bool = False) -> CacheEntry | None:
         path = self._path(key)
         try:
-            if path.stat().st_size > MAX_ENTRY_BYTES:
-                raise ValueError("oversized entry")
-            doc = json.loads(path.read_text(encoding="utf-8"))
+            doc = json.loads(read_capped(path, MAX_ENTRY_BYTES))
             if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION or doc.get("key") != key:
                 raise ValueError("foreign entry")
-            stored_at = float(doc["stored_at"])
+            stored_at = doc["stored_at"]
+            if isinstance(stored_at, bool) or not isinstance(stored_at, (int, float)) \
+                    or not math.isfinite(stored_at):
+                raise ValueError("no time of storing")   # NaN would never be stale
             value = doc["value"]
-        except FileNotFoundError:
+        except InputError:
+            # Missing (a plain miss), or a FIFO, a device, a symlink to one, oversized: read
+            # through the one capped reader, which refuses all of those without blocking.
+            if os.path.lexists(path):
+                self.delete(key)
             return None
-        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             # Corrupt, truncated by a crash, or not ours: drop it and refetch.
             with contextlib.suppress(OSError):
                 path.unlink()
             return None
-        stale = (time.time() - stored_at) > self.ttl
+        age = time.time() - stored_at
+        # An entry from the future (a planted one, or a clock set back) is stale: otherwise
+        # it would never expire.
+        stale = age > self.ttl or age < -FUTURE_SKEW
         if stale and not allow_stale:
             return None
         return CacheEntry(value=value, stored_at=stored_at, stale=stale)
@@ -117,10 +129,8 @@ class Cache:
                 found.append(f"temporary file left: {path.name}")
                 continue
             try:
-                if path.stat().st_size > MAX_ENTRY_BYTES:
-                    raise ValueError("oversized entry")
-                doc = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError, RecursionError) as exc:
+                doc = json.loads(read_capped(path, MAX_ENTRY_BYTES))
+            except (InputError, ValueError, RecursionError) as exc:
                 found.append(f"{path.name}: {type(exc).__name__}")
                 continue
             keys = {"version", "key", "stored_at", "value"}

@@ -10,7 +10,7 @@ cards name the original under `finetuned_from`, `model_link`, `base_models` or
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from licheck.errors import ConfigError, InputError
@@ -143,9 +143,43 @@ def declared_licence(value: Any) -> str | None:
     return _text(value)
 
 
+def _card_parents(value: Any, key: str, local: Callable[[str], ModelRef | None] | None,
+                  unknown: list[str]) -> list[ModelRef]:
+    """The parents a card field names. A value that is neither a Hub id nor (for a card on
+    disk) a local path is recorded in `unknown`: a parent the card names but licheck cannot
+    follow must be reported, never dropped (its licence would be lost with it)."""
+    if isinstance(value, str):
+        items: list[Any] = [value]
+    elif isinstance(value, Sequence):
+        items = list(value)[:MAX_PARENTS]
+    else:
+        return []
+    out: list[ModelRef] = []
+    for item in items:
+        if isinstance(item, Mapping):   # e.g. mergekit-style {model: id}
+            item = item.get("model") or item.get("id") or item.get("name")
+        if not isinstance(item, str) or not item.strip():
+            continue
+        ref = local(item) if local is not None else None
+        if ref is None:
+            found = parse_base_models(item)
+            ref = found[0] if found else None
+        if ref is None:
+            shown = item.strip() if len(item.strip()) <= 120 else item.strip()[:117] + "..."
+            unknown.append(f"card {key} {shown!r} is not a Hugging Face model id"
+                           + ("" if local is not None else " (a path means nothing on the Hub)"))
+        elif ref not in out:
+            out.append(ref)
+    return out
+
+
 def card_facts(meta: Mapping[str, Any], ref: ModelRef, *, source: str,
-               tags: Sequence[str] = ()) -> ModelFacts:
-    """ModelFacts from card metadata (and the Hub's tags, which carry the effective relation)."""
+               tags: Sequence[str] = (),
+               local: Callable[[str], ModelRef | None] | None = None) -> ModelFacts:
+    """ModelFacts from card metadata (and the Hub's tags, which carry the effective relation).
+
+    `local(text)` reads a `base_model` that is a path, for a card on disk (`transformers`
+    writes the folder a model was trained from); it returns None for text that is not one."""
     facts = ModelFacts(ref=ref, id=ref.name, source=source, revision=ref.revision)
     facts.declared_licence = declared_licence(meta.get("license"))
     if facts.declared_licence is None:   # the Hub's `license:<id>` tags mirror the card's field
@@ -165,8 +199,9 @@ def card_facts(meta: Mapping[str, Any], ref: ModelRef, *, source: str,
 
     parents: list[ModelRef] = []
     evidence: list[str] = []
+    unknown: list[str] = []
     for key in ("base_model", "base_models", "finetuned_from", "model_link"):
-        found = [r for r in parse_base_models(meta.get(key)) if r not in parents]
+        found = [r for r in _card_parents(meta.get(key), key, local, unknown) if r not in parents]
         if found:
             evidence.append(f"card {key}")
             parents.extend(found)
@@ -192,6 +227,7 @@ def card_facts(meta: Mapping[str, Any], ref: ModelRef, *, source: str,
         relation = "finetune"
     facts.relation = relation
     facts.parents = [ParentLink(ref=p, relation=relation or "unknown") for p in parents]
+    facts.unknown_parents.extend(unknown)
     if evidence:
         facts.notes.append("parents from " + ", ".join(evidence))
     return facts

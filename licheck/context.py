@@ -276,7 +276,11 @@ def _check_number(value: Any, name: str, path: str, line: int | None) -> float:
     problems = _NUMBER.problems(value, name, line)
     if problems:
         raise problems[0].error(path)
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:   # a 400-digit integer: no count of users or dollars is that large
+        raise ConfigError(f"'{name}' is too large a number ({len(str(abs(int(value))))} digits)",
+                          path=path, line=line) from None
 
 
 def _monthly(mapping: Mapping[str, Any], key: str, path: str, prefix: str) -> MonthlyValue | None:

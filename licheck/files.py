@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from licheck.errors import InputError
 
@@ -20,17 +24,42 @@ def input_error(exc: OSError, path: str | os.PathLike[str]) -> InputError:
     return InputError(f"cannot read: {exc.strerror or exc}", path=path)
 
 
+@contextlib.contextmanager
+def open_regular(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """An open binary handle on a regular file; InputError (with the path) for anything else.
+
+    The one way licheck opens a file to read it. Opened without blocking and checked on the
+    open descriptor itself: a FIFO (which would block until a writer comes), a device such as
+    `/dev/zero` (which never ends) or a symlink to either is refused before any byte is read,
+    and no swap between a check and the open can get past it."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                     | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise input_error(exc, path) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise input_error(IsADirectoryError(), path)
+        if not stat.S_ISREG(mode):
+            raise InputError("not a regular file (a FIFO, a device or a socket is never read)",
+                             path=path)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        fh = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with fh:
+        yield fh
+
+
 def read_head(path: str | os.PathLike[str], limit: int) -> bytes:
     """At most `limit + 1` bytes of a regular file, so the caller can tell it was longer.
 
     A directory, a FIFO or a device is refused (reading one could block or never end)."""
-    p = Path(path)
     try:
-        if p.is_dir():
-            raise IsADirectoryError
-        if p.exists() and not p.is_file():
-            raise InputError("not a regular file", path=path)
-        with p.open("rb") as fh:
+        with open_regular(path) as fh:
             return fh.read(limit + 1)
     except OSError as exc:
         raise input_error(exc, path) from None
@@ -39,15 +68,15 @@ def read_head(path: str | os.PathLike[str], limit: int) -> bytes:
 def read_capped(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     """The whole of a regular file of at most `max_bytes`; InputError (with the path) for a
     larger file, refused before any of it is read when its size is known."""
-    p = Path(path)
     try:
-        size = p.stat().st_size if p.is_file() else None
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                raise InputError(f"file is {size} bytes; licheck reads at most {max_bytes}", path=path)
+            data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise input_error(exc, path) from None
-    if size is not None and size > max_bytes:
-        raise InputError(f"file is {size} bytes; licheck reads at most {max_bytes}", path=path)
-    data = read_head(path, max_bytes)
-    if len(data) > max_bytes:   # grew since, or not a sized file
+    if len(data) > max_bytes:   # grew since
         raise InputError(f"file is larger than {max_bytes} bytes", path=path)
     return data
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from licheck.errors import InputError
-from licheck.files import input_error
+from licheck.files import input_error, open_regular
 
 MAGIC = b"GGUF"
 SUPPORTED_VERSIONS = (2, 3)      # v1 used 32-bit lengths and predates every licence key
@@ -210,6 +210,7 @@ def parse_gguf_header(fh: BinaryIO, *, size: int, name: str,
         raise r.fail(f"key/value count {kv_count} at offset {at} exceeds the limit ({MAX_KEYS})")
     header = GgufHeader(version=version, tensor_count=tensor_count, kv_count=kv_count,
                         big_endian=r.order == ">")
+    seen: set[str] = set()
     for index in range(kv_count):
         at = r.pos
         key_len = r.string_length(f"key #{index}", MAX_KEY_BYTES)
@@ -217,6 +218,11 @@ def parse_gguf_header(fh: BinaryIO, *, size: int, name: str,
             key = r.read(key_len, f"key #{index}").decode("utf-8")
         except UnicodeDecodeError:
             raise r.fail(f"key #{index} at offset {at} is not valid UTF-8") from None
+        if key in seen:
+            # The reference readers refuse this too: which value counts would be a guess
+            # (`general.license` twice: the last one silently won).
+            raise r.fail(f"key '{key}' appears twice (again at offset {at})")
+        seen.add(key)
         vtype = r.u32(f"type of '{key}'")
         wanted = keep(key)
         value = _value(r, vtype, wanted, f"value of '{key}'")
@@ -231,7 +237,7 @@ def read_gguf_header(path: str | os.PathLike[str], *,
     """Read a GGUF file's header; InputError naming the file on any problem."""
     shown = os.fspath(path)
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             size = os.fstat(fh.fileno()).st_size
             return parse_gguf_header(fh, size=size, name=shown, keep=keep)
     except OSError as exc:

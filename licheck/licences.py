@@ -17,6 +17,7 @@ from pathlib import Path
 from licheck.countries import country_problem
 from licheck.data import data_dir
 from licheck.errors import DataError
+from licheck.files import read_text
 from licheck.schema import Field, Schema
 from licheck.yamlload import load_yaml
 
@@ -85,10 +86,10 @@ class Licence:
         return bool(self.texts)
 
     def read_text(self, index: int = 0) -> str:
-        return self.texts[index].read_text(encoding="utf-8")
+        return read_text(self.texts[index], max_bytes=MAX_TEXT_BYTES)
 
     def read_texts(self) -> list[str]:
-        return [p.read_text(encoding="utf-8") for p in self.texts]
+        return [read_text(p, max_bytes=MAX_TEXT_BYTES) for p in self.texts]
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -63,6 +63,8 @@ from licheck.sources.registry import SourceRegistry
 MAX_DEPTH = 16
 DEFAULT_DEADLINE = 20.0
 _OPEN_DECLARATIONS = ("other", "unknown", "")
+# Reference kinds read from this machine's files: not subject to the network deadline.
+LOCAL_KINDS = frozenset({"path", "gguf", "ollama"})
 
 __all__ = ["MAX_DEPTH", "determine_licence", "resolve", "resolve_many"]
 
@@ -111,8 +113,11 @@ class _Crawler:
         """Fetch the roots and every ancestor they lead to, until none is left or the
         deadline passes; what is still pending then is unresolved.
 
-        Fetches run on up to `max_workers` threads; for an offline registry (local files and
-        the cache only) they run in this thread, as threads would only add start-up."""
+        Network fetches run on up to `max_workers` threads, under the deadline. Local
+        references (folders, GGUF files, Ollama's store), and every fetch of an offline
+        registry (local files, the cache and the catalogue only), run in this thread and are
+        not cut by the deadline: it bounds the network, and what is left unfetched for lack
+        of time is an error (`Unresolved.timed_out`), never a pass."""
         inline = getattr(self.registry, "offline", False) is True
         jobs: SimpleQueue[ModelRef | None] = SimpleQueue()
         done: SimpleQueue[tuple[ModelRef, ModelFacts | Unresolved | BaseException]] = SimpleQueue()
@@ -120,13 +125,22 @@ class _Crawler:
         pending: dict[tuple[str, str, str], tuple[ModelRef, int]] = {}
         queued: set[tuple[str, str, str]] = set()
 
+        def handle(ref: ModelRef, result: ModelFacts | Unresolved) -> None:
+            _, depth = pending.pop(_key(ref))
+            self.memo[_key(ref)] = result
+            if isinstance(result, ModelFacts):
+                for link in result.parents:
+                    submit(link.ref, depth + 1)
+
         def submit(ref: ModelRef, depth: int) -> None:
             if not self._claim(ref, depth, queued):
                 return
             pending[_key(ref)] = (ref, depth)
-            if inline:
-                if time.monotonic() < self.deadline_at:
-                    done.put((ref, self._fetch_one(ref)))
+            if inline or ref.kind in LOCAL_KINDS:
+                # Files on this machine (an offline registry reads only those: local folders,
+                # the cache, the catalogue): read now, whatever the time. The deadline bounds
+                # the network; a slow disk must not turn a model into an unchecked one.
+                handle(ref, self._fetch_one(ref))
                 return
             if len(workers) < self.max_workers:
                 worker = threading.Thread(target=self._work, args=(jobs, done), daemon=True,
@@ -148,11 +162,7 @@ class _Crawler:
                     break
                 if isinstance(result, BaseException):   # a bug in a source: not a result
                     raise result
-                _, depth = pending.pop(_key(ref))
-                self.memo[_key(ref)] = result
-                if isinstance(result, ModelFacts):
-                    for link in result.parents:
-                        submit(link.ref, depth + 1)
+                handle(ref, result)
         finally:
             # Each worker ends after its current fetch, which the deadline bounds.
             for _ in workers:
@@ -160,7 +170,7 @@ class _Crawler:
         for ref, _depth in pending.values():
             self.memo[_key(ref)] = Unresolved(
                 ref, f"not fetched within the run's deadline of {self.deadline_s:g} s "
-                     "(LICHECK_DEADLINE)")
+                     "(LICHECK_DEADLINE): its licence was not checked", timed_out=True)
 
     def _work(self, jobs: SimpleQueue[ModelRef | None],
               done: SimpleQueue[tuple[ModelRef, ModelFacts | Unresolved | BaseException]]) -> None:
@@ -256,7 +266,7 @@ class _Assembler:
         self.memo = memo
         self.nodes: dict[str, LineageNode] = {}
         self.choices: dict[str, LicenceChoice] = {}
-        self.unresolved: list[tuple[str, str]] = []   # (node id, reason)
+        self.unresolved: list[tuple[str, str, bool]] = []   # (node id, reason, unchecked for time)
         self.unknown_parents: list[tuple[str, str]] = []   # (node id, why a parent is unknown)
         self.cycles: list[list[str]] = []
 
@@ -267,11 +277,11 @@ class _Assembler:
         lineage.findings = self._findings(lineage)
         return lineage
 
-    def _unresolved_node(self, node_id: str, reason: str) -> str:
+    def _unresolved_node(self, node_id: str, reason: str, timed_out: bool = False) -> str:
         if node_id not in self.nodes:
             self.nodes[node_id] = LineageNode(id=node_id, relation="unknown", source="unresolved",
                                               evidence=reason)
-            self.unresolved.append((node_id, reason))
+            self.unresolved.append((node_id, reason, timed_out))
         return node_id
 
     def _visit(self, ref: ModelRef, depth: int, path: list[str]) -> str:
@@ -280,9 +290,9 @@ class _Assembler:
             if depth > MAX_DEPTH:
                 return self._unresolved_node(_display(ref), f"lineage deeper than {MAX_DEPTH} levels; "
                                                             "stopped here")
-            return self._unresolved_node(_display(ref), "not fetched")
+            return self._unresolved_node(_display(ref), "not fetched", timed_out=True)
         if isinstance(result, Unresolved):
-            return self._unresolved_node(_display(ref), result.reason)
+            return self._unresolved_node(_display(ref), result.reason, result.timed_out)
         node_id = result.id
         if node_id in path:
             self.cycles.append(path[path.index(node_id):] + [node_id])
@@ -340,8 +350,10 @@ class _Assembler:
         self._lineage = lineage
         corpus = self.corpus
         out: list[Finding] = []
-        for node_id, reason in self.unresolved:
-            out.append(self._finding("unresolved", default_severity("unresolved"),
+        for node_id, reason, timed_out in self.unresolved:
+            # A model left unchecked for lack of time can never let a run pass.
+            severity = Severity.ERROR if timed_out else default_severity("unresolved")
+            out.append(self._finding("unresolved", severity,
                                      f"{node_id}: could not be resolved: {reason}", node_id))
         for node_id, why in self.unknown_parents:
             out.append(self._finding("unresolved", default_severity("unresolved"),

@@ -101,6 +101,8 @@ class Unresolved:
     # The input error behind it, when a file could not be read: raised again (exit 2) when the
     # file is a target the user named, reported as `unresolved` when it is only an ancestor.
     error: Exception | None = field(default=None, compare=False, repr=False)
+    # Left unchecked for lack of time (the run's deadline): never a pass (an error finding).
+    timed_out: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -127,6 +128,10 @@ def _parse_one(entry: Any, path: str, item_line: int | None) -> Waiver:
     if (rule is None) == (kind is None):
         raise ConfigError("a waiver needs exactly one of 'rule' (a finding id) or 'kind'",
                           path=path, line=at())
+    if rule is not None and _covers_everything(rule):
+        raise ConfigError(f"waiver rule '{rule}' matches every finding: a waiver must name what "
+                          "it accepts, a rule (e.g. llama3.1/attribution, llama3*/attribution) "
+                          "or a kind", path=path, line=at("rule"))
     return Waiver(
         rule=rule,
         kind=kind,
@@ -138,6 +143,12 @@ def _parse_one(entry: Any, path: str, item_line: int | None) -> Waiver:
         ticket=entry.get("ticket"),
         location=Location(path, at()),
     )
+
+
+def _covers_everything(pattern: str) -> bool:
+    """Whether a rule glob names nothing literally (`*`, `*/*`, `?*`, `[a-z]*`): it would
+    waive every error of every model, so nothing would fail the gate again."""
+    return not re.sub(r"\[[^\]]*\]|[*?/\s]", "", pattern)
 
 
 def _parse_date(value: Any, path: str, line: int | None) -> dt.date:

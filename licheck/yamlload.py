@@ -129,7 +129,12 @@ _PLAIN_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
 
 
 def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
-    value: int = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    try:
+        value: int = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:   # past Python's 4 300-digit limit on int(str)
+        raise yaml.constructor.ConstructorError(
+            None, None, f"an integer of {len(node.value)} characters is too large",
+            node.start_mark) from None
     if _PLAIN_DECIMAL.fullmatch(node.value):
         return value
     return YamlInt(value, node.value)

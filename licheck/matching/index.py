@@ -19,7 +19,8 @@ from itertools import repeat
 from typing import TypeAlias
 
 from licheck.errors import DataError
-from licheck.licences import Corpus
+from licheck.files import read_capped
+from licheck.licences import MAX_TEXT_BYTES, Corpus
 from licheck.matching.normalise import URL, normalise, tokens
 
 # The word vocabulary maps each corpus word to one character, so rapidfuzz compares
@@ -103,7 +104,7 @@ class Index:
             self.licences[lic.id] = LicenceInfo(lic.id, not lic.is_permissive, lic.is_policy,
                                                 lic.incorporates)
             for path in lic.texts:
-                data = path.read_bytes()
+                data = read_capped(path, MAX_TEXT_BYTES)
                 try:
                     raw = data.decode("utf-8")
                 except UnicodeDecodeError:

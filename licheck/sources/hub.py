@@ -47,10 +47,12 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from licheck.cache import Cache
-from licheck.cardmeta import card_facts, parse_base_models, read_card
-from licheck.errors import LicheckError
+from licheck.cardmeta import MAX_PARENTS, card_facts, parse_base_models, read_card
+from licheck.errors import InputError, LicheckError
+from licheck.hubid import is_hub_id
 from licheck.licences import Corpus
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.refs import hub_ref
 from licheck.repofiles import apply_adapter_config, apply_merge_recipe
 from licheck.yamlload import parse_yaml
 
@@ -99,6 +101,10 @@ class _MalformedMetadata(Exception):
 class _HubDown(Exception):
     """The Hub could not be reached (or the deadline passed); message is user-facing."""
 
+    def __init__(self, message: str, *, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out   # the run's deadline, not the Hub, ended the request
+
 
 # --- ModelFacts <-> JSON for the cache -------------------------------------------------------
 
@@ -118,21 +124,76 @@ def facts_to_json(facts: ModelFacts) -> dict[str, Any]:
     }
 
 
-def facts_from_json(doc: Mapping[str, Any]) -> ModelFacts:
-    """Inverse of facts_to_json; raises KeyError/TypeError/ValueError on a malformed doc."""
-    ref_doc = doc["ref"]
-    facts = ModelFacts(ref=ModelRef(str(ref_doc["kind"]), str(ref_doc["name"]), ref_doc.get("revision")),
-                       id=str(doc["id"]), source=str(doc["source"]))
-    for key in ("declared_licence", "licence_name", "licence_link", "licence_hint", "relation",
-                "publisher", "origin", "release_date", "name", "revision"):
+_CACHED_TEXT = ("declared_licence", "licence_name", "licence_link", "relation", "publisher",
+                "origin", "release_date", "name", "revision")
+_CACHED_KEYS = frozenset({"ref", "id", "source", "licence_files", "licence_hint", "parents",
+                          "modalities", "gated", "notes", *_CACHED_TEXT})
+_RELATIONS = frozenset({"base", "finetune", "adapter", "merge", "quantized", "unknown"})
+
+
+def _cached_ref(doc: Any, what: str) -> ModelRef:
+    if not isinstance(doc, Mapping) or doc.get("kind") != "hub" or not isinstance(doc.get("name"), str):
+        raise ValueError(f"{what}: not a Hub reference")
+    revision = doc.get("revision")
+    if revision is not None and not isinstance(revision, str):
+        raise ValueError(f"{what}: revision is not a string")
+    try:
+        return hub_ref(doc["name"], revision)   # the one id grammar: no `../`, no paths
+    except InputError as exc:
+        raise ValueError(f"{what}: {exc.message}") from None
+
+
+def _strings(value: Any, what: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{what}: not a list of strings")
+    return list(value)
+
+
+def facts_from_json(doc: Any, ref: ModelRef | None = None) -> ModelFacts:
+    """Inverse of facts_to_json, for an entry read back from the cache folder.
+
+    The cache folder is outside licheck's installed data and anyone able to write there
+    could plant an entry, so an entry is read as untrusted input: exactly the shape
+    facts_to_json writes (Hub facts about `ref`, Hub parents only, no catalogue hint: a cached
+    answer never stands in for installed data), else ValueError (a miss)."""
+    if not isinstance(doc, Mapping) or not set(doc) <= _CACHED_KEYS:
+        raise ValueError("not a cached Hub answer")
+    facts_ref = _cached_ref(doc.get("ref"), "ref")
+    if ref is not None and facts_ref != ref:
+        raise ValueError("an answer about another model")
+    if doc.get("source") != "hub" or doc.get("licence_hint") is not None:
+        raise ValueError("not a Hub answer")
+    model_id = doc.get("id")
+    if not isinstance(model_id, str) or not is_hub_id(model_id):
+        raise ValueError("id is not a Hub id")
+    facts = ModelFacts(ref=facts_ref, id=model_id, source="hub")
+    for key in _CACHED_TEXT:
         value = doc.get(key)
-        setattr(facts, key, str(value) if value is not None else None)
-    facts.licence_files = {str(k): str(v) for k, v in dict(doc.get("licence_files") or {}).items()}
-    facts.parents = [ParentLink(ModelRef(str(p["kind"]), str(p["name"]), p.get("revision")),
-                                str(p.get("relation") or "unknown")) for p in doc.get("parents") or []]
-    facts.modalities = [str(m) for m in doc.get("modalities") or []]
-    facts.gated = bool(doc.get("gated"))
-    facts.notes = [str(n) for n in doc.get("notes") or []]
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{key} is not a string")
+        setattr(facts, key, value)
+    if facts.relation is not None and facts.relation not in _RELATIONS:
+        raise ValueError("unknown relation")
+    files = doc.get("licence_files")
+    if not isinstance(files, Mapping) or not all(isinstance(k, str) and isinstance(v, str)
+                                                 for k, v in files.items()):
+        raise ValueError("licence_files is not a mapping of texts")
+    facts.licence_files = dict(files)
+    parents = doc.get("parents")
+    if not isinstance(parents, list) or len(parents) > MAX_PARENTS:
+        raise ValueError("parents is not a list")
+    links: list[ParentLink] = []
+    for parent in parents:
+        relation = parent.get("relation") if isinstance(parent, Mapping) else None
+        if relation not in _RELATIONS:
+            raise ValueError("a parent has no known relation")
+        links.append(ParentLink(_cached_ref(parent, "parent"), relation))
+    facts.parents = links
+    facts.modalities = _strings(doc.get("modalities"), "modalities")
+    facts.notes = _strings(doc.get("notes"), "notes")
+    if not isinstance(doc.get("gated"), bool):
+        raise ValueError("gated is not true or false")
+    facts.gated = doc["gated"]
     return facts
 
 
@@ -196,7 +257,7 @@ class HubSource:
         if self.cache is not None:
             entry = self.cache.get(key, allow_stale=self.offline)
             if entry is not None:
-                hit = self._from_cache(entry.value, stale=entry.stale or self.offline)
+                hit = self._from_cache(entry.value, ref, stale=entry.stale or self.offline)
                 if hit is not None:
                     return hit
                 self.cache.delete(key)
@@ -211,11 +272,11 @@ class HubSource:
         except _HubDown as exc:
             stale = self.cache.get(key, allow_stale=True) if self.cache is not None else None
             if stale is not None:
-                cached = self._from_cache(stale.value, stale=True)
+                cached = self._from_cache(stale.value, ref, stale=True)
                 if cached is not None:
                     cached.notes.append(f"Hub unreachable ({exc}); used the cached copy")
                     return cached
-            return Unresolved(ref, str(exc))
+            return Unresolved(ref, str(exc), timed_out=exc.timed_out)
         if isinstance(result, ModelFacts) and self.cache is not None and not self._local.incomplete:
             self.cache.put(key, facts_to_json(result))
         if isinstance(result, _NotFound) and self._remembers_missing():
@@ -238,17 +299,18 @@ class HubSource:
         if entry is None or not isinstance(entry.value, str):
             return None
         age = time.time() - entry.stored_at
-        if age > NOT_FOUND_TTL and not self.offline:
+        if (entry.stale or age > NOT_FOUND_TTL) and not self.offline:
             return None
-        when = datetime.fromtimestamp(entry.stored_at, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        when = datetime.fromtimestamp(min(entry.stored_at, time.time()), timezone.utc).strftime(
+            "%Y-%m-%d %H:%M UTC")
         return Unresolved(ref, f"{entry.value} (the Hub's answer at {when}, remembered for "
                                f"{NOT_FOUND_TTL / 3600:g} h)")
 
     @staticmethod
-    def _from_cache(value: Any, *, stale: bool) -> ModelFacts | None:
+    def _from_cache(value: Any, ref: ModelRef, *, stale: bool) -> ModelFacts | None:
         try:
-            facts = facts_from_json(value)
-        except (KeyError, TypeError, ValueError, AttributeError):
+            facts = facts_from_json(value, ref)
+        except ValueError:   # not the shape we write: a miss, fetched again
             return None
         if stale:
             # Only then is it worth saying: a fresh entry is the Hub's answer, and noting it
@@ -272,7 +334,8 @@ class HubSource:
                 raise _HubDown(down)
             remaining = self._remaining()
             if remaining <= 0.05:
-                raise _HubDown("deadline reached before the Hub answered")
+                raise _HubDown("the run's deadline (LICHECK_DEADLINE) passed before the Hub "
+                               "answered: its licence was not checked", timed_out=True)
             try:
                 result = fn(min(self.timeout, remaining))
             except OfflineModeIsEnabled:
@@ -321,6 +384,9 @@ class HubSource:
                     broken += 1
                     continue
                 kind = "timed out" if "Timeout" in type(exc).__name__ else "connection failed"
+                if kind == "timed out" and self._remaining() <= 0.05:
+                    raise _HubDown("the run's deadline (LICHECK_DEADLINE) passed before the Hub "
+                                   "answered: its licence was not checked", timed_out=True) from None
                 reason = f"could not reach the Hub at {_shown(self.endpoint)}: {kind}"
                 if cut:
                     reason = f"the Hub at {_shown(self.endpoint)} cut its answers off"

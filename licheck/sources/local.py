@@ -29,7 +29,7 @@ from typing import Any
 
 from licheck.cardmeta import card_facts, read_card
 from licheck.errors import ConfigError, InputError
-from licheck.files import read_text
+from licheck.files import read_capped, read_text
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 from licheck.refs import hub_ref, is_hub_id
 from licheck.repofiles import apply_adapter_config, apply_merge_recipe
@@ -83,7 +83,8 @@ class LocalDirSource:
             facts.notes.append("no README.md model card")
             return facts
         meta = read_card(text, str(readme))
-        facts = card_facts(meta, ref, source="local")
+        facts = card_facts(meta, ref, source="local",
+                           local=lambda value: _card_path_ref(value, readme.parent))
         if not meta:
             facts.notes.append(f"{readme.name} has no metadata block")
         return facts
@@ -115,16 +116,12 @@ class LocalDirSource:
             return
         for name in names[:MAX_LICENCE_FILES]:
             path = folder / name
-            if not path.is_file():
+            if path.is_dir():
                 continue
             try:
-                size = path.stat().st_size
-                if size > MAX_LICENCE_FILE_BYTES:
-                    facts.notes.append(f"{name} skipped: {size} bytes is more than a licence text")
-                    continue
-                data = path.read_bytes()
-            except OSError as exc:
-                facts.notes.append(f"{name} could not be read: {exc.strerror or exc}")
+                data = read_capped(path, MAX_LICENCE_FILE_BYTES)
+            except InputError as exc:   # too large for a licence text, a FIFO, a device
+                facts.notes.append(f"{name} skipped: {exc.message}")
                 continue
             try:
                 facts.licence_files[name] = data.decode("utf-8-sig")
@@ -139,11 +136,12 @@ class LocalDirSource:
     @staticmethod
     def _json(path: Path) -> Any:
         """Parse a size-capped JSON file; raises ValueError with a readable reason."""
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            raise ValueError(f"{size} bytes is more than the {MAX_JSON_BYTES} licheck reads")
         try:
-            return json.loads(path.read_bytes())
+            data = read_capped(path, MAX_JSON_BYTES)
+        except InputError as exc:
+            raise ValueError(exc.message) from None
+        try:
+            return json.loads(data)
         except json.JSONDecodeError as exc:
             raise ValueError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
         except UnicodeDecodeError:
@@ -213,7 +211,15 @@ class LocalDirSource:
         for path in candidates[:MAX_MERGE_FILES]:
             named = path.stem.lower() in ("mergekit_config", "merge_config")
             try:
-                doc = parse_yaml(read_text(path, max_bytes=MAX_MERGE_BYTES), str(path))
+                text = read_text(path, max_bytes=MAX_MERGE_BYTES)
+            except InputError:
+                if named:
+                    raise
+                continue
+            if not named and "merge_method" not in text:
+                continue   # sniffed: not a recipe, so not worth parsing (a 1 MB YAML costs seconds)
+            try:
+                doc = parse_yaml(text, str(path))
             except (ConfigError, InputError):
                 if named:
                     raise   # the merge recipe itself is broken: the lineage cannot be known
@@ -254,6 +260,20 @@ def _path_ref(text: str, folder: Path) -> ModelRef:
     path = Path(os.path.normpath(path))
     kind = "gguf" if path.name.lower().endswith(".gguf") else "path"
     return ModelRef(kind, str(path))
+
+
+def _card_path_ref(text: str, folder: Path) -> ModelRef | None:
+    """A card's `base_model` as a path, when it is one: written as a path (`../base`,
+    `/abs`, `~/x`, `C:\\x`) or naming a folder that exists next to the card (a local folder
+    wins over a Hub id of the same spelling, as in transformers). A URL is never a path."""
+    value = text.strip()
+    if "://" in value or value.lower().startswith(("hf:", "http:", "https:")):
+        return None
+    looks_like_path = value.startswith(("./", "../", "/", "~", ".\\", "..\\", "\\")) or \
+        value in (".", "..") or "\\" in value or bool(re.match(r"[A-Za-z]:[\\/]", value))
+    if looks_like_path or (folder / value).is_dir():
+        return _path_ref(value, folder)
+    return None
 
 
 def _model_ref(text: str, folder: Path) -> ModelRef:

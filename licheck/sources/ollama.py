@@ -28,6 +28,7 @@ from pathlib import Path
 
 from licheck.catalogue import Catalogue, split_ollama_name
 from licheck.errors import InputError
+from licheck.files import read_capped
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 from licheck.modelfile import ModelfileDirective, directive_ref, parse_modelfile, read_modelfile
 from licheck.refs import is_hub_id
@@ -148,14 +149,11 @@ class OllamaSource:
         if manifest_path is None or not manifest_path.is_file():
             return False
         try:
-            size = manifest_path.stat().st_size
-            if size > MAX_MANIFEST_BYTES:
-                raise ValueError(f"manifest is {size} bytes")
-            manifest = json.loads(manifest_path.read_bytes())
+            manifest = json.loads(read_capped(manifest_path, MAX_MANIFEST_BYTES))
             layers = manifest["layers"]
             if not isinstance(layers, list):
                 raise ValueError("'layers' is not a list")
-        except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        except (InputError, ValueError, KeyError, TypeError, RecursionError) as exc:
             facts.notes.append(f"Ollama manifest {manifest_path} could not be read ({exc})")
             return False
         facts.notes.append(f"Ollama store manifest {manifest_path}")
@@ -182,13 +180,9 @@ class OllamaSource:
     @staticmethod
     def _read_licence_layer(blob: Path, facts: ModelFacts) -> str | None:
         try:
-            size = blob.stat().st_size
-            if size > MAX_LICENCE_LAYER_BYTES:
-                facts.notes.append(f"licence layer {blob.name} skipped: {size} bytes")
-                return None
-            return blob.read_bytes().decode("utf-8", errors="replace")
-        except OSError as exc:
-            facts.notes.append(f"licence layer {blob.name} could not be read ({exc.strerror or exc})")
+            return read_capped(blob, MAX_LICENCE_LAYER_BYTES).decode("utf-8", errors="replace")
+        except InputError as exc:
+            facts.notes.append(f"licence layer {blob.name} skipped ({exc.message})")
             return None
 
     def _merge_gguf(self, blob: Path, facts: ModelFacts) -> None:

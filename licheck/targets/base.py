@@ -77,6 +77,9 @@ def local_ref(value: str, base: Path, path: str, line: int | None, *, want: str)
         return ModelRef(kind="gguf", name=display_path(full))
     if not full.exists():
         raise ConfigError(f"no such model directory: {value}", path=path, line=line)
+    if not full.is_dir() and not full.is_file():   # a FIFO, a device, a socket: never read
+        raise ConfigError(f"'{want}' must be a model directory or a .gguf file, not a special "
+                          f"file: {value}", path=path, line=line)
     if full.is_file():
         if full.suffix.lower() == ".gguf":
             return ModelRef(kind="gguf", name=display_path(full))

@@ -80,7 +80,13 @@ def _first_line(meta: Any, keys: tuple[str, ...]) -> int | None:
 
 
 def _has_base(meta: Mapping[str, Any]) -> bool:
-    return any(parse_base_models(meta.get(key))
+    """Whether the card names a base at all; one that is a path or not an id is followed or
+    reported by the local source (`licheck.cardmeta.card_facts`), so it counts here."""
+    def names(value: Any) -> bool:
+        items = value if isinstance(value, list) else [value]
+        return any((isinstance(i, str) and i.strip()) or isinstance(i, Mapping) for i in items)
+
+    return any(names(meta.get(key)) or parse_base_models(meta.get(key))
                for key in ("base_model", "base_models", "finetuned_from", "model_link"))
 
 

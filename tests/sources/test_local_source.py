@@ -63,7 +63,7 @@ def test_oversized_json_is_not_read(tmp_path, monkeypatch):
     monkeypatch.setattr(local, "MAX_JSON_BYTES", 64)
     (tmp_path / "config.json").write_text('{"_name_or_path": "Qwen/Qwen2.5-7B", "pad": "' + "x" * 100 + '"}')
     facts = fetch(tmp_path)
-    assert facts.parents == [] and any("more than the 64" in n for n in facts.notes)
+    assert facts.parents == [] and any("at most 64" in n for n in facts.notes)
 
 
 def test_adapter_config():
