@@ -13,7 +13,8 @@ import re
 
 # Messages quote user input (a GGUF key, a YAML scalar, a file name); a line break or control
 # character in it must not split the one line the CLI prints, nor reach the terminal raw.
-_NOT_ONE_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_NOT_ONE_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029"
+                           "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")   # and bidi controls
 
 
 def _one_line(text: str) -> str:

@@ -34,6 +34,12 @@ def code(text: object) -> str:
     return f"{fence}{pad}{s}{pad}{fence}"
 
 
+def cell(text: str) -> str:
+    """Markdown already escaped for a table cell: a `|`, even inside a code span, would end
+    the cell and shift every later column (a folder named `a|mit` would show another licence)."""
+    return re.sub(r"(?<!\\)\|", r"\\|", text)
+
+
 def quote_block(text: str, indent: str = "") -> list[str]:
     """A verbatim quote: every line kept, each escaped, as a blockquote."""
     lines = text.strip("\n").splitlines() or [""]
@@ -108,7 +114,7 @@ def _licence_table(licences: list[LicenceView], report_licences: dict[str, Licen
         inc = ", ".join(
             link(report_licences[i]) if i in report_licences else code(i) for i in lic.incorporates
         ) or "\u2014"
-        out.append(f"| {code(lic.id)} | {link(lic)} | {files} | {inc} |")
+        out.append(f"| {cell(code(lic.id))} | {cell(link(lic))} | {cell(files)} | {cell(inc)} |")
     return out
 
 
@@ -173,7 +179,8 @@ def render(report: Report, *, color: bool = False) -> str:
         out += ["## Models at a glance", "", "| # | Model | Licences | Errors | Warnings | Obligations | Waived |",
                 "|---|---|---|---|---|---|---|"]
         for i, mv in enumerate(r.models, 1):
-            out.append(f"| {i} | {code(mv.model.id)} | {', '.join(code(x) for x in mv.model.licences) or '**unknown**'} | "
+            licences = ", ".join(code(x) for x in mv.model.licences) or "**unknown**"
+            out.append(f"| {i} | {cell(code(mv.model.id))} | {cell(licences)} | "
                        + " | ".join(str(mv.count(k)) for k in ("error", "warning", "obligation", "waived")) + " |")
         out.append("")
 

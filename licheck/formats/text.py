@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from licheck.formats._common import (
+    BIDI_CONTROLS,
     advice,
     lineage_rows,
     linear_path,
@@ -29,7 +30,7 @@ _STYLE = {
 }
 # Control characters in data (a model name, a message) must not drive the terminal, nor a
 # line break in a card's value forge a line of the report; C1 codes are 8-bit escapes.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 
 
 class _Painter:
