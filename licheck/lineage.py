@@ -216,12 +216,12 @@ def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
         if not found:
             return LicenceChoice(None, f"{field_name}: {declared}, which is not in licheck's "
                                        "licence corpus", None, unchecked=declared)
-        said = ", ".join(part + ("" if lid == part else f" (alias of {lid})")
-                         for lid, part in found.items())
+        shown = ", ".join(part + ("" if lid == part else f" (alias of {lid})")
+                          for lid, part in found.items())
         if unknown:
-            said += f"; not in licheck's licence corpus: {', '.join(unknown)}"
+            shown += f"; not in licheck's licence corpus: {', '.join(unknown)}"
         first, *others = found
-        return LicenceChoice(first, f"{field_name}: {said}", 1.0, others=tuple(others),
+        return LicenceChoice(first, f"{field_name}: {shown}", 1.0, others=tuple(others),
                              unchecked=", ".join(unknown) or None)
     for field, value in (("license_name", facts.licence_name), ("license_link", facts.licence_link)):
         lid = corpus.lookup(value)

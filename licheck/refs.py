@@ -40,6 +40,9 @@ def _revision_problem(rev: str) -> str | None:
         return f"revision is longer than {MAX_REVISION} characters"
     if "\x00" in rev or "%" in rev or ".." in rev or "//" in rev or rev.endswith("/"):
         return "revision contains characters that are not allowed"
+    if any(part in (".", "..") for part in rev.split("/")):
+        # `org/name@.` would make /revision/. in the URL: another endpoint.
+        return "revision has a '.' or '..' segment"
     if not _REVISION.fullmatch(rev):
         return "revision may use only letters, digits and . _ / + -"
     return None

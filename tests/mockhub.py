@@ -24,7 +24,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -113,6 +113,8 @@ class MockHub:
         self.requests: list[tuple[str, str]] = []
         self.seen_auth: list[str | None] = []
         self._faults: list[Fault] = []
+        # Hand-written answers (`serve()`), tried before everything else.
+        self._custom: list[tuple[re.Pattern[str], Callable[[BaseHTTPRequestHandler], None]]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._ids = itertools.count(1)
@@ -169,6 +171,12 @@ class MockHub:
             raise ValueError(f"unknown mangle mode {mode!r}; one of {sorted(MANGLES)}")
         with self._lock:
             self._faults.append(Fault(re.compile(pattern), 200, times, {}, mode))
+
+    def serve(self, pattern: str, answer: Callable[[BaseHTTPRequestHandler], None]) -> None:
+        """Requests whose path matches `pattern` are answered by `answer(handler)`, which
+        writes the whole answer itself (a trickle, a gzip bomb, a redirect loop, ...)."""
+        with self._lock:
+            self._custom.append((re.compile(pattern), answer))
 
     def _take_fault(self, path: str) -> Fault | None:
         with self._lock:
@@ -314,6 +322,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self.mock.black_hole:
             self.close_connection = True
             self.mock._stop.wait(120)   # accept, never answer
+            return
+        with self.mock._lock:
+            custom = next((fn for pattern, fn in self.mock._custom if pattern.search(split.path)), None)
+        if custom is not None:
+            custom(self)
             return
         if self.mock.latency:
             time.sleep(self.mock.latency)

@@ -2,18 +2,24 @@
 
 What is asked of the Hub, in order (hf-hub.md sections 2, 3, 6):
 
-1. `HfApi(endpoint=...).model_info(id, revision=..., expand=[cardData, tags, gated, sha,
-   siblings, baseModels], timeout=...)`. This answers even for gated repos, so a gated
-   repo's licence comes from its card data before any file is tried.
+1. `GET /api/models/{id}[/revision/{rev}]?expand=cardData,tags,gated,sha,siblings,baseModels`,
+   read into the client's own `ModelInfo` (as `HfApi.model_info` does). This answers even
+   for gated repos, so a gated repo's licence comes from its card data before any file is
+   tried.
 2. Only when that is not enough, a file from `/resolve/`, each at most once:
    * a `LICENSE*` file when the card says `license: other` (or nothing) and its
      `license_name` / `license_link` name no known licence;
    * `adapter_config.json` / `mergekit_config.yml` when the card names no parent and the
      repo holds one of them;
    * `README.md` when the API returned no card data but the repo has a card.
-   Files are fetched with the client's own session, URL builder, headers (token, user
-   agent) and error mapping, but not through `hf_hub_download`: that retries a failed HEAD
-   with a 60 s timeout and up to five back-offs, which no overall deadline survives.
+   Files are fetched with the client's own session, URL builder and error mapping, but not
+   through `hf_hub_download`: that retries a failed HEAD with a 60 s timeout and up to five
+   back-offs, which no overall deadline survives.
+
+Every request goes through `_get`: our headers (user agent and token only; the client's
+header builder asks the endpoint for `/api/agent-harnesses` and writes under `$HF_HOME`),
+and a body read to a cap after decompression (16 MiB for metadata, 512 KiB for a file), so a
+gzip bomb costs the cap, not what it inflates to.
 
 Timeouts and retries are ours, so one deadline holds for the whole run: every request gets
 `min(per-request timeout, time left)`; 429 and 5xx are retried with back-off (honouring
@@ -39,13 +45,17 @@ import importlib
 import importlib.util
 import json
 import os
+import platform
 import re
 import threading
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
 
+from licheck import __version__
 from licheck.cache import Cache
 from licheck.cardmeta import MAX_PARENTS, card_facts, parse_base_models, read_card
 from licheck.errors import InputError, LicheckError
@@ -64,6 +74,8 @@ BROKEN_RETRIES = 2             # on answers cut off or not parsable
 BREAKER_THRESHOLD = 2          # consecutive transport failures before the Hub counts as down
                                # (1 while the Hub has not answered once this run)
 MAX_FILE_BYTES = 512 * 1024    # licence texts and small configs only
+MAX_API_BYTES = 16 * 1024 * 1024   # one model's metadata (siblings of a 100 000-file repo fit)
+MAX_ERROR_BYTES = 64 * 1024    # an error answer's body, for its message
 NOT_FOUND_TTL = 3600.0         # how long "no such repo / revision" is remembered
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Transport errors that mean the answer was cut off after the server was reached.
@@ -96,6 +108,14 @@ def _env_float(name: str, default: float) -> float:
 
 class _MalformedMetadata(Exception):
     """The Hub answered, but huggingface_hub could not build its ModelInfo from the answer."""
+
+
+class _Oversized(Exception):
+    """An answer larger than licheck reads; `head` holds what was read up to the cap."""
+
+    def __init__(self, head: bytes) -> None:
+        super().__init__(f"more than {len(head)} bytes")
+        self.head = head
 
 
 class _HubDown(Exception):
@@ -376,6 +396,15 @@ class HubSource:
                     continue
                 raise _HubDown(f"the Hub sent a malformed answer for {what}") from None
             except transport_errors as exc:
+                if type(exc).__name__ == "TooManyRedirects":
+                    # A loop, on the API or a file: this answer, not the Hub, is broken.
+                    raise _HubDown(f"the Hub redirected {what} in a loop") from None
+                failed_at = _host_of(exc)
+                if failed_at is not None and failed_at != _host_of_url(self.endpoint):
+                    # A redirect to another host (a LICENSE served from a dead mirror): that
+                    # file is unreadable, the Hub itself is not down for the run.
+                    raise _HubDown(f"{what} redirects to {failed_at}, which could not be "
+                                   "reached") from None
                 cut = type(exc).__name__ in _BROKEN_ANSWER
                 if cut and broken < BROKEN_RETRIES:
                     # The server was reached but the answer was cut off: another try is cheap,
@@ -406,16 +435,58 @@ class HubSource:
             if served:
                 self._exhausted = 0
 
-    def _model_info(self, ref: ModelRef) -> Any:
-        from huggingface_hub import HfApi
+    def _headers(self) -> dict[str, str]:
+        """The headers of every request: our user agent and the token, nothing else.
 
-        api = HfApi(endpoint=self.endpoint, token=self._token)
+        Not `build_hf_headers`: in huggingface_hub 2.x building the user agent asks the
+        endpoint for `/api/agent-harnesses` (served slowly it hung the run; served as 2 GB it
+        took 4 GB of memory) and writes `$HF_HOME/.agent_harnesses.json`. licheck makes only
+        the requests it decides to make and writes only its own cache."""
+        import huggingface_hub
+
+        headers = {"user-agent": f"licheck/{__version__}; hf_hub/{huggingface_hub.__version__}; "
+                                 f"python/{platform.python_version()}",
+                   "accept-encoding": "gzip, identity"}
+        token = self._token
+        if token is None and os.environ.get("HF_HUB_DISABLE_IMPLICIT_TOKEN", "").strip().lower() \
+                not in _TRUTHY:
+            token = huggingface_hub.get_token()   # HF_TOKEN, then the token file
+        if token:
+            headers["authorization"] = f"Bearer {token}"
+        return headers
+
+    def _get(self, url: str, timeout: float, cap: int, *, params: Mapping[str, Any] | None = None,
+             check_etag: bool = False) -> bytes:
+        """One GET through the client's session and error mapping, read to at most `cap`
+        bytes after decompression (a 2 MB gzip answer must not inflate to 2 GiB in memory);
+        raises _Oversized beyond it, and ValueError for a file not matching its ETag."""
+        from huggingface_hub.utils import get_session, hf_raise_for_status
+
+        with get_session().stream("GET", url, params=params, headers=self._headers(),
+                                  timeout=timeout, follow_redirects=True) as resp:
+            if resp.status_code >= 400:
+                _read_capped(resp, MAX_ERROR_BYTES, _drain=True)
+                hf_raise_for_status(resp)
+            data = _read_capped(resp, cap)
+            if check_etag and not _matches_etag(resp.headers, data):
+                # A wrong Content-Length cuts the text silently: only the ETag tells.
+                raise ValueError("file does not match its ETag")
+            return data
+
+    def _model_info(self, ref: ModelRef) -> Any:
+        from huggingface_hub.hf_api import ModelInfo
+
+        path = f"{self.endpoint}/api/models/{ref.name}"
+        if ref.revision is not None:
+            path += f"/revision/{quote(ref.revision, safe='')}"
 
         def ask(timeout: float) -> Any:
+            data = json.loads(self._get(path, timeout, MAX_API_BYTES, params={"expand": EXPAND}))
+            if not isinstance(data, dict):
+                raise _MalformedMetadata()
             try:
-                return api.model_info(ref.name, revision=ref.revision, timeout=timeout,
-                                      expand=EXPAND)  # type: ignore[arg-type]
-            except (TypeError, AttributeError, KeyError):
+                return ModelInfo(**data)
+            except (TypeError, AttributeError, KeyError, ValueError):
                 # The client builds ModelCardData from the card's YAML as the repo wrote it:
                 # `tags: false` in a card makes it raise TypeError. The repo's fault, not ours.
                 raise _MalformedMetadata() from None
@@ -426,29 +497,14 @@ class HubSource:
         """A small text file from the repo, or None if absent, gated or unreadable."""
         from huggingface_hub import hf_hub_url
         from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError
-        from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
 
         url = hf_hub_url(repo_id, filename, revision=revision, endpoint=self.endpoint)
 
         def get(timeout: float) -> bytes:
-            headers = build_hf_headers(token=self._token)
-            with get_session().stream("GET", url, headers=headers, timeout=timeout,
-                                      follow_redirects=True) as resp:
-                if resp.status_code >= 400:
-                    resp.read()
-                    hf_raise_for_status(resp)
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in resp.iter_bytes():
-                    size += len(chunk)
-                    if size > MAX_FILE_BYTES:
-                        break
-                    chunks.append(chunk)
-                data = b"".join(chunks)
-                if size <= MAX_FILE_BYTES and not _matches_etag(resp.headers, data):
-                    # A wrong Content-Length cuts the text silently: only the ETag tells.
-                    raise ValueError("file does not match its ETag")
-                return data
+            try:
+                return self._get(url, timeout, MAX_FILE_BYTES, check_etag=True)
+            except _Oversized as exc:
+                return exc.head   # licence texts and configs past the cap: the head is enough
 
         try:
             data = self._call(f"{repo_id}/{filename}", get)
@@ -487,6 +543,9 @@ class HubSource:
         except _MalformedMetadata:
             return Unresolved(ref, "its metadata on the Hub is malformed (the card's YAML has "
                                    "values of the wrong type)")
+        except _Oversized:
+            return Unresolved(ref, f"the Hub's answer about it is larger than the "
+                                   f"{MAX_API_BYTES // (1024 * 1024)} MiB licheck reads")
         except HfHubHTTPError as exc:
             status = exc.response.status_code if exc.response is not None else "?"
             hint = "; set HF_TOKEN if it is private or gated" if status in (401, 403) else ""
@@ -496,12 +555,23 @@ class HubSource:
     def _facts_from_info(self, ref: ModelRef, info: Any) -> ModelFacts:
         card: Mapping[str, Any] = {}
         card_data = getattr(info, "card_data", None)
-        if card_data is not None:
-            card = card_data.to_dict() if hasattr(card_data, "to_dict") else dict(card_data)
-        tags = [t for t in (getattr(info, "tags", None) or []) if isinstance(t, str)]
-        siblings = [getattr(s, "rfilename", "") for s in (getattr(info, "siblings", None) or [])]
-        canonical = str(getattr(info, "id", None) or ref.name)
         notes: list[str] = []
+        to_dict = getattr(card_data, "to_dict", None)
+        if callable(to_dict):
+            card = to_dict()
+        elif isinstance(card_data, Mapping):
+            card = dict(card_data)
+        elif card_data is not None:   # a list or a string where the card's mapping belongs
+            notes.append("the Hub's cardData is not a mapping; ignored")
+        tags = [t for t in (getattr(info, "tags", None) or []) if isinstance(t, str)]
+        # File names and ids come from the endpoint: checked before any URL is built from them.
+        siblings = [name for name in (getattr(s, "rfilename", "") for s in (getattr(info, "siblings", None) or []))
+                    if _safe_filename(name)]
+        canonical = getattr(info, "id", None) or ref.name
+        if not is_hub_id(canonical, namespaced="/" in ref.name):
+            notes.append(f"the Hub answered with an id that is not a Hub id ({_shown_id(canonical)}); "
+                         f"kept '{ref.name}'")
+            canonical = ref.name
         if canonical != ref.name:
             notes.append(f"the Hub calls '{ref.name}' '{canonical}'")
 
@@ -622,6 +692,58 @@ def _needs_licence_text(facts: ModelFacts, corpus: Corpus | None) -> bool:
     return True
 
 
+def _read_capped(resp: Any, cap: int, *, _drain: bool = False) -> bytes:
+    """The body of a streamed answer, decompressed by us with a bound on the output, so no
+    answer costs more than `cap` bytes of memory whatever it claims or inflates to. Raises
+    _Oversized past the cap (with the first `cap` bytes); ValueError for an encoding we did
+    not ask for. `_drain`: an error body, kept for the client's error message, never raised."""
+    encoding = (resp.headers.get("Content-Encoding") or "identity").strip().lower()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        inflate: Any = zlib.decompressobj(wbits=47)   # gzip or zlib header, told apart by zlib
+    elif encoding in ("", "identity"):
+        inflate = None
+    elif _drain:
+        return b""
+    else:
+        raise ValueError(f"an answer in the '{encoding}' encoding, which licheck did not ask for")
+    out = bytearray()
+    try:
+        for raw in resp.iter_raw():
+            pending = raw
+            while pending:
+                room = cap + 1 - len(out)
+                if inflate is None:
+                    out += pending[:room]
+                    pending = b""
+                else:
+                    out += inflate.decompress(pending, room)
+                    pending = inflate.unconsumed_tail
+                if len(out) > cap:
+                    if _drain:
+                        return bytes(out[:cap])
+                    raise _Oversized(bytes(out[:cap]))
+    except zlib.error:
+        raise ValueError("an answer that does not decompress") from None
+    if _drain:
+        # hf_raise_for_status reads the error text from the response: give it what we read.
+        resp._content = bytes(out)
+    return bytes(out)
+
+
+def _safe_filename(name: object) -> bool:
+    """A repo file name fit for a /resolve/ URL: relative, no `.`/`..` segment, no control."""
+    if not isinstance(name, str) or not name or len(name) > 1024 or name.startswith(("/", "\\")):
+        return False
+    if any(ord(c) < 32 or c in "\\%?#" for c in name):
+        return False
+    return not any(part in ("", ".", "..") for part in name.split("/"))
+
+
+def _shown_id(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _matches_etag(headers: Mapping[str, str], data: bytes) -> bool:
     """Whether `data` is the file the Hub's ETag names, when that ETag is a git blob id.
 
@@ -668,10 +790,25 @@ def _retry_wait(response: Any, attempt: int, backoff: float = 0.25,
     return max(0.0, min(wait, cap))
 
 
+def _host_of_url(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port or ''}" if parts.hostname else None
+
+
+def _host_of(exc: BaseException) -> str | None:
+    """`host:port` a failed request was sent to (after redirects), when the error says."""
+    try:
+        url = exc.request.url   # type: ignore[attr-defined]  # httpx: raises if unset
+        return f"{url.host}:{url.port or ''}" if url.host else None
+    except (AttributeError, RuntimeError):
+        return None
+
+
 def _transport_errors() -> tuple[type[BaseException], ...]:
     # Whichever HTTP stack this huggingface_hub uses: httpx2 (2.x), httpx (1.x), requests (0.x).
+    # RequestError: transport failures, and a redirect loop (TooManyRedirects).
     errors: list[type[BaseException]] = []
-    for module, names in (("httpx2", ("TransportError",)), ("httpx", ("TransportError",)),
+    for module, names in (("httpx2", ("RequestError",)), ("httpx", ("RequestError",)),
                           ("requests.exceptions", ("ConnectionError", "Timeout"))):
         if importlib.util.find_spec(module.split(".")[0]) is None:
             continue

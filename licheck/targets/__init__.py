@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from licheck.config import load_config
 from licheck.errors import ConfigError, InputError
+from licheck.hubid import is_hub_id
 from licheck.model import Location, ModelRef
 from licheck.refs import parse_ref
 from licheck.targets.base import ModelEntry, Target, at_line, display_path
@@ -47,6 +48,13 @@ YAML_SUFFIXES = (".yaml", ".yml", ".json")
 MODEL_DIR_MARKERS = ("README.md", "config.json", "adapter_config.json", "mergekit_config.yml",
                      "LICENSE", "LICENSE.md", "LICENSE.txt", "params.json")
 _FILE_SUFFIXES = YAML_SUFFIXES + (".md", ".gguf", ".toml", ".txt")
+_ID_LIKE_SUFFIXES = (".md", ".json", ".txt")
+# Files a model folder holds: `cards/README.md` is a missing card, not a Hub repo.
+_KNOWN_FILE_NAMES = frozenset({
+    "readme.md", "config.json", "adapter_config.json", "generation_config.json", "params.json",
+    "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "license.md",
+    "license.txt", "licence.md", "licence.txt", "notice.txt", "notice.md", "requirements.txt",
+    "use_policy.md"})
 
 
 def discover(paths: Sequence[str], config: Config | None = None) -> list[Target]:
@@ -82,12 +90,13 @@ def default_manifest(config: Config | None) -> str:
                      "a LiteLLM config, a model directory, a .gguf file or a model id)")
 
 
-def read_target(text: str) -> Target:
+def read_target(text: str, _via: tuple[str, ...] = ()) -> Target:
+    """`_via`: the configs that led here, each standing for the manifest it names."""
     p = Path(os.path.expanduser(text))
     if p.is_dir():
         return _directory(p)
     if p.is_file():
-        return _file(text if not text.startswith("~") else str(p))
+        return _file(text if not text.startswith("~") else str(p), _via)
     if p.exists():
         raise InputError("not a regular file or directory", path=text)
     if _names_a_file(text):
@@ -97,8 +106,20 @@ def read_target(text: str) -> Target:
 
 def _names_a_file(text: str) -> bool:
     name = Path(text).name
+    if _hub_id_with_a_file_suffix(text):
+        return False
     return (text.startswith(("./", "../", "/", "~", ".\\")) or is_modelfile_name(name)
             or name.lower().endswith(_FILE_SUFFIXES) or name.lower() == "readme")
+
+
+def _hub_id_with_a_file_suffix(text: str) -> bool:
+    """`org/model.md`, `org/config.json`, `org/x.txt`: Hub ids that merely end like file
+    names. Taken as ids when no such file exists and `org` is not a folder here either (then
+    it would be a mistyped path)."""
+    name, _, _rev = text.strip().partition("@")
+    return (name.lower().endswith(_ID_LIKE_SUFFIXES) and is_hub_id(name, namespaced=True)
+            and Path(name).name.lower() not in _KNOWN_FILE_NAMES
+            and not Path(name.split("/", 1)[0]).is_dir())
 
 
 def _reference(text: str) -> Target:
@@ -125,7 +146,7 @@ def _path_ref(folder: str) -> ModelRef:
     return ModelRef(kind="path", name=folder)
 
 
-def _file(path: str) -> Target:
+def _file(path: str, via: tuple[str, ...] = ()) -> Target:
     path = display_path(path) if os.path.isabs(path) else os.path.normpath(path)
     name = Path(path).name
     lower = name.lower()
@@ -138,12 +159,12 @@ def _file(path: str) -> Target:
     if lower.endswith((".md", ".markdown")):
         return read_model_card(path)
     if lower.endswith(YAML_SUFFIXES):
-        return _yaml_file(path)
+        return _yaml_file(path, via)
     raise InputError("cannot tell what this file is: expected a manifest or LiteLLM config "
                      "(.yaml), a model card (README.md), a Modelfile or a .gguf file", path=path)
 
 
-def _yaml_file(path: str) -> Target:
+def _yaml_file(path: str, via: tuple[str, ...] = ()) -> Target:
     data = load_yaml(path)
     if is_manifest(data) and is_litellm_config(data):
         raise ConfigError("has both 'models:' (licheck manifest) and 'model_list:' (LiteLLM "
@@ -154,7 +175,16 @@ def _yaml_file(path: str) -> Target:
         return read_litellm_config(data, path)
     if Path(path).name == ".licheck.yaml":
         config = load_config(path)
-        return read_target(default_manifest(config)) if config.manifest else Target(
+        if config.manifest:
+            # A config naming itself, or two naming each other, would recurse for ever.
+            here = os.path.normcase(os.path.realpath(path))
+            named = os.path.normcase(os.path.realpath(config.manifest))
+            if named == here or named in via:
+                raise ConfigError("'manifest' names a config, not a manifest: "
+                                  f"{config.manifest} leads back to {path}", path=config.path,
+                                  line=config.line("manifest"))
+            return read_target(default_manifest(config), (*via, here))
+        return Target(
             kind="manifest", path=path,
             notes=[f"{path}: the config names no manifest; nothing to check"])
     raise ConfigError("not a licheck manifest (no 'models:') nor a LiteLLM proxy config (no "

@@ -10,7 +10,9 @@ import pytest
 from envs import run_check
 
 from licheck.config import load_config
-from licheck.errors import LicheckError
+from licheck.errors import InputError, LicheckError
+from licheck.refs import parse_ref
+from licheck.targets import discover
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -68,3 +70,32 @@ def test_a_huge_number_in_the_context_is_an_input_error(
     with pytest.raises(LicheckError) as err:
         run_check(["m.yaml"], offline=True, today=TODAY)
     assert str(err.value).startswith("ctx.yaml:2: "), str(err.value)
+
+
+@pytest.mark.parametrize("ref", ["org/name@.", "org/name@./x", "org/name@main/.", "hf:org/name@.",
+                                 "https://huggingface.co/org/name/tree/."])
+def test_a_dot_segment_revision_is_refused(ref: str) -> None:
+    """Defect 18: `org/name@.` passed the revision grammar (and reached another endpoint)."""
+    with pytest.raises(InputError) as err:
+        parse_ref(ref)
+    assert "'.'" in str(err.value) or "not allowed" in str(err.value)
+
+
+@pytest.mark.parametrize("ref", ["acme/model.md", "acme/settings.json", "acme/notes.txt", "acme/v1.md@main"])
+def test_hub_ids_that_end_like_file_names_are_ids(ref: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also noticed: Hub ids ending in .md, .json or .txt were taken for missing files."""
+    monkeypatch.chdir(tmp_path)
+    [target] = discover([ref])
+    assert target.kind == "ref" and target.entries[0].ref.kind == "hub"
+    assert target.entries[0].ref.name == ref.split("@")[0]
+
+
+def test_a_missing_file_in_an_existing_folder_is_still_a_missing_file(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("docs").mkdir()
+    with pytest.raises(InputError) as err:
+        discover(["docs/model.md"])
+    assert "no such file" in str(err.value)
+    with pytest.raises(InputError, match="no such file"):
+        discover(["cards/README.md"])   # a card's own name is never a Hub repo
