@@ -55,7 +55,6 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
-from licheck import __version__
 from licheck.cache import Cache
 from licheck.cardmeta import MAX_PARENTS, card_facts, parse_base_models, read_card
 from licheck.errors import InputError, LicheckError
@@ -444,7 +443,7 @@ class HubSource:
         the requests it decides to make and writes only its own cache."""
         import huggingface_hub
 
-        headers = {"user-agent": f"licheck/{__version__}; hf_hub/{huggingface_hub.__version__}; "
+        headers = {"user-agent": f"licheck/{_licheck_version()}; hf_hub/{huggingface_hub.__version__}; "
                                  f"python/{platform.python_version()}",
                    "accept-encoding": "gzip, identity"}
         token = self._token
@@ -728,6 +727,16 @@ def _read_capped(resp: Any, cap: int, *, _drain: bool = False) -> bytes:
         # hf_raise_for_status reads the error text from the response: give it what we read.
         resp._content = bytes(out)
     return bytes(out)
+
+
+def _licheck_version() -> str:
+    # From the installed distribution: importing the package root would reach above sources.
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("licheck")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _safe_filename(name: object) -> bool:
