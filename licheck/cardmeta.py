@@ -24,6 +24,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 CARD_RELATIONS = ("finetune", "adapter", "merge", "quantized")
 MAX_PARENTS = 64   # a card naming more bases than this is junk past this point
+MAX_BASE_TAGS = 4 * MAX_PARENTS   # `base_model:` tags read (each names one base)
 
 
 def split_front_matter(text: str) -> tuple[str | None, int]:
@@ -109,22 +110,29 @@ def parse_base_models(value: Any) -> list[ModelRef]:
 
 
 def _relation_tags(tags: Sequence[str]) -> tuple[dict[str, str], list[ModelRef]]:
-    """`base_model:<relation>:<id>` -> {id: relation}; plain `base_model:<id>` -> refs."""
+    """`base_model:<relation>:<id>` -> {id: relation}; plain `base_model:<id>` -> refs.
+
+    Only the first MAX_BASE_TAGS `base_model` tags are parsed: a repo with 20 000 of them
+    cost 50 s before the parent cap was reached."""
     relations: dict[str, str] = {}
-    plain: list[ModelRef] = []
+    plain: dict[ModelRef, None] = {}   # ordered, and membership in O(1)
+    seen = 0
     for tag in tags:
         if not isinstance(tag, str) or not tag.startswith("base_model:"):
             continue
+        seen += 1
+        if seen > MAX_BASE_TAGS:
+            break
         rest = tag[len("base_model:"):]
         head, sep, tail = rest.partition(":")
         if sep and head in CARD_RELATIONS:
             for ref in parse_base_models(tail):
                 relations.setdefault(ref.name, head)
-                if ref not in plain:
-                    plain.append(ref)
+                plain.setdefault(ref)
         else:
-            plain.extend(r for r in parse_base_models(rest) if r not in plain)
-    return relations, plain
+            for ref in parse_base_models(rest):
+                plain.setdefault(ref)
+    return relations, list(plain)
 
 
 def _text(value: Any) -> str | None:
@@ -211,7 +219,8 @@ def card_facts(meta: Mapping[str, Any], ref: ModelRef, *, source: str,
         if found:
             evidence.append("card lm_studio.original_repo")
             parents.extend(found)
-    extra = [r for r in tag_parents if r.name not in {p.name for p in parents}]
+    named = {p.name for p in parents}
+    extra = [r for r in tag_parents if r.name not in named]
     if extra:
         evidence.append("Hub base_model tags")
         parents.extend(extra)

@@ -464,9 +464,9 @@ class HubSource:
         with get_session().stream("GET", url, params=params, headers=self._headers(),
                                   timeout=timeout, follow_redirects=True) as resp:
             if resp.status_code >= 400:
-                _read_capped(resp, MAX_ERROR_BYTES, _drain=True)
+                _read_capped(resp, MAX_ERROR_BYTES, stop_at=self.deadline_at, _drain=True)
                 hf_raise_for_status(resp)
-            data = _read_capped(resp, cap)
+            data = _read_capped(resp, cap, stop_at=self.deadline_at)
             if check_etag and not _matches_etag(resp.headers, data):
                 # A wrong Content-Length cuts the text silently: only the ETag tells.
                 raise ValueError("file does not match its ETag")
@@ -691,11 +691,13 @@ def _needs_licence_text(facts: ModelFacts, corpus: Corpus | None) -> bool:
     return True
 
 
-def _read_capped(resp: Any, cap: int, *, _drain: bool = False) -> bytes:
+def _read_capped(resp: Any, cap: int, *, stop_at: float | None = None, _drain: bool = False) -> bytes:
     """The body of a streamed answer, decompressed by us with a bound on the output, so no
     answer costs more than `cap` bytes of memory whatever it claims or inflates to. Raises
     _Oversized past the cap (with the first `cap` bytes); ValueError for an encoding we did
-    not ask for. `_drain`: an error body, kept for the client's error message, never raised."""
+    not ask for; _HubDown once `stop_at` (a monotonic instant) has passed: a timeout bounds
+    each read, and an answer trickled a byte a second would otherwise never time out.
+    `_drain`: an error body, kept for the client's error message."""
     encoding = (resp.headers.get("Content-Encoding") or "identity").strip().lower()
     if encoding in ("gzip", "x-gzip", "deflate"):
         inflate: Any = zlib.decompressobj(wbits=47)   # gzip or zlib header, told apart by zlib
@@ -708,6 +710,9 @@ def _read_capped(resp: Any, cap: int, *, _drain: bool = False) -> bytes:
     out = bytearray()
     try:
         for raw in resp.iter_raw():
+            if stop_at is not None and time.monotonic() > stop_at:
+                raise _HubDown("the run's deadline (LICHECK_DEADLINE) passed while the Hub was "
+                               "still answering: its licence was not checked", timed_out=True)
             pending = raw
             while pending:
                 room = cap + 1 - len(out)
