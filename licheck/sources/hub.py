@@ -704,6 +704,7 @@ def _read_capped(resp: Any, cap: int, *, stop_at: float | None = None, _drain: b
     elif encoding in ("", "identity"):
         inflate = None
     elif _drain:
+        resp._content = b""   # see the end: the client reads the error text from it
         return b""
     else:
         raise ValueError(f"an answer in the '{encoding}' encoding, which licheck did not ask for")
@@ -724,9 +725,13 @@ def _read_capped(resp: Any, cap: int, *, stop_at: float | None = None, _drain: b
                     pending = inflate.unconsumed_tail
                 if len(out) > cap:
                     if _drain:
-                        return bytes(out[:cap])
+                        resp._content = bytes(out[:cap])
+                        return resp._content   # type: ignore[no-any-return]
                     raise _Oversized(bytes(out[:cap]))
     except zlib.error:
+        if _drain:
+            resp._content = b""
+            return b""
         raise ValueError("an answer that does not decompress") from None
     if _drain:
         # hf_raise_for_status reads the error text from the response: give it what we read.

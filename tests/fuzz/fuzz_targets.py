@@ -9,10 +9,13 @@ escaping `run` is a crash; `run` raises AssertionError when the error breaks the
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import struct
 import tempfile
+import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -627,6 +630,138 @@ def _run_hub(case: tuple[Any, dict[str, bytes], list[str]]) -> None:
             assert "\n" not in finding.message or finding.kind != "unresolved"
 
 
+def _mock_hub() -> Any:
+    """The one loopback mock Hub the Hub targets share (started on first use)."""
+    import sys
+
+    if "hub" not in _HUB:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from mockhub import MockHub
+
+        _HUB["hub"] = MockHub(fixtures=None).start()
+        _HUB["n"] = 0
+    _HUB["n"] += 1
+    return _HUB["hub"]
+
+
+def _json_tree(keys: list[str]) -> st.SearchStrategy[Any]:
+    return st.recursive(
+        HOSTILE_SCALARS,
+        lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                st.dictionaries(st.sampled_from(keys), inner, max_size=6)),
+        max_leaves=20)
+
+
+API_KEYS = ["id", "modelId", "cardData", "tags", "siblings", "rfilename", "baseModels", "models",
+            "relation", "gated", "sha", "license", "base_model", "private", "downloads"]
+
+
+@st.composite
+def hub_answers(draw: st.DrawFn) -> tuple[bytes, dict[str, str]]:
+    """What a hostile endpoint can answer to `GET /api/models/{id}`: any JSON shape (the id
+    a traversal, cardData a list, siblings naming `../`), broken JSON, bytes, and any of it
+    gzip-compressed, or labelled with an encoding never asked for."""
+    shape = draw(st.one_of(
+        _json_tree(API_KEYS),
+        st.fixed_dictionaries({"id": st.one_of(st.just("fuzz/model"), HOSTILE_SCALARS)},
+                              optional={k: _json_tree(API_KEYS + CARD_KEYS) for k in API_KEYS[1:]}),
+    ))
+    body = draw(st.one_of(st.just(json.dumps(shape, allow_nan=True).encode()), st.binary(max_size=200),
+                          st.sampled_from([b"[" * 100_000, b'{"id": "fuzz/model", "cardData": ',
+                                           b'{"id": "../../../etc/evil"}'])))
+    headers = {"Content-Type": "application/json"}
+    encoding = draw(st.sampled_from([None, "gzip", "deflate", "br", "gzip-garbage"]))
+    if encoding in ("gzip", "deflate"):
+        body = gzip.compress(body) if encoding == "gzip" else zlib.compress(body)
+        headers["Content-Encoding"] = encoding
+    elif encoding == "gzip-garbage":
+        headers["Content-Encoding"] = "gzip"
+    elif encoding == "br":
+        headers["Content-Encoding"] = "br"
+    return body, headers
+
+
+def _run_hub_answer(case: tuple[bytes, dict[str, str]]) -> None:
+    """Serve one hostile API answer and fetch the model: facts or unresolved, never a crash,
+    and no request that leaves the repo's own routes."""
+    from licheck.licences import default_corpus
+    from licheck.model import ModelFacts, ModelRef, Unresolved
+    from licheck.sources.hub import HubSource
+
+    hub = _mock_hub()
+    body, headers = case
+    repo_id = f"fuzz/a{_HUB['n']}"
+
+    def answer(handler: Any) -> None:
+        handler.send_response(200)
+        for key, value in {"Content-Length": str(len(body)), **headers}.items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    hub.serve(rf"^/api/models/{repo_id}$", answer)
+    hub.reset_counts()
+    source = HubSource(corpus=default_corpus(), endpoint=hub.url, cache=None, offline=False,
+                       timeout=5.0, max_retries=0)
+    result = source.fetch(ModelRef("hub", repo_id))
+    assert isinstance(result, ModelFacts | Unresolved), result
+    for _method, path in hub.requests:
+        assert ".." not in path and path.startswith((f"/api/models/{repo_id}", f"/{repo_id}/resolve/")), path
+
+
+@st.composite
+def cache_entries(draw: st.DrawFn) -> tuple[bytes, bool]:
+    """A file at a cache entry's path: random bytes, random JSON, or a well-formed envelope
+    with a hostile time of storing and a Hub answer of any shape (parents that are paths,
+    traversal ids, a catalogue hint, wrong types); read online or offline."""
+    from licheck.model import ModelFacts, ModelRef, ParentLink
+    from licheck.sources.hub import facts_to_json
+
+    good = facts_to_json(ModelFacts(ref=ModelRef("hub", "fuzz/cached"), id="fuzz/cached", source="hub",
+                                    declared_licence="mit",
+                                    parents=[ParentLink(ModelRef("hub", "org/base"), "finetune")]))
+    fact_keys = sorted(good) + ["kind", "name", "revision"]
+    value = draw(st.one_of(
+        _json_tree(fact_keys),
+        st.builds(lambda changes: {**good, **changes},
+                  st.dictionaries(st.sampled_from(fact_keys), _json_tree(fact_keys), max_size=3)),
+        st.just(good)))
+    stored_at = draw(st.one_of(st.floats(allow_nan=True, allow_infinity=True), HOSTILE_SCALARS,
+                               st.just(time.time())))
+    key = "hub-facts-v1:{endpoint}:fuzz/cached@"
+    envelope = {"version": draw(st.sampled_from([1, 1, 2, "1", None])), "key": key,
+                "stored_at": stored_at, "value": value}
+    data = draw(st.one_of(st.just(json.dumps(envelope, allow_nan=True).encode()), st.binary(max_size=200),
+                          st.just(json.dumps(value, allow_nan=True).encode()), st.just(b"[" * 100_000)))
+    return data, draw(st.booleans())
+
+
+def _run_cache_entry(case: tuple[bytes, bool]) -> None:
+    """Plant the bytes as the cached Hub answer and fetch the model offline or against a
+    dead endpoint: a cached answer of the exact shape, or a miss; never a crash, never a
+    parent outside the Hub, never a catalogue hint from the cache."""
+    from licheck.cache import Cache
+    from licheck.licences import default_corpus
+    from licheck.model import ModelFacts, ModelRef, Unresolved
+    from licheck.sources.hub import HubSource
+
+    data, offline = case
+    ref = ModelRef("hub", "fuzz/cached")
+    with _tmpdir() as d:
+        cache = Cache(d)
+        source = HubSource(corpus=default_corpus(), endpoint="http://127.0.0.1:9", cache=cache,
+                           offline=offline, timeout=0.5, max_retries=0)
+        path = cache._path(source.cache_key(ref))
+        path.parent.mkdir(parents=True)
+        path.write_bytes(data.replace(b"{endpoint}", source.endpoint.encode()))
+        result = source.fetch(ref)
+        assert isinstance(result, ModelFacts | Unresolved), result
+        if isinstance(result, ModelFacts):
+            assert result.ref == ref and result.licence_hint is None
+            assert all(p.ref.kind == "hub" and ".." not in p.ref.name for p in result.parents)
+        assert isinstance(cache.problems(), list)
+
+
 FORMATS = ["text", "json", "sarif", "github", "markdown", "html", "cyclonedx"]
 
 
@@ -712,6 +847,8 @@ def _targets() -> dict[str, Target]:
         Target("refs", REF_TEXT, _run_ref),
         Target("cli", cli_runs(), _run_cli),
         Target("hub", hub_repos(), _run_hub),
+        Target("hub-answers", hub_answers(), _run_hub_answer),
+        Target("cache-store", cache_entries(), _run_cache_entry),
     ]}
 
 

@@ -206,3 +206,21 @@ def test_a_config_naming_itself_or_another_in_a_loop_is_an_input_error(tmp_path:
     Path("b/.licheck.yaml").write_text("manifest: ../a/.licheck.yaml\n")
     code, _out, err = _cli(["check", "--offline", "a/.licheck.yaml"])
     assert code == 2 and ".licheck.yaml:1: " in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("encoding, body", [("br", b"\x00" * 64), ("gzip", b"not gzip"),
+                                            ("gzip", gzip.compress(b"x" * (1024 * 1024)))])
+def test_an_error_answer_of_any_encoding_or_size_is_an_answer(mock_hub: MockHub, encoding: str,
+                                                              body: bytes) -> None:
+    """A 404 with a body licheck cannot or will not read whole is still a 404."""
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(404)
+        for key, value in {"Content-Length": str(len(body)), "Content-Encoding": encoding,
+                           "X-Error-Code": "RepoNotFound"}.items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    mock_hub.serve(r"^/api/models/acme/gone$", answer)
+    result = _source().fetch(ModelRef("hub", "acme/gone"))
+    assert isinstance(result, Unresolved) and "not found" in result.reason
