@@ -32,7 +32,10 @@ A derivative's label never removes an ancestor's licence. Findings:
 * `licence_unknown`: a node's licence could not be determined (and, for a node that
   declares nothing, no ancestor supplies one).
 * `unresolved`: not found, gated with no card data, offline and uncached, Hub down or
-  rate-limited, deadline passed, a cycle, or deeper than `MAX_DEPTH`.
+  rate-limited, deadline passed, a cycle, or deeper than `MAX_DEPTH`. A model left unfetched
+  because the run's deadline passed is an *error*: a model not checked for lack of time
+  never lets a run pass. The deadline bounds the network only: local references (folders,
+  GGUF files, Ollama's store) and offline runs are read whatever the time.
 """
 
 from __future__ import annotations

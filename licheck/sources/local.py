@@ -45,6 +45,8 @@ MAX_CARD_YAML_BLOCKS = 20
 
 _LICENCE_FILE = re.compile(r"(licen[cs]e|notice|use[_-]policy|copying)([._-].*)?", re.IGNORECASE)
 _README_NAMES = ("README.md", "readme.md", "README.MD", "Readme.md")
+# A mergekit recipe has a `merge_method:` key (block or flow style): the sniff before parsing.
+_RECIPE_KEY = re.compile(r"(?m)(?:^\s*|[{,]\s*)['\"]?merge_method['\"]?\s*:")
 _YAML_FENCE = re.compile(r"^```ya?ml[ \t]*\r?\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
@@ -216,7 +218,7 @@ class LocalDirSource:
                 if named:
                     raise
                 continue
-            if not named and "merge_method" not in text:
+            if not named and not _RECIPE_KEY.search(text):
                 continue   # sniffed: not a recipe, so not worth parsing (a 1 MB YAML costs seconds)
             try:
                 doc = parse_yaml(text, str(path))
