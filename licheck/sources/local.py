@@ -29,7 +29,7 @@ from typing import Any
 
 from licheck.cardmeta import card_facts, read_card
 from licheck.errors import ConfigError, InputError
-from licheck.files import read_capped, read_text
+from licheck.files import decode_text, read_capped, read_head, read_text
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 from licheck.refs import hub_ref, is_hub_id
 from licheck.repofiles import apply_adapter_config, apply_merge_recipe
@@ -40,7 +40,9 @@ MAX_LICENCE_FILE_BYTES = 1024 * 1024
 MAX_LICENCE_FILES = 20
 MAX_JSON_BYTES = 2 * 1024 * 1024
 MAX_MERGE_FILES = 20
-MAX_MERGE_BYTES = 1024 * 1024
+MAX_MERGE_BYTES = 256 * 1024           # mergekit_config.yml: recipes are a few KB
+MAX_SNIFFED_RECIPE_BYTES = 64 * 1024   # any other YAML file read as a possible recipe
+MAX_SNIFFED_RECIPES = 4
 MAX_CARD_YAML_BLOCKS = 20
 
 _LICENCE_FILE = re.compile(r"(licen[cs]e|notice|use[_-]policy|copying)([._-].*)?", re.IGNORECASE)
@@ -206,20 +208,49 @@ class LocalDirSource:
 
     # -- mergekit ---------------------------------------------------------------------------
 
+    @staticmethod
+    def _sniff_recipe(path: Path, facts: ModelFacts) -> str | None:
+        """The text of a YAML file that has a `merge_method:` key, else None. A file too large
+        to be read as a recipe that looks like one is reported (an `unresolved` parent),
+        since its bases would otherwise be lost without a word."""
+        try:
+            head = read_head(path, MAX_SNIFFED_RECIPE_BYTES)
+        except InputError:
+            return None   # not a regular file, or unreadable: not a recipe we can know
+        if not _RECIPE_KEY.search(head[:MAX_SNIFFED_RECIPE_BYTES].decode("utf-8", "replace")):
+            return None
+        if len(head) > MAX_SNIFFED_RECIPE_BYTES:
+            facts.unknown_parents.append(
+                f"{path.name} looks like a merge recipe but is larger than the "
+                f"{MAX_SNIFFED_RECIPE_BYTES // 1024} KiB licheck reads as one; name it "
+                "mergekit_config.yml if it is the recipe")
+            return None
+        try:
+            return decode_text(head, path)
+        except InputError:
+            return None
+
     def _merge(self, folder: Path, facts: ModelFacts, readme: Path | None, card: str | None) -> None:
         recipes: list[tuple[str, Any]] = []
         candidates = sorted(p for p in folder.iterdir()
                             if p.is_file() and p.suffix.lower() in (".yml", ".yaml"))
+        sniffed = 0
         for path in candidates[:MAX_MERGE_FILES]:
             named = path.stem.lower() in ("mergekit_config", "merge_config")
-            try:
+            if named:
                 text = read_text(path, max_bytes=MAX_MERGE_BYTES)
-            except InputError:
-                if named:
-                    raise
-                continue
-            if not named and not _RECIPE_KEY.search(text):
-                continue   # sniffed: not a recipe, so not worth parsing (a 1 MB YAML costs seconds)
+            else:
+                # Any other YAML file is sniffed before it is parsed: YAML costs ~7 s a MB here,
+                # and a folder of data files is not a folder of recipes.
+                text = self._sniff_recipe(path, facts)
+                if text is None:
+                    continue
+                sniffed += 1
+                if sniffed > MAX_SNIFFED_RECIPES:
+                    facts.unknown_parents.append(
+                        f"{path.name} may be a merge recipe, but only {MAX_SNIFFED_RECIPES} "
+                        "files that are not named mergekit_config.yml are read")
+                    continue
             try:
                 doc = parse_yaml(text, str(path))
             except (ConfigError, InputError):

@@ -165,3 +165,19 @@ def test_no_fetch_outlives_the_deadline_by_more_than_a_second(mock_hub: MockHub)
             break
         time.sleep(0.05)
     assert not any(t.is_alive() for t in left), "a fetch thread is still reading the trickle"
+
+
+def test_a_folder_of_large_yaml_files_that_look_like_recipes_is_bounded(tmp_path: Path) -> None:
+    """Defect 14: 20 YAML files of ~1 MB in one folder took 26-51 s and 190 MB. Files not
+    named as the recipe are sniffed (a `merge_method:` key) and read only up to 64 KiB, at
+    most 4 of them; one too large to read that looks like a recipe is reported, not dropped."""
+    from licheck.sources.local import LocalDirSource
+
+    (tmp_path / "README.md").write_text("---\nlicense: mit\n---\n")
+    for i in range(20):
+        (tmp_path / f"data{i}.yaml").write_text("merge_method: x\nitems:\n" + "  - {a: 1, b: [x, y]}\n" * 45_000)
+    start = time.perf_counter()
+    facts = LocalDirSource().fetch(ModelRef("path", str(tmp_path)))
+    assert time.perf_counter() - start < 5   # 0.01 s measured; 466 s before (20 x 1 MB parsed)
+    assert isinstance(facts, ModelFacts) and len(facts.unknown_parents) == 20
+    assert "looks like a merge recipe" in facts.unknown_parents[0]
