@@ -242,9 +242,10 @@ class LocalDirSource:
             else:
                 # Any other YAML file is sniffed before it is parsed: YAML costs ~7 s a MB here,
                 # and a folder of data files is not a folder of recipes.
-                text = self._sniff_recipe(path, facts)
-                if text is None:
+                sniffed_text = self._sniff_recipe(path, facts)
+                if sniffed_text is None:
                     continue
+                text = sniffed_text
                 sniffed += 1
                 if sniffed > MAX_SNIFFED_RECIPES:
                     facts.unknown_parents.append(
