@@ -3,15 +3,18 @@
 What is read, and what a broken file means:
 
 * `README.md` front matter (the user's own card): parsed by `licheck.cardmeta`; broken YAML
-  is a `ConfigError` with the line, because silently ignoring it would hide the licence.
+  is a `ConfigError` with the line, because silently ignoring it would hide the licence. A
+  `base_model` that is a path (`../base`, as transformers writes) is followed; one that is
+  neither a path nor a Hub id is an unresolved parent.
 * `LICENSE*`, `LICENCE*`, `NOTICE*`, `USE_POLICY*`, `COPYING*`: into `licence_files`, each
   capped in size.
 * `config.json`: `_name_or_path` (where the weights were loaded from when saved: the model
   itself or its base) and `model_type`. An architecture says nothing about a licence. A
   broken config.json only adds a note: it describes the weights, not the lineage.
 * `adapter_config.json` (PEFT) and mergekit configs (`mergekit_config.yml`, or any top-level
-  `*.yml`/`*.yaml` with `merge_method`, or a fenced YAML block with `merge_method` in the
-  README): read here, interpreted by `licheck.repofiles` (as for a Hub repository). A
+  `*.yml`/`*.yaml` with `merge_method` (sniffed before parsing, read up to 64 KiB, at most
+  four), or a fenced YAML block with `merge_method` in the README): read here, interpreted
+  by `licheck.repofiles` (as for a Hub repository). A
   config that cannot be read or parsed raises `InputError` / `ConfigError` with the path:
   it defines the lineage, and guessing without it would drop licences.
 
