@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from licheck import uses as vocabularies
 from licheck.errors import ConfigError
 from licheck.yamldoc import YamlList, line_of
 
@@ -65,32 +66,10 @@ AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK
 """.split())
 EU_MEMBERSHIP_AS_OF = "2020-02-01"
 
-# Spellings of sectors that mean the same thing, so `defense` meets a rule about `defence`.
-SECTOR_ALIASES = {
-    "defense": "defence",
-    "military": "defence",
-    "health": "healthcare",
-    "medical": "healthcare",
-    "health-care": "healthcare",
-    "financial": "finance",
-    "financial-services": "finance",
-    "banking": "finance",
-    "public-sector": "government",
-    "law": "legal",
-    "hr": "employment",
-    "human-resources": "employment",
-    "critical-infrastructures": "critical-infrastructure",
-}
-
 DEFAULT_REVIEW_ORIGINS = ("CN",)
 DEFAULT_SENSITIVE_SECTORS = ("defence", "government", "healthcare", "finance", "critical-infrastructure")
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def normalise_sector(word: str) -> str:
-    key = re.sub(r"[\s_]+", "-", word.strip().lower())
-    return SECTOR_ALIASES.get(key, key)
 
 
 # --- values over time -----------------------------------------------------------------------
@@ -161,7 +140,8 @@ class Use:
     distributes_weights: bool = False
     derived_model_name: str | None = None
     trains_on_outputs: bool = False
-    purposes: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = ()       # ids of the use taxonomy (vocabularies/uses.yml)
+    description: str | None = None      # free text, shown in reports; decides nothing
 
 
 @dataclass(frozen=True)
@@ -217,6 +197,7 @@ class Context:
                 "derived_model_name": use.derived_model_name,
                 "trains_on_outputs": use.trains_on_outputs,
                 "purposes": list(use.purposes),
+                "description": use.description,
             },
             "policy": {
                 "deny_licences": list(pol.deny_licences),
@@ -235,7 +216,7 @@ DEFAULT_CONTEXT = Context()
 _TOP_KEYS = ("organisation", "sectors", "use", "policy")
 _ORG_KEYS = ("name", "country", "monthly_active_users", "annual_revenue_usd", "monthly_revenue_usd")
 _USE_KEYS = ("commercial", "production", "offered_as_service", "distributes_weights",
-             "derived_model_name", "trains_on_outputs", "purposes")
+             "derived_model_name", "trains_on_outputs", "purposes", "description")
 _POLICY_KEYS = ("deny_licences", "allow_licences", "review_origins", "sensitive_sectors")
 
 
@@ -263,7 +244,7 @@ def context_from_mapping(mapping: Any, path: str) -> Context:
                           path=path, line=line_of(mapping) or 1)
     _no_unknown_keys(mapping, _TOP_KEYS, path, "")
     org = _parse_org(_section(mapping, "organisation", path), path)
-    sectors = _words(mapping, "sectors", path, "", normalise=normalise_sector)
+    sectors = vocabularies.ids_from_context(mapping, "sectors", path, "", vocabularies.sectors())
     use_map = _section(mapping, "use", path)
     use = Use(**{**{k: getattr(Use(), k) for k in _USE_KEYS}, **_parse_use(use_map, path, "use")})
     policy = _parse_policy(_section(mapping, "policy", path), path)
@@ -388,7 +369,9 @@ def _parse_use(use: Mapping[str, Any], path: str, prefix: str) -> dict[str, Any]
                 raise ConfigError(f"'{prefix}.{key}' must be a model name or null", path=path, line=line)
             out[key] = value.strip() if isinstance(value, str) else None
         elif key == "purposes":
-            out[key] = _words(use, key, path, prefix, normalise=lambda w: w.strip().lower())
+            out[key] = vocabularies.ids_from_context(use, key, path, prefix, vocabularies.uses())
+        elif key == "description":
+            out[key] = _string(use, key, path, prefix)
         else:
             if not isinstance(value, bool):
                 raise ConfigError(f"'{prefix}.{key}' must be true or false, not {value!r}", path=path, line=line)
@@ -411,7 +394,7 @@ def _parse_policy(pol: Mapping[str, Any], path: str) -> Policy:
                         for i, c in enumerate(raw))
     sensitive = DEFAULT_SENSITIVE_SECTORS
     if "sensitive_sectors" in pol:
-        sensitive = _words(pol, "sensitive_sectors", path, "policy", normalise=normalise_sector)
+        sensitive = vocabularies.ids_from_context(pol, "sensitive_sectors", path, "policy", vocabularies.sectors())
     return Policy(
         deny_licences=_words(pol, "deny_licences", path, "policy", normalise=_licence_id),
         allow_licences=allow,
@@ -430,5 +413,5 @@ def _licence_id(spelling: str) -> str:
 
 __all__ = [
     "DEFAULT_CONTEXT", "EU_MEMBER_STATES", "ISO_3166_ALPHA2", "Context", "MonthlyValue",
-    "Organisation", "Policy", "Use", "context_from_mapping", "load_context", "normalise_sector",
+    "Organisation", "Policy", "Use", "context_from_mapping", "load_context",
 ]

@@ -66,11 +66,11 @@ def test(rule: Rule) -> str:
         return "ship: " + "; ".join(parts) if parts else "licence notices when distributing"
     if k == "acceptable_use":
         parts = []
-        if p("purposes"):
-            parts.append(f"declared purposes (use.purposes) matching: {', '.join(p('purposes'))} "
+        if p("uses"):
+            parts.append(f"a declared purpose (use.purposes) among: {', '.join(p('uses'))} "
                          f"({rule.severity})")
         if p("sectors"):
-            parts.append(f"declared sectors matching: {', '.join(p('sectors'))} "
+            parts.append(f"a declared sector among: {', '.join(p('sectors'))} "
                          f"({p('sector_severity') or 'warning'}, to review)")
         return "; ".join(parts)
     if k == "jurisdiction":

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from licheck import datacache
-from licheck.context import normalise_sector
 from licheck.data import data_dir
 from licheck.datacache import load_data_yaml
 from licheck.errors import LicheckError, RuleFileError
 from licheck.licences import Corpus, default_corpus
 from licheck.model import Severity
 from licheck.rules.quotes import normalise, quote_in
+from licheck import uses as vocabularies
 from licheck.rules.schema import (
     COMMON_KEYS,
     DERIVED_FROM,
@@ -169,9 +169,6 @@ def _parse_rule(item: Any, line: int | None, licence_id: str, texts: list[str],
         return None
 
     params = {k: item[k] for k in KIND_KEYS[kind] if k in item}
-    if kind == "acceptable_use":
-        params["purposes"] = [p.strip().lower() for p in params.get("purposes", [])]
-        params["sectors"] = [normalise_sector(s) for s in params.get("sectors", [])]
     severity = Severity.parse(item["severity"]) if "severity" in item else default_severity(kind)
     return Rule(
         id=rule_id, licence=licence_id, kind=kind, title=item["title"].strip(),
@@ -219,8 +216,19 @@ def _check_kind(item: YamlMap, kind: str, result: FileResult) -> None:
             result.error("'prefix' must not be empty", item.line_of("prefix"))
     if kind == "attribution" and not item["display_text"]:
         result.error("'display_text' needs at least one text", item.line_of("display_text"))
-    if kind == "acceptable_use" and not (item.get("purposes") or item.get("sectors")):
-        result.error("an acceptable_use rule needs 'purposes' or 'sectors' to match", item.line)
+    if kind == "acceptable_use":
+        _check_vocabulary_ids(item, result)
+
+
+def _check_vocabulary_ids(item: YamlMap, result: FileResult) -> None:
+    """An acceptable_use rule names the use and sector ids it covers, exactly as the
+    vocabularies spell them (matching is by id, so a misspelt id would never match)."""
+    if not (item.get("uses") or item.get("sectors")):
+        result.error("an acceptable_use rule needs 'uses' or 'sectors' to match", item.line)
+    for key, vocabulary in (("uses", vocabularies.uses()), ("sectors", vocabularies.sectors())):
+        for word in item.get(key) or []:
+            if vocabulary.get(word) is None:
+                result.error(vocabulary.unknown_message(word, key), item.line_of(key))
 
 
 def _valid_date(value: str) -> bool:

@@ -124,8 +124,8 @@ KIND_KEYS: dict[str, dict[str, Spec]] = {
         "requirements": Spec((list,), item_type=str),   # e.g. copy of the licence, modified-file notices
     },
     "acceptable_use": {
-        "purposes": Spec((list,), item_type=str),           # words matched against use.purposes
-        "sectors": Spec((list,), item_type=str),            # sector ids matched against sectors
+        "uses": Spec((list,), item_type=str),               # use ids (vocabularies/uses.yml) matched against use.purposes
+        "sectors": Spec((list,), item_type=str),            # sector ids (vocabularies/sectors.yml) matched against sectors
         "sector_severity": Spec(_STR, choices=tuple(str(s) for s in Severity)),
     },
     "jurisdiction": {
