@@ -169,6 +169,35 @@ def _category(item: Any, line: int | None, path: str) -> Category:
                     examples=tuple(item["examples"]), words=tuple(item["words"]), aliases=aliases)
 
 
+def vocabulary_text(vocabulary: Vocabulary) -> str:
+    """The listing `licheck explain uses|sectors` prints."""
+    head = (f"{len(vocabulary.categories)} {vocabulary.name[:-1]} ids for '{vocabulary.field}' "
+            "(an unknown id is an error; matching is by id only)")
+    lines = [head, ""]
+    for c in vocabulary.categories:
+        lines.append(f"{c.id}: {c.title}")
+        lines.append(f"    {c.description}")
+        if c.examples:
+            lines.append(f"    e.g. {'; '.join(c.examples)}")
+        if c.aliases:
+            lines.append(f"    also written: {', '.join(c.aliases)}")
+    return "\n".join(lines)
+
+
+def vocabulary_json(vocabulary: Vocabulary) -> dict[str, Any]:
+    return {"vocabulary": vocabulary.name, "field": vocabulary.field, "categories": [
+        {"id": c.id, "title": c.title, "description": c.description, "examples": list(c.examples),
+         "aliases": list(c.aliases), "words": list(c.words)} for c in vocabulary.categories]}
+
+
+VOCABULARIES = ("uses", "sectors")
+
+
+def vocabulary(name: str) -> Vocabulary:
+    """The bundled vocabulary called `name` ("uses" or "sectors")."""
+    return uses() if name == "uses" else sectors()
+
+
 @cache
 def uses() -> Vocabulary:
     """The bundled use taxonomy (ids for `use.purposes` and rules' `uses`)."""
@@ -181,4 +210,5 @@ def sectors() -> Vocabulary:
     return load_vocabulary(data_dir("vocabularies") / "sectors.yml")
 
 
-__all__ = ["Category", "Vocabulary", "ids_from_context", "load_vocabulary", "normalise", "sectors", "uses"]
+__all__ = ["VOCABULARIES", "Category", "Vocabulary", "ids_from_context", "load_vocabulary", "normalise", "sectors",
+           "uses", "vocabulary", "vocabulary_json", "vocabulary_text"]

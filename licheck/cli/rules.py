@@ -14,7 +14,18 @@ from licheck.errors import InputError
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def explain(target: str, fmt: str) -> int:
     """Explain a rule (e.g. llama3.1/naming) or a licence (e.g. llama3.1): the clause, what
-    triggers it, how to comply."""
+    triggers it, how to comply. `explain uses` and `explain sectors` list the ids a context's
+    use.purposes and sectors may name."""
+    from licheck import uses
+
+    if target.strip() in uses.VOCABULARIES:
+        vocabulary = uses.vocabulary(target.strip())
+        if fmt == "json":
+            click.echo(json.dumps({"schema_version": 1, **uses.vocabulary_json(vocabulary)},
+                                  indent=2, ensure_ascii=False))
+        else:
+            click.echo(uses.vocabulary_text(vocabulary))
+        return 0
     from licheck.licences import default_corpus
     from licheck.rules import default_rulebook
     from licheck.rules.describe import licence_text, rule_json, rule_text
