@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from licheck import datacache
+from licheck import uses as vocabularies
 from licheck.data import data_dir
 from licheck.datacache import load_data_yaml
 from licheck.errors import LicheckError, RuleFileError
 from licheck.licences import Corpus, default_corpus
 from licheck.model import Severity
 from licheck.rules.quotes import normalise, quote_in
-from licheck import uses as vocabularies
 from licheck.rules.schema import (
     COMMON_KEYS,
     DERIVED_FROM,
