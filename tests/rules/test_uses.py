@@ -235,3 +235,13 @@ def test_explain_lists_a_vocabulary(name: str) -> None:
 
 def test_docs_uses_page_is_current() -> None:
     assert PAGE.read_text(encoding="utf-8") == render(), "run: python tests/rules/regen_uses_doc.py"
+
+
+def test_the_review_report_shows_the_description(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    monkeypatch.chdir(examples)
+    runner = CliRunner()
+    with runner.isolation() as (out, _, _):
+        code = main(["check", "--offline", "licheck.yaml", "--format", "markdown"])
+    assert code == 1
+    assert "patient-facing appointment scheduling assistant" in out.getvalue().decode()
