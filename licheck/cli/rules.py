@@ -42,7 +42,7 @@ def explain(target: str, fmt: str) -> int:
     licence = corpus.get(licence_id) if licence_id else None
     if licence is None:
         # Printed and exited here (not raised) so the exit code is 2 under any click runner.
-        click.echo(f"licheck: {_unknown(target, [*book.ids(), *corpus.ids()])}", err=True)
+        click.echo(f"licheck: {_unknown(target, [*book.ids(), *corpus.ids(), *uses.VOCABULARIES])}", err=True)
         click.get_current_context().exit(2)
     rules = book.rules_for(licence.id)
     if fmt == "json":
