@@ -53,7 +53,7 @@ Feature: TypeAlias = "str | tuple[str, str]"  # a word, or two adjacent words
 # List letters and roman numerals: a line-start marker goes in `bullets`, but the same
 # marker inside a rewrapped paragraph stays a word, and would break the word pairs around
 # it ("model; c. alter"). They tell no two licences apart, so features skip them.
-_MARKER_WORDS = frozenset("abcdefghijklmnopqrstuvwxyz") | frozenset(
+MARKER_WORDS = frozenset("abcdefghijklmnopqrstuvwxyz") | frozenset(
     "ii iii iv vi vii viii ix xi xii xiii xiv xv".split())
 
 
@@ -63,7 +63,7 @@ def features(toks: list[str], raw: str) -> frozenset[Feature]:
     `toks` are the `tokens()` of the normalised text, `raw` the text before normalising.
     Word pairs are tuples, words and URL parts strings.
     """
-    toks = [t for t in toks if t not in _MARKER_WORDS]
+    toks = [t for t in toks if t not in MARKER_WORDS]
     feats: set[Feature] = set(toks)
     feats.update(zip(toks, toks[1:], strict=False))
     feats.update(url_parts(raw))

@@ -114,12 +114,23 @@ def test_a_text_mixing_two_twins_is_no_guess() -> None:
     ("tencent-hunyuan-3d-2.1-community.txt", lambda t: t.replace("2.1", "2.5").replace("June 13", "May 4")),
     ("minimax-m2-modified-mit.txt", lambda t: t.replace("MiniMax M2", "MiniMax M3")),
     ("minimax-model-m2.5.txt", lambda t: t.replace("M2.5", "M3").replace("2026-02-13", "2026-06-01")),
+    # Only the version in the title changes (the body's section numbers 1.1-1.3 stay).
+    ("exaone.txt", lambda t: t.replace("1.2 - NC", "1.3 - NC")),
+    ("flux-1-dev-non-commercial.txt", lambda t: t.replace("v1.1.1", "v1.2")),
+    ("flux-dev-non-commercial-v2.0.txt", lambda t: t.replace("v2.0", "v2.2")),
+    ("tencent-hunyuan-3d-2.1-community.txt", lambda t: t.replace("3D 2.1 COMMUNITY", "3D 2.2 COMMUNITY")),
 ], ids=["llama-new-version", "gemma-new-date", "qwen-renamed", "kimi-k2.6", "hunyuan-new-date",
-        "hunyuan-3d-2.5", "minimax-m3", "minimax-model-m3"])
+        "hunyuan-3d-2.5", "minimax-m3", "minimax-model-m3", "exaone-1.3", "flux-v1.2", "flux-v2.2",
+        "hunyuan-3d-2.2-title"])
 def test_a_new_version_of_a_known_licence_is_not_the_old_one(name: str, edit) -> None:
     result = identify(edit(text_of(name)))
     assert result.licence is None
     assert result.candidates and result.candidates[0][1] > m.SIMILARITY_THRESHOLD
+
+
+def test_a_project_header_with_its_own_version_is_no_new_licence_version() -> None:
+    assert_is(identify("# AcmeChat v2.1\n\n" + text_of("llama3.2.txt")), "llama3.2")
+    assert_is(identify("AcmeChat 3.5 weights\n\n" + text_of("exaone.txt")), "exaone")
 
 
 def test_modified_mit_is_not_mit_and_mit_is_not_modified() -> None:
