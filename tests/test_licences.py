@@ -171,3 +171,14 @@ def test_no_spelling_is_both_an_alias_and_ambiguous() -> None:
     for lic in corpus:
         for alias in lic.aliases:
             assert not corpus.ambiguous(alias), f"{lic.id}: {alias!r} is also listed as ambiguous"
+
+
+def test_explain_takes_an_id_that_is_also_a_shared_name() -> None:
+    runner = CliRunner()
+    res = runner.invoke(cli, ["explain", "exaone"])     # EXAONE 1.2's id; cards use it for 1.1 too
+    assert res.exit_code == 0 and "exaone/naming" in res.output
+    res = runner.invoke(cli, ["explain", "modified-mit"])
+    assert res.exit_code == 2
+    assert "several licences share" in res.stderr and "kimi-k2-modified-mit" in res.stderr
+    listing = runner.invoke(cli, ["licences"]).output
+    assert re.search(r"shared names: modified-mit", listing)

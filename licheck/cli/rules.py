@@ -32,7 +32,10 @@ def explain(target: str, fmt: str) -> int:
     licence = corpus.get(licence_id) if licence_id else None
     if licence is None:
         # Printed and exited here (not raised) so the exit code is 2 under any click runner.
-        click.echo(f"licheck: {_unknown(target, [*book.ids(), *corpus.ids()])}", err=True)
+        shared = corpus.ambiguous(target)
+        problem = (f"'{target}' is a name several licences share: {', '.join(shared)}; explain one of them"
+                   if shared else _unknown(target, [*book.ids(), *corpus.ids()]))
+        click.echo(f"licheck: {problem}", err=True)
         click.get_current_context().exit(2)
     rules = book.rules_for(licence.id)
     if fmt == "json":
