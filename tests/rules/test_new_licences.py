@@ -12,7 +12,7 @@ from rules_helpers import make_context, make_lineage
 
 from licheck.model import Severity
 
-E, W, OB = Severity.ERROR, Severity.WARNING, Severity.OBLIGATION
+E, W, OB, INFO = Severity.ERROR, Severity.WARNING, Severity.OBLIGATION, Severity.INFO
 HY_LARGE, HY_VIDEO, HY_A13B = ("tencent-hunyuan-community-2024-11-05",
                                "tencent-hunyuan-community-2024-12-03", "tencent-hunyuan-community")
 HY_3D20, HY_3D21 = "tencent-hunyuan-3d-2.0-community", "tencent-hunyuan-3d-2.1-community"
@@ -90,6 +90,13 @@ NEW_CASES: list[tuple[str, str, str, dict[str, Any], list[tuple[str, Severity]],
     ("kimi k3 MaaS 30M", "kimi-k3", "organisation: {annual_revenue_usd: 30000000}\nuse: {offered_as_service: true}", {}, [("kimi-k3/maas-revenue", E)], []),
     ("kimi k3 30M, no MaaS", "kimi-k3", "organisation: {annual_revenue_usd: 30000000}", {}, [], ["revenue_cap"]),
     # --- attribution and notices -----------------------------------------------------------------
+    # display duties that switch on at scale: an info line until the engine has thresholds for them
+    ("kimi k2 commercial: display at scale", "kimi-k2-modified-mit", "{}", {}, [("kimi-k2-modified-mit/display-at-scale", INFO)], [("attribution", OB)]),
+    ("kimi k3 commercial: display at scale", "kimi-k3", "{}", {}, [("kimi-k3/display-at-scale", INFO)], []),
+    ("minimax m2 commercial: display at scale", "minimax-m2-modified-mit", "{}", {}, [("minimax-m2-modified-mit/display-at-scale", INFO)], []),
+    ("kimi k2.5 non-commercial: nothing", "kimi-k2.5-modified-mit", "use: {commercial: false}", {}, [], ["attribution"]),
+    ("flux v1.1.1 content filters", "flux-1-dev-non-commercial", "use: {commercial: false, production: false}", {}, [("flux-1-dev-non-commercial/content-filters", OB)], []),
+    ("flux 2024 has no 2.e", "flux-1-dev-non-commercial-2024-08-01", "use: {commercial: false, production: false}", {}, [], ["attribution"]),
     ("minimax m2.5 any commercial use", "minimax-m2.5-modified-mit", "{}", {}, [("minimax-m2.5-modified-mit/attribution", OB)], []),
     ("minimax m2.5 non-commercial", "minimax-m2.5-modified-mit", "use: {commercial: false}", {}, [], ["attribution"]),
     ("grok 2 API: Powered by xAI", "grok2-community", "use: {offered_as_service: true}", {}, [("grok2-community/attribution", OB), ("grok2-community/notice", OB)], []),
