@@ -11,6 +11,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+from aup_items import EXAONE, FLUX, HUNYUAN_IDS, MINIMAX  # noqa: E402  (the folder is not a package)
+
 ROOT = HERE.parent.parent
 PAGE = ROOT / "docs" / "uses.md"
 
@@ -53,6 +57,14 @@ NUMBERING = {
     "c4ai-aup": "headings, and bullets under a heading by position",
     "falcon-2-11b-tii-aup": "lines without numbers: positions",
     "falcon-3-tii-aup": "numbers as written",
+    "dbrx-aup": "numbers as written",
+    "xai-aup": "numbers as written",
+    "gpt-oss-usage-policy": "one paragraph",
+    "glm-4": "section 3, paragraphs without numbers: positions",
+    **dict.fromkeys(HUNYUAN_IDS, "Exhibit A, numbers as written"),
+    **dict.fromkeys(FLUX, "section 4: letters, and 4.a's numerals"),
+    **dict.fromkeys(MINIMAX, "the Prohibited Uses Policy's numbers"),
+    **dict.fromkeys(EXAONE, "the unlawful-use paragraph and the ethical-use section's letters"),
 }
 
 
@@ -64,7 +76,7 @@ def render() -> str:
     for folder in (str(HERE), str(ROOT)):   # when run as a script from a checkout
         if folder not in sys.path:
             sys.path.insert(0, folder)
-    from aup_items import POLICIES, items
+    from aup_items import OTHER_TERMS, POLICIES, items
 
     from licheck import uses as vocabularies
     from licheck.rules import default_rulebook
@@ -95,6 +107,10 @@ def render() -> str:
         out.append("|---|---|---|---|---|")
         for item in leaves:
             mine = [r for r in rules if r.section == item.section]
+            if not mine and item.section in OTHER_TERMS.get(licence, {}):
+                out.append(f"| {item.section} | {_cell(item.text[:87])} | not a use: "
+                           f"{_cell(OTHER_TERMS[licence][item.section])} | | |")
+                continue
             ids = ", ".join(f"`{r.id}`" + (f" ({r.severity})" if r.kind == "acceptable_use" else f" ({r.kind})")
                             for r in mine)
             used = ", ".join(sorted({u for r in mine for u in r.param("uses") or ()}))
