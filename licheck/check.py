@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from licheck import __version__, datacache
 from licheck.config import DEFAULT_CONFIG, Config
 from licheck.errors import ConfigError
+from licheck.kinds import KINDS, fail_threshold
 from licheck.model import Finding, Lineage, Severity
 from licheck.targets import ModelEntry, Target, discover
 from licheck.waivers import Waiver, apply_waivers, load_waivers, parse_waivers
@@ -32,8 +33,7 @@ if TYPE_CHECKING:
     from licheck.context import Context
     from licheck.report import Report
 
-FAIL_ON_CHOICES = ("error", "warning", "obligation", "info", "never")
-STRICT_KINDS = ("licence_unknown", "unresolved")
+STRICT_KINDS = tuple(k.name for k in KINDS.values() if k.strict)
 
 
 @dataclass(frozen=True)
@@ -154,13 +154,12 @@ def run_check(
 
 def exit_code(report: Report, fail_on: str = "error") -> int:
     """CONTRACT.md section 1: 1 when an unwaived finding is at or above `fail_on`, else 0."""
-    choice = fail_on.strip().lower()
-    if choice == "never":
+    try:
+        threshold = fail_threshold(fail_on)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if threshold is None:
         return 0
-    if choice not in FAIL_ON_CHOICES:
-        raise ConfigError(f"unknown --fail-on value '{fail_on}' (expected one of: "
-                          f"{', '.join(FAIL_ON_CHOICES)})")
-    threshold = Severity.parse(choice)
     return int(any(not f.waived and f.severity >= threshold for f in report.findings))
 
 

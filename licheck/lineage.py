@@ -46,8 +46,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from licheck.kinds import default_severity
 from licheck.licences import Corpus, default_corpus
-from licheck.model import KINDS, Finding, Lineage, LineageNode, Severity
+from licheck.model import Finding, Lineage, LineageNode, Severity
 from licheck.refs import parse_ref
 from licheck.sources.base import ModelFacts, ModelRef, Unresolved
 from licheck.sources.registry import SourceRegistry, default_sources
@@ -335,10 +336,10 @@ class _Assembler:
         corpus = self.corpus
         out: list[Finding] = []
         for node_id, reason in self.unresolved:
-            out.append(self._finding("unresolved", KINDS["unresolved"],
+            out.append(self._finding("unresolved", default_severity("unresolved"),
                                      f"{node_id}: could not be resolved: {reason}", node_id))
         for cycle in self.cycles:
-            out.append(self._finding("unresolved", KINDS["unresolved"],
+            out.append(self._finding("unresolved", default_severity("unresolved"),
                                      "lineage cycle: " + " -> ".join(cycle) + " (not followed again)",
                                      cycle[0]))
 
@@ -363,7 +364,7 @@ class _Assembler:
                            "licheck's licence corpus: its terms were not checked")
                 else:
                     msg = f"{node.id}: no licence could be determined ({choice.evidence})"
-                out.append(self._finding("licence_unknown", KINDS["licence_unknown"], msg, node.id))
+                out.append(self._finding("licence_unknown", default_severity("licence_unknown"), msg, node.id))
             own = node.licence or choice.unchecked
             for lid, holder in inherited.items():
                 if lid == own:

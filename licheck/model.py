@@ -31,28 +31,6 @@ class Severity(IntEnum):
             raise ValueError(f"unknown severity '{value}' (expected one of: {names})") from None
 
 
-# The stable finding vocabulary (CONTRACT.md section 3) with each kind's default severity.
-KINDS: dict[str, Severity] = {
-    "mau_cap": Severity.ERROR,
-    "revenue_cap": Severity.ERROR,
-    "non_commercial": Severity.ERROR,
-    "non_production": Severity.ERROR,
-    "output_training": Severity.ERROR,
-    "naming": Severity.ERROR,
-    "attribution": Severity.OBLIGATION,
-    "notice": Severity.OBLIGATION,
-    "acceptable_use": Severity.ERROR,
-    "jurisdiction": Severity.ERROR,
-    "hosting": Severity.ERROR,
-    "registration": Severity.OBLIGATION,   # an extension of CONTRACT.md section 3
-    "provenance": Severity.WARNING,
-    "licence_mismatch": Severity.WARNING,
-    "licence_unknown": Severity.WARNING,
-    "unresolved": Severity.WARNING,
-    "policy": Severity.ERROR,
-    "waiver": Severity.WARNING,
-}
-
 RELATIONS = ("base", "finetune", "adapter", "merge", "quantized", "unknown")
 
 
@@ -84,7 +62,7 @@ class Finding:
     """One thing a user must know: a conflict, an obligation, or something not checked."""
 
     id: str                      # rule id ("llama3.1/naming") or "<area>/<kind>" for non-rule findings
-    kind: str                    # a key of KINDS
+    kind: str                    # a finding kind (licheck.kinds.KINDS)
     severity: Severity
     model: str                   # the model the finding is about (lineage[0] id)
     message: str

@@ -18,13 +18,22 @@ from typing import Any
 from licheck.data import data_dir
 from licheck.datacache import load_data_yaml
 from licheck.errors import ConfigError, DataError
-from licheck.yamldoc import YamlList, YamlMap, line_of
+from licheck.schema import Field, Schema
+from licheck.yamldoc import YamlList, line_of
 
 _ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-_FILE_KEYS = ("vocabulary", "field", "categories")
-_REQUIRED = ("id", "title", "description", "examples", "words")
-_OPTIONAL = ("aliases",)
-_LISTS = ("examples", "words", "aliases")
+_TEXT = Field((str,), required=True, nonempty=True)
+_WORDS = Field((list,), items=str, nonempty=True)
+CATEGORY_SCHEMA = Schema("a vocabulary category", {
+    "id": _TEXT, "title": _TEXT, "description": _TEXT,
+    "examples": Field((list,), required=True, items=str, nonempty=True),
+    "words": Field((list,), required=True, items=str, nonempty=True),   # suggest the id; never matched
+    "aliases": _WORDS,                                                   # other spellings of the id
+})
+FILE_SCHEMA = Schema("a vocabulary", {
+    "vocabulary": _TEXT, "field": _TEXT,
+    "categories": Field((list,), required=True, items=dict, min_items=1, schema=CATEGORY_SCHEMA),
+})
 
 
 @dataclass(frozen=True)
@@ -117,23 +126,17 @@ def load_vocabulary(path: str | os.PathLike[str]) -> Vocabulary:
     """Read and validate one vocabulary file; any problem is a `DataError` at its line."""
     p = os.fspath(path)
     doc = load_data_yaml(p)
-    if not isinstance(doc, YamlMap):
-        raise DataError("a vocabulary must be a mapping with 'vocabulary', 'field' and 'categories'",
-                        path=p, line=line_of(doc) or 1)
-    for key in doc:
-        if key not in _FILE_KEYS:
-            raise DataError(f"unknown key '{key}' (expected one of: {', '.join(_FILE_KEYS)})",
-                            path=p, line=doc.line_of(key))
-    for key in _FILE_KEYS[:2]:
-        if not isinstance(doc.get(key), str) or not doc[key]:
-            raise DataError(f"'{key}' must be a non-empty string", path=p, line=doc.line_of(key) or 1)
-    items = doc.get("categories")
-    if not isinstance(items, YamlList) or not items:
-        raise DataError("'categories' must be a non-empty list", path=p, line=doc.line_of("categories") or 1)
+    FILE_SCHEMA.check(doc, p, cls=DataError, line=1)
     categories: list[Category] = []
     taken: dict[str, str] = {}   # id or alias -> the id that owns it
-    for i, item in enumerate(items):
-        category = _category(item, items.line_of(i), p)
+    for item in doc["categories"]:
+        if not _ID.match(item["id"]):
+            raise DataError(f"id {item['id']!r} must be lower case words joined by '-'",
+                            path=p, line=line_of(item, "id"))
+        category = Category(id=item["id"], title=" ".join(item["title"].split()),
+                            description=" ".join(item["description"].split()),
+                            examples=tuple(item["examples"]), words=tuple(item["words"]),
+                            aliases=tuple(normalise(a) for a in item.get("aliases") or ()))
         for spelling in (category.id, *category.aliases):
             if spelling in taken:
                 raise DataError(f"'{spelling}' is already an id or alias of '{taken[spelling]}'",
@@ -141,32 +144,6 @@ def load_vocabulary(path: str | os.PathLike[str]) -> Vocabulary:
             taken[spelling] = category.id
         categories.append(category)
     return Vocabulary(name=doc["vocabulary"], field=doc["field"], categories=tuple(categories))
-
-
-def _category(item: Any, line: int | None, path: str) -> Category:
-    if not isinstance(item, YamlMap):
-        raise DataError("each category must be a mapping", path=path, line=line)
-    for key in item:
-        if key not in _REQUIRED + _OPTIONAL:
-            raise DataError(f"unknown key '{key}' (expected one of: {', '.join(_REQUIRED + _OPTIONAL)})",
-                            path=path, line=item.line_of(key))
-    for key in _REQUIRED:
-        if key not in item:
-            raise DataError(f"missing key '{key}'", path=path, line=item.line or line)
-    for key in ("id", "title", "description"):
-        if not isinstance(item[key], str) or not item[key].strip():
-            raise DataError(f"'{key}' must be a non-empty string", path=path, line=item.line_of(key))
-    for key in _LISTS:
-        value = item.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise DataError(f"'{key}' must be a list of non-empty strings", path=path, line=item.line_of(key))
-    if not _ID.match(item["id"]):
-        raise DataError(f"id {item['id']!r} must be lower case words joined by '-'",
-                        path=path, line=item.line_of("id"))
-    aliases = tuple(normalise(a) for a in item.get("aliases", []))
-    return Category(id=item["id"], title=" ".join(item["title"].split()),
-                    description=" ".join(item["description"].split()),
-                    examples=tuple(item["examples"]), words=tuple(item["words"]), aliases=aliases)
 
 
 def vocabulary_text(vocabulary: Vocabulary) -> str:

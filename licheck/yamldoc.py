@@ -39,6 +39,22 @@ class YamlList(list):  # type: ignore[type-arg]
         return self.line
 
 
+class YamlInt(int):
+    """An integer not written in plain decimal digits, which YAML 1.1 reads in another base.
+
+    `0770000000` is octal (132120576), `0x1F` hex, `1:30` base 60 (90): `text` keeps what was
+    written, so a check that wants a number can refuse it instead of using a value the writer
+    did not mean (`licheck.schema`).
+    """
+
+    text: str
+
+    def __new__(cls, value: int, text: str) -> YamlInt:
+        obj = super().__new__(cls, value)
+        obj.text = text
+        return obj
+
+
 def line_of(obj: Any, key: Any = None) -> int | None:
     """Line of `obj` (or of `key` inside it) when it came from YAML; else None."""
     if key is not None and isinstance(obj, (YamlMap, YamlList)):

@@ -15,8 +15,7 @@ import click
 from licheck.errors import InputError
 from licheck.files import write_atomically
 from licheck.formats import FORMAT_NAMES
-
-FAIL_ON = ("error", "warning", "obligation", "never")
+from licheck.kinds import FAIL_ON_CHOICES
 
 
 @click.command()
@@ -29,7 +28,7 @@ FAIL_ON = ("error", "warning", "obligation", "never")
               help="Output format (default: text).")
 @click.option("--output", "-o", "output", metavar="FILE",
               help="Write the report to FILE (atomically) instead of stdout.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON, case_sensitive=False), default=None,
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False), default=None,
               help="Lowest severity that fails the run (default: error).")
 @click.option("--offline", is_flag=True, default=False,
               help="No network: use the cache, local files and the built-in catalogue.")

@@ -22,10 +22,12 @@ from licheck.formats._common import (
     where,
     where_text,
 )
+from licheck.kinds import KINDS
 from licheck.model import Finding, Severity
 from licheck.report import ModelReport, Report, jsonable, sort_findings
 
-OBLIGATION_KINDS = ("notice", "attribution")
+# Obligations stay on the checklist even when waived: a waiver does not remove the duty.
+OBLIGATION_KINDS = tuple(k.name for k in KINDS.values() if k.severity is Severity.OBLIGATION)
 DISCLAIMER = ("This report was produced by licheck, an automated tool. It states what licheck "
               "found against the licence texts in its corpus and the deployment context as "
               "declared; it is not legal advice and does not replace the reviewer's judgement.")

@@ -9,9 +9,11 @@ nothing here: unknown licences are reported by the lineage stage.
 from __future__ import annotations
 
 from licheck.context import Context
+from licheck.kinds import default_severity
 from licheck.licences import Corpus, default_corpus
-from licheck.model import Clause, Finding, Lineage, LineageNode, Severity
-from licheck.rules.checkers import CHECKERS, Hit, ModelView, applies, fmt_number
+from licheck.model import Clause, Finding, Lineage, LineageNode
+from licheck.rules.checkers import Hit, ModelView, applies, fmt_number
+from licheck.rules.kinds import RULE_KINDS
 from licheck.rules.loader import Rulebook, default_rulebook
 from licheck.rules.schema import Rule
 
@@ -64,7 +66,7 @@ def _apply(rule: Rule, ctx: Context, view: ModelView, via: list[str]) -> list[Fi
     if trigger_field is None:
         return []
     out = []
-    for hit in CHECKERS[rule.kind](rule, ctx, view):
+    for hit in RULE_KINDS[rule.kind].check(rule, ctx, view):
         out.append(Finding(
             id=rule.id, kind=rule.kind, severity=hit.severity, model=view.model.id,
             message=_message(rule, hit, view), licence=rule.licence, via=list(via),
@@ -111,13 +113,13 @@ def policy_findings(lineage: Lineage, ctx: Context) -> list[Finding]:
         via = lineage.path_to(_first_holder(lineage, lid).id)
         if lid in pol.deny_licences:
             out.append(Finding(
-                id="policy/deny", kind="policy", severity=Severity.ERROR, model=model, licence=lid,
+                id="policy/deny", kind="policy", severity=default_severity("policy"), model=model, licence=lid,
                 via=via, message=f"licence '{lid}' is on the organisation's deny list",
                 context_field="policy.deny_licences",
                 how_to_comply="Choose a model whose lineage carries no denied licence, or change the policy."))
         elif pol.allow_licences is not None and lid not in pol.allow_licences:
             out.append(Finding(
-                id="policy/allow", kind="policy", severity=Severity.ERROR, model=model, licence=lid,
+                id="policy/allow", kind="policy", severity=default_severity("policy"), model=model, licence=lid,
                 via=via, message=f"licence '{lid}' is not on the organisation's allow list",
                 context_field="policy.allow_licences",
                 how_to_comply="Choose a model whose licences are all allowed, or add this licence to "
@@ -136,7 +138,7 @@ def provenance_findings(lineage: Lineage, ctx: Context) -> list[Finding]:
         if node.origin and node.origin.upper() in ctx.policy.review_origins:
             who = f" by {node.publisher}" if node.publisher else ""
             out.append(Finding(
-                id="policy/provenance", kind="provenance", severity=Severity.WARNING, model=model,
+                id="policy/provenance", kind="provenance", severity=default_severity("provenance"), model=model,
                 licence=node.licence, via=lineage.path_to(node.id),
                 message=(f"'{node.id}' was published{who} from {node.origin.upper()}, a publisher country "
                          f"your policy reviews for the sector(s) {', '.join(sensitive)}"),

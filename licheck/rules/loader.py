@@ -21,22 +21,14 @@ from licheck import uses as vocabularies
 from licheck.data import data_dir
 from licheck.datacache import load_data_yaml
 from licheck.errors import LicheckError, RuleFileError
+from licheck.kinds import DERIVED_FROM, KINDS, TRIGGERS, default_severity
 from licheck.licences import Corpus, default_corpus
 from licheck.model import Severity
 from licheck.rules.quotes import normalise, quote_in
-from licheck.rules.schema import (
-    COMMON_KEYS,
-    DERIVED_FROM,
-    KIND_KEYS,
-    MESSAGE_FIELDS,
-    TRIGGERS,
-    Rule,
-    Spec,
-    default_severity,
-)
-from licheck.yamldoc import YamlList, YamlMap, line_of
+from licheck.rules.schema import FILE_SCHEMA, MESSAGE_FIELDS, Rule, rule_schema
+from licheck.schema import Problem, did_you_mean
+from licheck.yamldoc import YamlMap, line_of
 
-_FILE_KEYS = ("licence", "rules", "notes")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -48,6 +40,9 @@ class FileResult:
 
     def error(self, message: str, line: int | None) -> None:
         self.errors.append(RuleFileError(message, path=self.path, line=line))
+
+    def add(self, problems: list[Problem]) -> None:
+        self.errors.extend(RuleFileError(p.message, path=self.path, line=p.line) for p in problems)
 
 
 def rule_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -75,25 +70,20 @@ def parse_file(path: str | os.PathLike[str], corpus: Corpus) -> FileResult:
     if not isinstance(doc, YamlMap):
         result.error("a rule file must be a mapping with 'licence' and 'rules'", line_of(doc) or 1)
         return result
-    for key in doc:
-        if key not in _FILE_KEYS:
-            result.error(f"unknown key '{key}' (expected one of: {', '.join(_FILE_KEYS)})", doc.line_of(key))
-    licence_id = doc.get("licence")
-    if not isinstance(licence_id, str) or not licence_id:
-        result.error("'licence' must name a licence id", doc.line_of("licence") or 1)
+    problems = FILE_SCHEMA.problems(doc, line=1)
+    result.add(problems)
+    if problems:
         return result
+    licence_id = doc["licence"]
     licence = corpus.get(licence_id)
     if licence is None:
         result.error(f"unknown licence '{licence_id}' (not in the licence corpus)", doc.line_of("licence"))
         return result
-    rules = doc.get("rules")
-    if not isinstance(rules, YamlList):
-        result.error("'rules' must be a list of rules", doc.line_of("rules") or 1)
-        return result
+    rules = doc["rules"]
     texts = [normalise(t) for t in licence.read_texts()] if licence.has_text else []
     seen: set[str] = set()
     for i, item in enumerate(rules):
-        rule = _parse_rule(item, rules.line_of(i), licence_id, texts, result)
+        rule = _parse_rule(item, line_of(rules, i), licence_id, texts, result)
         if rule is None:
             continue
         if rule.id in seen:
@@ -104,42 +94,16 @@ def parse_file(path: str | os.PathLike[str], corpus: Corpus) -> FileResult:
     return result
 
 
-def _check_type(value: Any, spec: Spec, name: str, line: int | None, result: FileResult) -> bool:
-    if isinstance(value, bool) and bool not in spec.types:
-        ok = False
-    else:
-        ok = isinstance(value, spec.types)
-    if ok and spec.item_type is not None:
-        ok = all(isinstance(v, spec.item_type) and not isinstance(v, bool) for v in value)
-    if ok and spec.choices and value not in spec.choices:
-        ok = False
-    if not ok:
-        result.error(f"'{name}' must be {spec.describe()}, not {value!r}", line)
-    return ok
-
-
 def _parse_rule(item: Any, line: int | None, licence_id: str, texts: list[str],
                 result: FileResult) -> Rule | None:
     if not isinstance(item, YamlMap):
         result.error("each rule must be a mapping", line)
         return None
     errors_before = len(result.errors)
-    kind = item.get("kind")
-    allowed = dict(COMMON_KEYS)
-    if isinstance(kind, str) and kind in KIND_KEYS:
-        allowed.update(KIND_KEYS[kind])
-    for key in item:
-        if key not in allowed:
-            hint = f" for kind '{kind}'" if kind in KIND_KEYS else ""
-            result.error(f"unknown key '{key}'{hint}", item.line_of(key))
-    for key, spec in allowed.items():
-        if key not in item:
-            if spec.required:
-                result.error(f"missing key '{key}'", item.line or line)
-            continue
-        _check_type(item[key], spec, key, item.line_of(key), result)
+    result.add(rule_schema(item.get("kind")).problems(item, line=line))
     if len(result.errors) > errors_before:
         return None
+    kind: str = item["kind"]
 
     rule_id: str = item["id"]
     if not rule_id.startswith(licence_id + "/") or len(rule_id) == len(licence_id) + 1:
@@ -147,7 +111,7 @@ def _parse_rule(item: Any, line: int | None, licence_id: str, texts: list[str],
     for key in ("triggered_by", "only_if"):
         for word in item.get(key) or []:
             if word not in TRIGGERS:
-                result.error(f"'{key}': unknown condition '{word}' (expected: {', '.join(TRIGGERS)})",
+                result.error(f"'{key}': unknown condition '{word}'{did_you_mean(word, TRIGGERS)}",
                              item.line_of(key))
     for fname in _placeholders(item["message"], item.line_of("message"), result):
         if fname not in MESSAGE_FIELDS:
@@ -168,7 +132,7 @@ def _parse_rule(item: Any, line: int | None, licence_id: str, texts: list[str],
     if len(result.errors) > errors_before:
         return None
 
-    params = {k: item[k] for k in KIND_KEYS[kind] if k in item}
+    params = {k: item[k] for k in KINDS[kind].params if k in item}
     severity = Severity.parse(item["severity"]) if "severity" in item else default_severity(kind)
     return Rule(
         id=rule_id, licence=licence_id, kind=kind, title=item["title"].strip(),
@@ -210,12 +174,8 @@ def _check_kind(item: YamlMap, kind: str, result: FileResult) -> None:
             result.error(f"'{key}' must be positive", item.line_of(key))
     if kind == "naming":
         bad = [d for d in item["derived_from"] if d not in DERIVED_FROM]
-        if bad or not item["derived_from"]:
+        if bad:
             result.error(f"'derived_from' items must be among: {', '.join(DERIVED_FROM)}", item.line_of("derived_from"))
-        if not item["prefix"].strip():
-            result.error("'prefix' must not be empty", item.line_of("prefix"))
-    if kind == "attribution" and not item["display_text"]:
-        result.error("'display_text' needs at least one text", item.line_of("display_text"))
     if kind == "acceptable_use":
         _check_vocabulary_ids(item, result)
 

@@ -83,13 +83,13 @@ def test_waiver_findings_are_never_waived() -> None:
 
 @pytest.mark.parametrize("text, line, needle", [
     ("- rule: a/b\n  reason: r\n  approved_by: x\n  expires: 2027-01-01\n  owner: me\n", 5,
-     "unknown waiver key 'owner'"),
-    ("- rule: a/b\n  approved_by: x\n  expires: 2027-01-01\n", 1, "needs 'reason'"),
-    ("- rule: a/b\n  reason: r\n  approved_by: x\n", 1, "needs 'expires'"),
+     "unknown key 'owner'"),
+    ("- rule: a/b\n  approved_by: x\n  expires: 2027-01-01\n", 1, "missing key 'reason'"),
+    ("- rule: a/b\n  reason: r\n  approved_by: x\n", 1, "missing key 'expires'"),
     ("- rule: a/b\n  kind: naming\n  reason: r\n  approved_by: x\n  expires: 2027-01-01\n", 1,
      "exactly one of 'rule'"),
     ("- kind: nameing\n  reason: r\n  approved_by: x\n  expires: 2027-01-01\n", 1,
-     "unknown finding kind 'nameing'"),
+     "'nameing' (did you mean 'naming'?)"),
     ("- rule: a/b\n  reason: r\n  approved_by: x\n  expires: next year\n", 4, "must be a date"),
     ("- rule: a/b\n  reason: r\n  approved_by: x\n  expires: 2027-02-30\n", 4, "invalid"),
     ("rule: a/b\n", None, "must be a list"),

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from licheck.data import data_dir
+from licheck.kinds import KINDS
 from licheck.licences import default_corpus
-from licheck.model import KINDS
 from licheck.rules import default_rulebook, load_rulebook, validate_files
 from licheck.rules.quotes import quote_in
 
@@ -111,10 +111,10 @@ rules:
 
 
 @pytest.mark.parametrize(("old", "new", "line", "words"), [
-    ("    kind: notice\n", "    kind: notices\n", 4, "'kind' must be one of"),
+    ("    kind: notice\n", "    kind: notices\n", 4, "did you mean 'notice'"),
     ("    title: Keep the notice\n", "    title: Keep the notice\n    colour: red\n", 6, "unknown key 'colour'"),
-    ("    title: Keep the notice\n", "    title: Keep the notice\n    threshold: 5\n", 6, "unknown key 'threshold' for kind 'notice'"),
-    ("    title: Keep the notice\n", "    title: 5\n", 5, "'title' must be string"),
+    ("    title: Keep the notice\n", "    title: Keep the notice\n    threshold: 5\n", 6, "unknown key 'threshold' in a 'notice' rule"),
+    ("    title: Keep the notice\n", "    title: 5\n", 5, "'title' must be a string"),
     ("    title: Keep the notice\n", "", 3, "missing key 'title'"),
     ("  - id: mit/my-notice\n", "  - id: apache-2.0/my-notice\n", 3, "must begin with 'mit/'"),
     ("licence: mit\n", "licence: no-such-licence\n", 1, "unknown licence"),

@@ -35,7 +35,7 @@ def _user_dir(tmp_path: Path, models: str | None = None, orgs: str | None = None
     ("models:\n  - id: acme/a\n    licence: apache-2.0\n    modalities: [text]\n    colour: red\n",
      5, "unknown key 'colour'"),
     ("models:\n  - id: acme/a\n    licence: apache-2.0\n    modalities: text\n",
-     4, "'modalities' has the wrong type"),
+     4, "'modalities' must be a list"),
     ("models:\n  - id: acme/a\n    licence: not-a-licence\n    modalities: [text]\n",
      3, "unknown licence id 'not-a-licence'"),
     ("models:\n  - id: acme/a\n    licence: mit\n    modalities: [text]\n    origin: USA\n",
@@ -45,7 +45,7 @@ def _user_dir(tmp_path: Path, models: str | None = None, orgs: str | None = None
     ("models:\n  - id: acme/a\n    licence: mit\n    modalities: [text]\n    release_date: \"2024-13-01\"\n",
      5, "not an ISO date"),
     ("models:\n  - id: acme/a\n    licence: mit\n    modalities: [text]\n"
-     "    parents: [{id: acme/b, relation: cousin}]\n", 5, "relation 'cousin'"),
+     "    parents: [{id: acme/b, relation: cousin}]\n", 5, "(got 'cousin')"),
     ("models:\n  - id: not an id\n    licence: mit\n    modalities: [text]\n",
      2, "is not a Hub id"),
     ("models:\n  - id: acme/a\n    modalities: [text]\n", 2, "missing key 'licence'"),
