@@ -77,9 +77,11 @@ class Vocabulary:
             for choice in (c.id, c.id.replace("-", " "), *c.aliases, *c.words):
                 owners.setdefault(choice.lower(), []).append(c.id)
         found: list[str] = []
+        best = None
         for choice, score, _ in process.extract(word, list(owners), scorer=fuzz.WRatio,
                                                 processor=utils.default_process, limit=None):
-            if score < 75:
+            best = score if best is None else best
+            if score < max(75, best - 5):   # only the closest few: a long list hides the answer
                 break
             for id_ in owners[choice]:
                 if id_ not in found:
