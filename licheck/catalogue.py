@@ -27,15 +27,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from licheck import datacache
 from licheck.countries import country_problem
 from licheck.data import data_dir
-from licheck.datacache import load_data_yaml
 from licheck.errors import DataError
 from licheck.hubid import hub_id_problem, is_hub_id, segment_problem
+from licheck.licences import Corpus, default_corpus
 from licheck.model import RELATIONS
 from licheck.schema import Field, Schema
 from licheck.yamldoc import YamlList, YamlMap
+from licheck.yamlload import load_yaml
 
 MODALITIES = ("text", "image", "audio", "video")
 
@@ -277,7 +277,7 @@ def _line_of_item(items: Any, index: int, default: int | None) -> int | None:
 
 
 def _load_orgs(path: Path) -> list[OrgDefaults]:
-    doc = load_data_yaml(path)
+    doc = load_yaml(path)
     ORGS_FILE.check(doc, str(path), cls=DataError, line=1)
     out = []
     for org, body in doc["orgs"].items():
@@ -311,7 +311,7 @@ def _iso_date(value: Any, path: Path, line: int | None, what: str) -> str | None
 
 
 def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, CatalogueEntry]]:
-    doc = load_data_yaml(path)
+    doc = load_yaml(path)
     MODELS_FILE.check(doc, str(path), cls=DataError, line=1)
     out = []
     for i, item in enumerate(doc["models"]):
@@ -371,7 +371,7 @@ def _shown(path: Path) -> str:
 
 
 def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
-    doc = load_data_yaml(path)
+    doc = load_yaml(path)
     OLLAMA_FILE.check(doc, str(path), cls=DataError, line=1)
     out: dict[str, tuple[_OllamaFamily, int | None]] = {}
     for family, body in doc["ollama"].items():
@@ -410,7 +410,6 @@ def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
     return out
 
 
-@datacache.batch()   # one write of the parsed-data store for the whole folder
 def _load_folder(folder: Path, known_licences: Any, entries: dict[str, CatalogueEntry],
                  orgs: dict[str, OrgDefaults], ollama: dict[str, _OllamaFamily]) -> None:
     """Add one folder's data; within a folder an id may appear once, across folders the
@@ -450,37 +449,22 @@ def _with_org_defaults(entry: CatalogueEntry, orgs: Mapping[str, OrgDefaults]) -
 
 
 def load_catalogue(extra_dirs: Iterable[str | os.PathLike[str]] = (), *,
-                   licences: Any = None) -> Catalogue:
+                   licences: Corpus) -> Catalogue:
     """The bundled catalogue plus users' folders (later folders win on equal ids).
 
-    `licences` is the corpus to check licence ids against (default: the bundled corpus).
+    `licences` is the corpus to check licence ids against: the run's, so a user's catalogue
+    may name a user's licence; it extends or replaces the bundled corpus, never shrinks it.
     """
-    if licences is None:
-        from licheck.licences import default_corpus
-        licences = default_corpus()
-    # The bundled folder is parsed once per process (its ids are checked against the bundled
-    # corpus, which a user corpus can extend or replace but not shrink).
-    bundled = _bundled()
-    entries = dict(bundled[0])
-    orgs = dict(bundled[1])
-    ollama = dict(bundled[2])
-    for folder in extra_dirs:
-        _load_folder(Path(folder), licences, entries, orgs, ollama)
+    entries: dict[str, CatalogueEntry] = {}
+    orgs: dict[str, OrgDefaults] = {}
+    ollama: dict[str, _OllamaFamily] = {}
+    for folder in (data_dir("catalogue"), *(Path(f) for f in extra_dirs)):
+        _load_folder(folder, licences, entries, orgs, ollama)
     resolved = [_with_org_defaults(e, orgs) for e in entries.values()]
     return Catalogue(resolved, orgs.values(), ollama)
 
 
 @cache
-def _bundled() -> tuple[dict[str, CatalogueEntry], dict[str, OrgDefaults], dict[str, _OllamaFamily]]:
-    from licheck.licences import default_corpus
-
-    entries: dict[str, CatalogueEntry] = {}
-    orgs: dict[str, OrgDefaults] = {}
-    ollama: dict[str, _OllamaFamily] = {}
-    _load_folder(data_dir("catalogue"), default_corpus(), entries, orgs, ollama)
-    return entries, orgs, ollama
-
-
-@cache
 def default_catalogue() -> Catalogue:
-    return load_catalogue()
+    """The bundled catalogue alone (for building an environment: `licheck.env`)."""
+    return load_catalogue(licences=default_corpus())

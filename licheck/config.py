@@ -98,6 +98,7 @@ def load_config(path: str | os.PathLike[str] | None = None, *,
             return DEFAULT_CONFIG
         path = os.path.relpath(found) if not Path(cwd).is_absolute() else found
     p = Path(path)
+    lines: Mapping[str, int | None]
     if p.name == PYPROJECT or p.suffix == ".toml":
         raw, lines = _load_toml(p)
     else:

@@ -352,11 +352,9 @@ def _parse_policy(pol: Mapping[str, Any], path: str) -> Policy:
 
 
 def _licence_id(spelling: str) -> str:
-    """A licence id or alias as the corpus knows it; other spellings are kept as written
-    (they may name a licence from a user's own folder)."""
-    from licheck.licences import default_corpus  # the corpus is only needed for policies
-
-    return default_corpus().lookup(spelling) or spelling.strip()
+    """A licence spelling as written; the rules stage reads it through the run's corpus
+    (bundled licences and the user's own), which knows every alias."""
+    return spelling.strip()
 
 
 __all__ = [

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from licheck import datacache
 from licheck.countries import country_problem
 from licheck.data import data_dir
-from licheck.datacache import load_data_yaml
 from licheck.errors import DataError
 from licheck.schema import Field, Schema
+from licheck.yamlload import load_yaml
 
 LICENCE_KINDS = ("model-licence", "acceptable-use-policy", "permissive", "copyleft", "non-commercial")
 # "text-missing": known by name and from quotations, but no verbatim text could be obtained;
@@ -193,7 +192,7 @@ class Corpus:
 
 
 def _load_one(meta_path: Path) -> Licence:
-    doc = load_data_yaml(meta_path)
+    doc = load_yaml(meta_path)
     SCHEMA.check(doc, os.fspath(meta_path), cls=DataError, line=1)
     status = doc.get("status", "complete")
     country = doc.get("publisher_country")
@@ -227,7 +226,6 @@ def _load_one(meta_path: Path) -> Licence:
     )
 
 
-@datacache.batch()   # one write of the parsed-data store for the whole folder
 def _load_dir(folder: Path) -> list[Licence]:
     if not folder.is_dir():
         raise DataError("licence folder not found", path=folder)
@@ -254,4 +252,5 @@ def load_corpus(extra_dirs: Iterable[str | os.PathLike[str]] = ()) -> Corpus:
 
 @cache
 def default_corpus() -> Corpus:
+    """The bundled corpus alone (for building an environment: `licheck.env`)."""
     return load_corpus()

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from licheck.errors import InputError
 from licheck.hubid import hub_id_problem, is_hub_id
-from licheck.sources.base import ModelRef
+from licheck.model import ModelRef
 
 MAX_REF_LENGTH = 512
 MAX_REVISION = 255

@@ -18,7 +18,7 @@ import datetime as dt
 import fnmatch
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from licheck.errors import ConfigError
@@ -167,14 +167,15 @@ class WaiverOutcome:
         return {**self.waiver.to_json(), "status": self.status, "matched": self.matched}
 
 
-def apply_waivers(findings: Sequence[Finding], waivers: Iterable[Waiver], *,
-                  today: dt.date | None = None) -> tuple[list[Finding], list[WaiverOutcome]]:
-    """Mark waived findings in place; return the `waiver` findings to add and each outcome.
+def apply_waivers(findings: Sequence[Finding], waivers: Iterable[Waiver], *, today: dt.date
+                  ) -> tuple[list[Finding], list[Finding], list[WaiverOutcome]]:
+    """The findings as the waivers leave them (in the same order, a waived one replaced by a
+    waived copy), the `waiver` findings to add, and each waiver's outcome.
 
     Findings of kind `waiver` are never waived themselves: a stale waiver must be fixed
     in the file, not waived away.
     """
-    today = today or dt.date.today()
+    waived: dict[int, dict[str, Any]] = {}   # id of a finding -> the first waiver matching it
     extra: list[Finding] = []
     outcomes: list[WaiverOutcome] = []
     subject = [f for f in findings if f.kind != "waiver"]
@@ -197,11 +198,10 @@ def apply_waivers(findings: Sequence[Finding], waivers: Iterable[Waiver], *,
                 f"remove it or correct its rule/kind and model"))
             continue
         outcomes.append(WaiverOutcome(waiver, "active", len(matched)))
-        for finding in matched:
-            if not finding.waived:   # the first matching waiver is the one reported
-                finding.waived = True
-                finding.waiver = {**waiver.to_json(), "status": "active"}
-    return extra, outcomes
+        for finding in matched:   # the first matching waiver is the one reported
+            waived.setdefault(id(finding), {**waiver.to_json(), "status": "active"})
+    out = [replace(f, waived=True, waiver=waived[id(f)]) if id(f) in waived else f for f in findings]
+    return out, extra, outcomes
 
 
 def _waiver_finding(waiver: Waiver, finding_id: str, message: str) -> Finding:

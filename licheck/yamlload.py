@@ -157,8 +157,10 @@ def _refuse_deep_nesting(text: str) -> None:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
+                # libyaml's events carry its own Mark type, with the same fields.
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+                    None, None, f"nested more than {MAX_DEPTH} levels deep",
+                    event.start_mark)  # type: ignore[arg-type]
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 

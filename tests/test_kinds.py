@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from envs import corpus as bundled_corpus
+from envs import rulebook as default_rulebook
 
 from licheck import catalogue, context, countries, hubid, kinds
 from licheck.check import exit_code
@@ -21,7 +23,6 @@ from licheck.kinds import FAIL_ON_CHOICES, KINDS, RULE_KINDS, TRIGGERS, fail_thr
 from licheck.licences import load_corpus
 from licheck.model import Finding, Severity
 from licheck.report import Report
-from licheck.rules import default_rulebook
 from licheck.rules.checkers import CHECKERS
 from licheck.rules.kinds import RULE_KINDS as RULE_KIND_RECORDS
 
@@ -98,7 +99,8 @@ def test_every_trigger_reads_a_use_field() -> None:
 def _report(severity: Severity) -> Report:
     finding = Finding(id="x/y", kind="notice", severity=severity, model="a/b", message="m")
     return Report(context={}, models=[], findings=[finding], waivers=[],
-                  generated_at=dt.datetime(2026, 1, 1), licheck_version="0", data_versions={}, notes=[])
+                  generated_at=dt.datetime(2026, 1, 1), licheck_version="0", data_versions={}, notes=[],
+                  corpus=bundled_corpus())
 
 
 def test_fail_on_choices_are_the_severities_and_never() -> None:
@@ -156,7 +158,7 @@ def test_the_catalogue_uses_the_hub_id_grammar(tmp_path: Path) -> None:
     (tmp_path / "models" / "acme.yml").write_text(
         "models:\n  - id: acme/model--7b\n    licence: mit\n    modalities: [text]\n")
     with pytest.raises(DataError) as err:
-        catalogue.load_catalogue([tmp_path])
+        catalogue.load_catalogue([tmp_path], licences=bundled_corpus())
     assert err.value.line == 2 and "'--'" in err.value.message
 
 

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from envs import corpus as bundled_corpus
 
 from licheck.catalogue import load_catalogue
 from licheck.config import load_config
 from licheck.context import load_context
 from licheck.errors import LicheckError
 from licheck.licences import load_corpus
-from licheck.rules import validate_files
+from licheck.rules.loader import validate_files
 from licheck.schema import Field, Schema, suggest
 from licheck.targets.manifest import read_manifest
 from licheck.waivers import load_waivers
@@ -28,7 +29,7 @@ def write(path: Path, text: str) -> Path:
 
 
 def _rules(path: Path) -> None:
-    _, errors = validate_files([path])
+    _, errors = validate_files([path], bundled_corpus())
     if errors:
         raise errors[0]
 
@@ -52,10 +53,10 @@ CASES: list[tuple[str, str, int, str, str, Callable[[Path], Any]]] = [
      5, "publsher", "publisher", lambda p: load_corpus([p.parent])),
     ("rules/mit.yml", RULE.format(typo="how_to_comly"), 10, "how_to_comly", "how_to_comply", _rules),
     ("catalogue/models/acme.yml", "models:\n  - id: acme/a\n    licence: mit\n    modalites: [text]\n",
-     4, "modalites", "modalities", lambda p: load_catalogue([p.parent.parent])),
+     4, "modalites", "modalities", lambda p: load_catalogue([p.parent.parent], licences=bundled_corpus())),
     ("catalogue/orgs.yml", "orgs:\n  acme:\n    publisher: Acme\n    orign: FR\n",
-     4, "orign", "origin", lambda p: load_catalogue([p.parent])),
-    ("catalogue/ollama.yml", "olama: {}\n", 1, "olama", "ollama", lambda p: load_catalogue([p.parent])),
+     4, "orign", "origin", lambda p: load_catalogue([p.parent], licences=bundled_corpus())),
+    ("catalogue/ollama.yml", "olama: {}\n", 1, "olama", "ollama", lambda p: load_catalogue([p.parent], licences=bundled_corpus())),
     ("context.yaml", "organisation:\n  country: FR\nusee:\n  commercial: true\n",
      3, "usee", "use", load_context),
     (".licheck.yaml", "offline: true\nfail_onn: error\n", 2, "fail_onn", "fail_on", load_config),
@@ -99,7 +100,7 @@ def test_numbers_are_strict(tmp_path: Path, text: str, line: int, words: str) ->
 def test_a_rule_threshold_written_in_octal_is_refused(tmp_path: Path) -> None:
     rule = RULE.replace("kind: notice", "kind: mau_cap").replace(
         "    {typo}: x\n", "    threshold: 0700000000\n    measured_at: any_time\n    counted_over: you\n")
-    _, errors = validate_files([write(tmp_path / "mit.yml", rule)])
+    _, errors = validate_files([write(tmp_path / "mit.yml", rule)], bundled_corpus())
     assert [(e.line, "0700000000" in e.message) for e in errors] == [(10, True)]
 
 

@@ -43,12 +43,7 @@ def licence_entry(report: Report, spelling: str, acknowledgement: str) -> dict[s
     """A `licenses[]` item: SPDX id when there is one, else the licence's name and URL."""
     lic_id = spelling if report.licence(spelling) else None
     if lic_id is None:
-        corpus = report.corpus
-        if corpus is None:
-            from licheck.licences import default_corpus
-
-            corpus = default_corpus()
-        lic_id = corpus.lookup(spelling)
+        lic_id = report.corpus.lookup(spelling)
     body: dict[str, Any]
     if lic_id in SPDX_IDS:
         body = {"id": SPDX_IDS[lic_id]}

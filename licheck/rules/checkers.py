@@ -110,10 +110,10 @@ def check_mau_cap(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     value = mau.max()
     if value is None or value <= threshold:
         return []
-    month = mau.max_month()
+    peak_month = mau.max_month()
     note = ("one monthly-active-user figure was given; it was assumed to hold at every date"
             if mau.is_single else None)
-    return [Hit(rule.severity, cf, {**base, "value": fmt_number(value), "month": month or "any month"},
+    return [Hit(rule.severity, cf, {**base, "value": fmt_number(value), "month": peak_month or "any month"},
                 note=note)]
 
 
@@ -131,6 +131,7 @@ def check_revenue_cap(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     value = series.max()
     if value is None or value <= threshold:
         return []
+    note: str | None
     if from_annual:
         cf = "organisation.annual_revenue_usd"
         note = ("no monthly revenue was given: annual revenue / 12 = US$"

@@ -25,8 +25,10 @@ from typing import Any
 
 from licheck.errors import ConfigError, InputError
 from licheck.model import Location
+from licheck.refs import hub_ref, parse_ref
 from licheck.schema import Field, Schema
 from licheck.targets.base import ModelEntry, Target, at_line, display_path, local_ref
+from licheck.targets.modelcard import read_model_card
 from licheck.waivers import load_waivers, parse_waivers
 from licheck.yamlload import YamlMap, line_of
 
@@ -96,8 +98,6 @@ def read_manifest(data: Any, path: str) -> Target:
 
 
 def _entry(item: Any, path: str, base: Path, line: int | None) -> ModelEntry:
-    from licheck.refs import parse_ref
-
     location = Location(path, line)
     if isinstance(item, str):
         try:
@@ -126,8 +126,6 @@ def _entry(item: Any, path: str, base: Path, line: int | None) -> ModelEntry:
         revision = str(revision)
     try:
         if key == "id":
-            from licheck.refs import hub_ref
-
             name = value.strip().removeprefix("hf:")
             if "@" in name:
                 if revision is not None:
@@ -160,7 +158,6 @@ def _use(item: Mapping[str, Any], path: str) -> Mapping[str, Any] | None:
 
 def _card_entry(item: Mapping[str, Any], value: str, base: Path, path: str,
                 location: Location, line: int | None) -> ModelEntry:
-    from licheck.targets.modelcard import read_model_card
 
     card = base / value.strip()
     if card.is_dir():

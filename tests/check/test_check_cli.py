@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from envs import run_check
 
-from licheck.check import run_check
 from licheck.cli import main
 from licheck.formats import FORMAT_NAMES
 from licheck.kinds import KINDS
@@ -30,9 +30,9 @@ EXAMPLES = ROOT / "examples"
 
 def run(*args: str) -> tuple[int, str, str]:
     runner = CliRunner()
-    with runner.isolation() as (out, err, _):
+    with runner.isolation() as (out, err, _):  # read inside: click 8.2.0-8.2.1 close on exit
         code = main(["check", *args])
-    return code, out.getvalue().decode(), err.getvalue().decode()
+        return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 def run_json(*args: str) -> tuple[int, dict]:

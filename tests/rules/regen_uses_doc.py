@@ -79,9 +79,10 @@ def render() -> str:
     from aup_items import OTHER_TERMS, POLICIES, items
 
     from licheck import uses as vocabularies
-    from licheck.rules import default_rulebook
+    from licheck.licences import default_corpus
+    from licheck.rules.loader import Rulebook
 
-    book = default_rulebook()
+    book = Rulebook(default_corpus())
     au = [r for r in book if r.kind == "acceptable_use"]
     out = [INTRO]
     for vocab, key in ((vocabularies.uses(), "uses"), (vocabularies.sectors(), "sectors")):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from envs import rulebook
 
 from licheck.data import data_dir
 from licheck.licences import default_corpus
-from licheck.rules import default_rulebook
 from licheck.rules.loader import rule_files
 from licheck.rules.quotes import quote_in
 from licheck.rules.schema import rule_schema
@@ -31,7 +31,7 @@ def test_there_are_pending_rules_and_the_loader_skips_them() -> None:
     assert len(FILES) >= 10
     assert PENDING not in {p.parent for p in rule_files([data_dir("rules")])}
     pending_ids = {r["id"] for p in FILES for r in _rules(p)[1]}
-    assert not pending_ids & set(default_rulebook().ids())
+    assert not pending_ids & set(rulebook().ids())
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])

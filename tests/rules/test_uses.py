@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from aup_items import OTHER_TERMS, POLICIES, items
 from click.testing import CliRunner
+from envs import rulebook as default_rulebook
 from regen_uses_doc import PAGE, render
 from rules_helpers import make_context, make_lineage
 
@@ -24,7 +25,8 @@ from licheck.context import context_from_mapping
 from licheck.errors import ConfigError, DataError
 from licheck.licences import default_corpus
 from licheck.model import Severity
-from licheck.rules import default_rulebook, evaluate, validate_files
+from licheck.rules.evaluate import evaluate
+from licheck.rules.loader import validate_files
 from licheck.rules.quotes import normalise
 from licheck.uses import load_vocabulary, sectors, uses
 from licheck.yamlload import parse_yaml
@@ -140,7 +142,7 @@ def test_a_rule_naming_an_unknown_id_is_refused(tmp_path: Path) -> None:
         "licence: gemma-aup\nrules:\n  - id: gemma-aup/x\n    kind: acceptable_use\n    title: t\n"
         "    section: '4'\n    quote: Generate sexually explicit content\n    uses: [sexual-contents]\n"
         "    sectors: [helthcare]\n    message: m\n    how_to_comply: h\n")
-    _, errors = validate_files([tmp_path])
+    _, errors = validate_files([tmp_path], default_corpus())
     messages = [(e.line, e.message) for e in errors]
     assert any(line == 8 and "sexual-content" in m for line, m in messages), messages
     assert any(line == 9 and "healthcare" in m for line, m in messages), messages
@@ -162,13 +164,13 @@ def test_bioweapons_are_the_military_item_in_llama_3_2_and_later(licence: str, m
     assert rule.quote.endswith("Chemical Weapons Convention Implementation Act of 1997")
     assert book.get(f"{licence}-aup/critical-infrastructure").section == infrastructure
     ctx = make_context("use: {purposes: [biological-chemical-weapons]}")
-    hits = [f for f in evaluate(make_lineage(licence, modalities=("text",)), ctx) if f.kind == "acceptable_use"]
+    hits = [f for f in evaluate(make_lineage(licence, modalities=("text",)), ctx, default_rulebook()) if f.kind == "acceptable_use"]
     assert [(f.id, f.severity, f.clause.section) for f in hits] == [(f"{licence}-aup/military", E, military)]
 
 
 def test_before_3_2_bioweapons_fall_under_illegal_weapons() -> None:
     ctx = make_context("use: {purposes: [biological-chemical-weapons]}")
-    hits = [f.id for f in evaluate(make_lineage("llama3.1"), ctx) if f.kind == "acceptable_use"]
+    hits = [f.id for f in evaluate(make_lineage("llama3.1"), ctx, default_rulebook()) if f.kind == "acceptable_use"]
     assert hits == ["llama3.1-aup/weapons"]
 
 
@@ -197,13 +199,13 @@ def test_free_text_goes_in_the_description_and_decides_nothing(description: str)
     ctx = make_context(f"use:\n  description: {description}\n")
     assert ctx.use.description == description and ctx.to_json()["use"]["description"] == description
     for licence in ("llama3.1", "llama4", "gemma", "bigscience-openrail-m", "falcon-3-tii"):
-        found = evaluate(make_lineage(licence, modalities=("text",)), ctx)
+        found = evaluate(make_lineage(licence, modalities=("text",)), ctx, default_rulebook())
         assert not [f.id for f in found if f.kind == "acceptable_use"], licence
 
 
 def test_ids_match_exactly_the_items_that_name_them() -> None:
     ctx = make_context("use: {purposes: [fraud]}")
-    found = {f.id for f in evaluate(make_lineage("llama4", modalities=("text",)), ctx) if f.kind == "acceptable_use"}
+    found = {f.id for f in evaluate(make_lineage("llama4", modalities=("text",)), ctx, default_rulebook()) if f.kind == "acceptable_use"}
     assert found == {"llama4-aup/fraud-disinformation"}   # not military ("defense"), not anything else
     ctx = make_context("use: {purposes: [Medical advice]}\nsectors: [Health care]")
     assert ctx.use.purposes == ("medical-advice",) and ctx.sectors == ("healthcare",)
@@ -269,5 +271,5 @@ def test_the_review_report_shows_the_description(tmp_path: Path, monkeypatch: py
 ])
 def test_the_new_policies_report_their_items(licence: str, purposes: str, expected: list) -> None:
     ctx = make_context(f"use: {{purposes: {purposes}}}")
-    found = [(f.id, f.severity) for f in evaluate(make_lineage(licence), ctx) if f.kind == "acceptable_use"]
+    found = [(f.id, f.severity) for f in evaluate(make_lineage(licence), ctx, default_rulebook()) if f.kind == "acceptable_use"]
     assert sorted(found) == sorted(expected)
