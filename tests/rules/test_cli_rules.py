@@ -48,13 +48,15 @@ rules:
 
 def test_explain_secondary_rule_says_where_the_quote_comes_from(tmp_path: Path) -> None:
     # No bundled licence lacks its text any more (Qwen 2024 is verbatim): a user's rule shows it.
-    from licheck.licences import default_corpus
-    from licheck.rules import load_rulebook
+    from envs import corpus
+
     from licheck.rules.describe import rule_text
+    from licheck.rules.loader import Rulebook
 
     (tmp_path / "qwen.yml").write_text(SECONDARY_RULE, encoding="utf-8")
-    rule = load_rulebook([tmp_path]).get("qwen/quoted-elsewhere")
-    out = rule_text(rule, default_corpus().get("qwen"))
+    rule = Rulebook(corpus(), [tmp_path]).get("qwen/quoted-elsewhere")
+    assert rule is not None
+    out = rule_text(rule, corpus().get("qwen"))
     assert "confidence:    secondary" in out and "source:" in out
 
 
@@ -93,7 +95,7 @@ def test_explain_unknown_through_main() -> None:
     runner = CliRunner()
     with runner.isolation() as (out, err, _):
         code = main(["explain", "zzzz-nothing-like-it"])
-    assert code == 2 and b"licheck: unknown rule or licence id" in err.getvalue()
+        assert code == 2 and b"licheck: unknown rule or licence id" in err.getvalue()
 
 
 def test_rules_validate_bundled() -> None:
@@ -118,4 +120,4 @@ def test_rules_validate_missing_path(tmp_path: Path) -> None:
     runner = CliRunner()
     with runner.isolation() as (out, err, _):
         code = main(["rules", "validate", str(tmp_path / "absent")])
-    assert code == 2 and b"no such file or folder" in err.getvalue()
+        assert code == 2 and b"no such file or folder" in err.getvalue()

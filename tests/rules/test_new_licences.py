@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from envs import rulebook
 from rules_helpers import make_context, make_lineage
 
 from licheck.model import Severity
@@ -139,9 +140,9 @@ def _has(findings: list, key: str, severity: Severity | None = None) -> bool:
 @pytest.mark.parametrize(("licence", "ctx", "kw", "present", "absent"),
                          [c[1:] for c in NEW_CASES], ids=[c[0] for c in NEW_CASES])
 def test_verdict(licence: str, ctx: str, kw: dict[str, Any], present: list, absent: list) -> None:
-    from licheck.rules import evaluate
+    from licheck.rules.evaluate import evaluate
 
-    findings = evaluate(make_lineage(licence, **kw), make_context(ctx))
+    findings = evaluate(make_lineage(licence, **kw), make_context(ctx), rulebook())
     seen = [(f.id, str(f.severity)) for f in findings]
     for key, severity in present:
         assert _has(findings, key, severity), f"expected {key} ({severity}); got {seen}"

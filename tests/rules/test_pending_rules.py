@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from envs import rulebook as default_rulebook
 
 from licheck.data import data_dir
+from licheck.kinds import KINDS
 from licheck.licences import default_corpus
-from licheck.rules import default_rulebook
 from licheck.rules.loader import rule_files
 from licheck.rules.quotes import quote_in
-from licheck.rules.schema import COMMON_KEYS, KIND_KEYS
+from licheck.rules.schema import RULE_SCHEMA
 
 PENDING = data_dir("rules") / "pending"
 FILES = sorted(PENDING.glob("*.yml"))
@@ -44,7 +45,7 @@ def test_pending_rules_quote_their_licence_verbatim(path: Path) -> None:
     for rule in rules:
         assert rule["id"].startswith(licence + "/")
         assert quote_in(rule["quote"], texts), f"{rule['id']}: quote not in licences/{licence}"
-        known = set(COMMON_KEYS) | set(KIND_KEYS[rule["kind"]])
+        known = set(RULE_SCHEMA.fields) | set(KINDS[rule["kind"]].params)
         new = set(rule) - known
         assert new <= PROPOSED, f"{rule['id']}: undocumented keys {sorted(new - PROPOSED)}"
         assert new, f"{rule['id']}: needs no new field, so it belongs in rules/"
