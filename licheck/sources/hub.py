@@ -549,7 +549,8 @@ def _needs_licence_text(facts: ModelFacts, corpus: Corpus | None) -> bool:
     (without a corpus to read `license_name` / `license_link` by, it always does)."""
     declared = (facts.declared_licence or "").strip().lower()
     # A name several licences share (`modified-mit`) leaves the licence open too.
-    if declared and declared not in ("other", "unknown") and not (corpus is not None and corpus.ambiguous(declared)):
+    shared = corpus is not None and bool(corpus.ambiguous(declared))
+    if declared and declared not in ("other", "unknown") and not shared:
         return False
     for spelling in (facts.licence_name, facts.licence_link):
         if spelling and corpus is not None and corpus.lookup(spelling):

@@ -48,13 +48,15 @@ rules:
 
 def test_explain_secondary_rule_says_where_the_quote_comes_from(tmp_path: Path) -> None:
     # No bundled licence lacks its text any more (Qwen 2024 is verbatim): a user's rule shows it.
-    from licheck.licences import default_corpus
+    from envs import corpus
+
     from licheck.rules.describe import rule_text
     from licheck.rules.loader import Rulebook
 
     (tmp_path / "qwen.yml").write_text(SECONDARY_RULE, encoding="utf-8")
-    rule = Rulebook(default_corpus(), [tmp_path]).get("qwen/quoted-elsewhere")
-    out = rule_text(rule, default_corpus().get("qwen"))
+    rule = Rulebook(corpus(), [tmp_path]).get("qwen/quoted-elsewhere")
+    assert rule is not None
+    out = rule_text(rule, corpus().get("qwen"))
     assert "confidence:    secondary" in out and "source:" in out
 
 

@@ -223,7 +223,9 @@ def test_annual_revenue_fallback_is_said(run) -> None:
     assert f.context_field == "organisation.annual_revenue_usd"
 
 
-def test_secondary_confidence_reaches_the_finding(tmp_path) -> None:
+def test_secondary_confidence_reaches_the_finding(tmp_path, run) -> None:
+    from envs import corpus
+
     from licheck.rules.evaluate import evaluate
     from licheck.rules.loader import Rulebook
 
@@ -232,13 +234,12 @@ def test_secondary_confidence_reaches_the_finding(tmp_path) -> None:
         "    confidence: secondary\n    source: a third-party quotation\n    title: t\n"
         "    section: '9'\n    quote: a clause no verbatim text holds\n    message: m\n"
         "    how_to_comply: h\n", encoding="utf-8")
-    [f] = [f for f in evaluate(make_lineage("qwen"), make_context("{}"), Rulebook(default_corpus(), [tmp_path]))
+    book = Rulebook(corpus(), [tmp_path])
+    [f] = [f for f in evaluate(make_lineage("qwen"), make_context("{}"), book)
            if f.id == "qwen/quoted-elsewhere"]
     assert f.confidence == "secondary"
     assert f.to_json()["confidence"] == "secondary"
-    [g] = [f for f in evaluate(make_lineage("qwen"), make_context("organisation: {monthly_active_users: 150000000}"),
-                               rulebook())
-           if f.kind == "mau_cap"]
+    [g] = [f for f in run("qwen", "organisation: {monthly_active_users: 150000000}") if f.kind == "mau_cap"]
     assert g.confidence == "verified"   # Qwen 2024 is now verbatim
 
 
