@@ -91,7 +91,7 @@ def _message(rule: Rule, hit: Hit, view: ModelView) -> str:
             "display": " or ".join(f'"{t}"' for t in rule.param("display_text", []) or []),
             "threshold": fmt_number(rule.param("threshold") or rule.param("threshold_usd") or 0),
             "value": "", "month": "", "assumption": "", "name": "", "matched": "", "field": "",
-            "country": "",
+            "country": "", "region": "",
         }
         values.update(hit.fields)
         text = rule.message.format_map(values)
