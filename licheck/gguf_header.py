@@ -57,6 +57,9 @@ class GgufHeader:
     metadata: dict[str, Any] = field(default_factory=dict)
     big_endian: bool = False
     end_offset: int = 0           # where the key/value block ends (tensor infos start)
+    array_counts: dict[str, int] = field(default_factory=dict)   # item count of every top-level array
+    picked: dict[str, list[tuple[int, str]]] = field(default_factory=dict)   # see `pick`
+    stopped_at: str | None = None  # the key before which `stop` ended the walk
 
 
 class _Reader:
@@ -66,6 +69,9 @@ class _Reader:
         self.name = name
         self.order = "<"
         self.items_left = MAX_VARIABLE_ITEMS
+        self.last_count = 0
+        self.pick: Callable[[bytes], bool] | None = None
+        self.picked: list[tuple[int, str]] = []
 
     @property
     def pos(self) -> int:
@@ -129,6 +135,8 @@ def _value(r: _Reader, vtype: int, keep: bool, what: str, depth: int = 0) -> Any
         at = r.pos
         item_type = r.u32(f"{what} item type")
         count = r.u64(f"{what} item count")
+        if depth == 0:
+            r.last_count = count
         if count > MAX_ARRAY_ITEMS:
             raise r.fail(f"{what}: array count {count} at offset {at} exceeds the limit "
                          f"({MAX_ARRAY_ITEMS})")
@@ -158,39 +166,63 @@ def _value(r: _Reader, vtype: int, keep: bool, what: str, depth: int = 0) -> Any
 
 
 _CHUNK = 1024 * 1024
+MAX_PICKED_ITEMS = 4096          # strings `pick` may keep from one array
+MAX_PICKED_BYTES = 256           # longer strings are never picked (special tokens are short)
 
 
 def _skip_strings(r: _Reader, count: int, what: str) -> None:
     """Walk `count` length-prefixed strings in memory-sized chunks (a vocabulary has ~10**5):
-    one read per chunk instead of a read and a seek per string."""
+    one read per chunk instead of a read and a seek per string. With `r.pick` set, the short
+    strings it accepts are kept (with their index) in `r.picked`, at most MAX_PICKED_ITEMS."""
     fmt = r.order + "Q"
     base = r.pos               # file offset of buf[0]
     buf = b""
     off = 0
+
+    def refill(index: int) -> None:
+        nonlocal base, buf, off
+        base += off
+        if base + 8 > r.size:
+            raise r.fail(f"truncated GGUF header: {what}[{index}] length at offset {base}, "
+                         f"but the file ends at {r.size}")
+        if base > MAX_HEADER_BYTES:
+            raise r.fail(f"GGUF key/value block runs past {MAX_HEADER_BYTES} bytes "
+                         f"(at offset {base}); refusing to read further")
+        r.fh.seek(base)
+        buf = r.fh.read(_CHUNK)
+        off = 0
+
     for index in range(count):
         if off + 8 > len(buf):
-            base += off
-            if base + 8 > r.size:
-                raise r.fail(f"truncated GGUF header: {what}[{index}] length at offset {base}, "
-                             f"but the file ends at {r.size}")
-            if base > MAX_HEADER_BYTES:
-                raise r.fail(f"GGUF key/value block runs past {MAX_HEADER_BYTES} bytes "
-                             f"(at offset {base}); refusing to read further")
-            r.fh.seek(base)
-            buf = r.fh.read(_CHUNK)
-            off = 0
+            refill(index)
         (length,) = struct.unpack_from(fmt, buf, off)
         if length > MAX_STRING_BYTES:
             raise r.fail(f"{what}[{index}] length {length} at offset {base + off} exceeds the "
                          f"limit ({MAX_STRING_BYTES})")
+        if r.pick is not None and length <= MAX_PICKED_BYTES and len(r.picked) < MAX_PICKED_ITEMS:
+            if off + 8 + length > len(buf):
+                refill(index)
+            item = buf[off + 8:off + 8 + length]
+            if len(item) != length:
+                raise r.fail(f"truncated GGUF header: {what}[{index}] at offset {base + off}")
+            if r.pick(item):
+                r.picked.append((index, item.decode("utf-8", errors="replace")))
         off += 8 + length
     r.fh.seek(base)
     r.skip(off, what)   # checks the end against the file size and the header limit
 
 
 def parse_gguf_header(fh: BinaryIO, *, size: int, name: str,
-                      keep: Callable[[str], bool] = keep_licheck_keys) -> GgufHeader:
-    """Parse the header of an open binary stream of `size` bytes; `name` is for messages."""
+                      keep: Callable[[str], bool] = keep_licheck_keys,
+                      pick: Callable[[str], Callable[[bytes], bool] | None] | None = None,
+                      stop: Callable[[str, GgufHeader], bool] | None = None) -> GgufHeader:
+    """Parse the header of an open binary stream of `size` bytes; `name` is for messages.
+
+    `pick(key)` may return a test for the items of a string array that is not kept (a
+    vocabulary): the short items it accepts go to `header.picked[key]`. `stop(key, header)`,
+    asked before each value, ends the walk early (`header.stopped_at`; `end_offset` stays 0)
+    for callers that need only the keys before it.
+    """
     r = _Reader(fh, size, name)
     if size < 4 or r.fh.read(4) != MAGIC:
         raise r.fail("not a GGUF file (bad magic)")
@@ -217,9 +249,18 @@ def parse_gguf_header(fh: BinaryIO, *, size: int, name: str,
             key = r.read(key_len, f"key #{index}").decode("utf-8")
         except UnicodeDecodeError:
             raise r.fail(f"key #{index} at offset {at} is not valid UTF-8") from None
+        if stop is not None and stop(key, header):
+            header.stopped_at = key
+            return header
         vtype = r.u32(f"type of '{key}'")
         wanted = keep(key)
+        r.pick = pick(key) if pick is not None and vtype == ARRAY else None
+        r.picked = []
         value = _value(r, vtype, wanted, f"value of '{key}'")
+        if vtype == ARRAY:
+            header.array_counts[key] = r.last_count
+            if r.pick is not None:
+                header.picked[key] = r.picked
         if wanted:
             header.metadata[key] = value
     header.end_offset = r.pos

@@ -1,0 +1,461 @@
+"""Structural facts about a model's weights, read cheaply and within fixed bounds.
+
+A model card can omit its base and a GGUF can lose its `general.base_model.*` keys, but the
+weights keep their shape: depth, width, attention heads, vocabulary and tokenizer markers.
+This module reads those facts from what a model folder or file already carries, never the
+weights themselves:
+
+* `config.json` (the architecture's hyper-parameters; `text_config` for multimodal models);
+* `tokenizer_config.json` and the head of `tokenizer.json` (special tokens);
+* a safetensors header (the JSON before the weights: tensor names and shapes), and for a
+  sharded checkpoint `model.safetensors.index.json` plus one shard's header;
+* a GGUF key/value block (`<arch>.block_count`, ..., the vocabulary's size and its special
+  tokens), stopped before the tokenizer merges.
+
+Every read has a byte limit checked before reading. `licheck.fingerprints` matches the facts
+against the table of known base models.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from licheck.errors import InputError
+from licheck.files import input_error, read_capped, read_head
+from licheck.gguf_header import GgufHeader, parse_gguf_header
+
+MAX_CONFIG_BYTES = 1024 * 1024                 # config.json is a few KB
+MAX_TOKENIZER_CONFIG_BYTES = 8 * 1024 * 1024   # added_tokens_decoder can list thousands
+TOKENIZER_JSON_HEAD_BYTES = 1024 * 1024        # added_tokens come first; the vocabulary after
+MAX_SAFETENSORS_HEADER = 16 * 1024 * 1024      # real headers are well under 2 MB
+MAX_INDEX_BYTES = 32 * 1024 * 1024             # model.safetensors.index.json of a 671B model: ~9 MB
+MAX_SPECIAL_TOKENS = 4096
+
+# A token that looks like a control token: <...>, <|...|>, <｜...｜>, [INST]-style.
+_SPECIAL = re.compile(rb"<[^<>\s]{1,62}>|\[/?[A-Z_]{2,40}\]")
+_LAYER = re.compile(r"(?:^|\.)(?:layers|h|blocks|blk)\.(\d+)\.")
+
+
+@dataclass(frozen=True)
+class StructuralFacts:
+    """What the structure of a model says, each field None when its source was silent."""
+
+    architecture: str | None = None          # HF model_type or GGUF general.architecture
+    architectures: tuple[str, ...] = ()      # HF `architectures` (class names)
+    layers: int | None = None
+    hidden: int | None = None
+    intermediate: int | None = None
+    heads: int | None = None
+    kv_heads: int | None = None
+    head_dim: int | None = None
+    q_width: int | None = None               # rows of the query projection (heads * head_dim)
+    kv_width: int | None = None              # rows of the key projection (kv_heads * head_dim)
+    vocab: int | None = None                 # rows of the embedding (config vocab_size)
+    experts: int | None = None
+    rope_type: str | None = None             # "default" when the config says no scaling
+    rope_theta: float | None = None
+    context_length: int | None = None
+    tie_word_embeddings: bool | None = None
+    tokenizer_model: str | None = None       # GGUF tokenizer.ggml.model or tokenizer_class
+    tokenizer_pre: str | None = None         # GGUF tokenizer.ggml.pre
+    special_tokens: frozenset[str] = frozenset()
+    sources: tuple[str, ...] = ()            # the files the facts came from
+    notes: tuple[str, ...] = ()              # what could not be read, or disagreed
+
+    @property
+    def has_shape(self) -> bool:
+        return self.layers is not None and self.hidden is not None
+
+    def merged(self, other: StructuralFacts, *, other_name: str) -> StructuralFacts:
+        """These facts, with gaps filled from `other`; a disagreement is kept as a note."""
+        changes: dict[str, Any] = {}
+        notes = list(self.notes) + [n for n in other.notes if n not in self.notes]
+        for f in fields(self):
+            if f.name in ("sources", "notes", "special_tokens", "architectures"):
+                continue
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if mine is None and theirs is not None:
+                changes[f.name] = theirs
+            elif (mine is not None and theirs is not None and mine != theirs
+                  and f.name in ("layers", "hidden", "intermediate", "vocab", "q_width", "kv_width")):
+                notes.append(f"{f.name}: {mine} here, but {theirs} in {other_name}")
+        changes["special_tokens"] = self.special_tokens | other.special_tokens
+        changes["architectures"] = self.architectures or other.architectures
+        changes["sources"] = self.sources + tuple(s for s in other.sources if s not in self.sources)
+        changes["notes"] = tuple(notes)
+        return replace(self, **changes)
+
+
+# --- config.json -------------------------------------------------------------------------------
+
+# HF config key aliases, first found wins (GPT-2/Falcon/MPT-style names after the Llama ones).
+_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
+    "layers": ("num_hidden_layers", "n_layer", "num_layers", "n_layers"),
+    "hidden": ("hidden_size", "n_embd", "d_model", "dim"),
+    "intermediate": ("intermediate_size", "ffn_hidden_size", "n_inner"),
+    "heads": ("num_attention_heads", "n_head", "num_heads", "n_heads"),
+    "kv_heads": ("num_key_value_heads", "num_kv_heads", "n_head_kv", "multi_query_group_num"),
+    "head_dim": ("head_dim",),
+    "vocab": ("vocab_size", "padded_vocab_size"),
+    "experts": ("num_local_experts", "n_routed_experts", "num_experts"),
+    "context_length": ("max_position_embeddings", "n_positions", "seq_length", "max_seq_len"),
+}
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _rope(config: Mapping[str, Any]) -> str | None:
+    if "rope_scaling" not in config and "rope_parameters" not in config:
+        return None
+    scaling = config.get("rope_scaling") or config.get("rope_parameters")
+    if scaling is None:
+        return "default"
+    if isinstance(scaling, Mapping):
+        kind = scaling.get("rope_type", scaling.get("type"))
+        return str(kind) if isinstance(kind, str) else None
+    return None
+
+
+def facts_from_config(config: Mapping[str, Any], *, source: str = "config.json") -> StructuralFacts:
+    """The shape a transformers `config.json` declares (the text part of a multimodal one)."""
+    text = config.get("text_config")
+    cfg: Mapping[str, Any] = config
+    if isinstance(text, Mapping) and any(k in text for k in _CONFIG_KEYS["layers"]):
+        cfg = {**{k: v for k, v in config.items() if k != "text_config"}, **text}
+    values: dict[str, Any] = {}
+    for name, keys in _CONFIG_KEYS.items():
+        for key in keys:
+            if _int(cfg.get(key)) is not None:
+                values[name] = cfg[key]
+                break
+    if values.get("kv_heads") is None and cfg.get("multi_query") is True:
+        values["kv_heads"] = 1        # Falcon-7B style
+    theta = cfg.get("rope_theta")
+    archs = config.get("architectures")
+    model_type = config.get("model_type")
+    tie = cfg.get("tie_word_embeddings", config.get("tie_word_embeddings"))
+    return StructuralFacts(
+        architecture=model_type if isinstance(model_type, str) else None,
+        architectures=tuple(a for a in archs if isinstance(a, str)) if isinstance(archs, list) else (),
+        rope_type=_rope(cfg),
+        rope_theta=float(theta) if isinstance(theta, (int, float)) and not isinstance(theta, bool) else None,
+        tie_word_embeddings=tie if isinstance(tie, bool) else None,
+        sources=(source,), **values)
+
+
+def _load_json(path: Path, limit: int) -> Any:
+    data = read_capped(path, limit)
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"not valid JSON ({exc})", path=path) from None
+
+
+# --- tokenizer files ---------------------------------------------------------------------------
+
+def _token_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping) and isinstance(value.get("content"), str):
+        return str(value["content"])
+    return None
+
+
+def special_tokens_from_tokenizer_config(doc: Mapping[str, Any]) -> frozenset[str]:
+    """Added and special tokens named by a `tokenizer_config.json`."""
+    out: set[str] = set()
+    decoder = doc.get("added_tokens_decoder")
+    if isinstance(decoder, Mapping):
+        for item in decoder.values():
+            text = _token_text(item)
+            if text is not None:
+                out.add(text)
+    for key in ("bos_token", "eos_token", "unk_token", "pad_token", "additional_special_tokens"):
+        value = doc.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            text = _token_text(item)
+            if text is not None:
+                out.add(text)
+    return frozenset(sorted(out)[:MAX_SPECIAL_TOKENS])
+
+
+def special_tokens_from_tokenizer_json_head(head: bytes) -> frozenset[str] | None:
+    """The `added_tokens` list of a `tokenizer.json`, from its first bytes only (it precedes
+    the vocabulary in files written by `tokenizers`); None when not within `head`."""
+    at = head.find(b'"added_tokens"')
+    if at < 0:
+        return None
+    start = head.find(b"[", at)
+    if start < 0:
+        return None
+    try:
+        items, _end = json.JSONDecoder().raw_decode(head[start:].decode("utf-8", errors="ignore"))
+    except json.JSONDecodeError:
+        return None       # the list runs past the head we read
+    if not isinstance(items, list):
+        return None
+    return frozenset(t for t in (_token_text(i) for i in items[:MAX_SPECIAL_TOKENS]) if t)
+
+
+# --- safetensors -------------------------------------------------------------------------------
+
+def read_safetensors_header(path: str | os.PathLike[str], *,
+                            max_header: int = MAX_SAFETENSORS_HEADER) -> dict[str, Any]:
+    """The JSON header of a safetensors file (8-byte little-endian length, then JSON); the
+    declared length is checked against `max_header` and the file size before it is read."""
+    shown = os.fspath(path)
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            return _parse_safetensors(fh, size, shown, max_header)
+    except OSError as exc:
+        raise input_error(exc, shown) from None
+
+
+def _parse_safetensors(fh: BinaryIO, size: int, shown: str, max_header: int) -> dict[str, Any]:
+    raw = fh.read(8)
+    if len(raw) != 8:
+        raise InputError("not a safetensors file (shorter than its 8-byte header length)", path=shown)
+    (length,) = struct.unpack("<Q", raw)
+    if length > max_header:
+        raise InputError(f"safetensors header claims {length} bytes; licheck reads at most "
+                         f"{max_header}", path=shown)
+    if length > size - 8:
+        raise InputError(f"safetensors header claims {length} bytes, but the file has only "
+                         f"{size - 8} after the length", path=shown)
+    data = fh.read(length)
+    try:
+        header = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"safetensors header is not valid JSON ({exc})", path=shown) from None
+    if not isinstance(header, dict):
+        raise InputError("safetensors header is not a JSON object", path=shown)
+    return header
+
+
+def _shape(entry: Any) -> list[int] | None:
+    if isinstance(entry, Mapping) and isinstance(entry.get("shape"), list):
+        shape = entry["shape"]
+        if all(_int(d) is not None for d in shape):
+            return list(shape)
+    return None
+
+
+def _find(tensors: Mapping[str, Any], *suffixes: str) -> list[int] | None:
+    for name, entry in tensors.items():
+        if name.endswith(suffixes):
+            shape = _shape(entry)
+            if shape:
+                return shape
+    return None
+
+
+def facts_from_tensor_names(names: Iterable[str]) -> StructuralFacts:
+    """Depth from tensor names alone (an index file has names, not shapes)."""
+    layers = {int(m.group(1)) for n in names if (m := _LAYER.search(n))}
+    return StructuralFacts(layers=max(layers) + 1 if layers else None)
+
+
+def facts_from_safetensors_header(header: Mapping[str, Any], *,
+                                  source: str = "safetensors header") -> StructuralFacts:
+    """Shape facts from tensor names and shapes (HF naming: model.layers.N.self_attn...)."""
+    tensors = {k: v for k, v in header.items() if k != "__metadata__"}
+    depth = facts_from_tensor_names(tensors)
+    embed = _find(tensors, "embed_tokens.weight", "wte.weight", "word_embeddings.weight",
+                  "tok_embeddings.weight")
+    lm_head = _find(tensors, "lm_head.weight")
+    # Layer 0's projections (a shard that holds no layer 0 gives what it has).
+    up = _find(tensors, "layers.0.mlp.gate_proj.weight", "layers.0.mlp.up_proj.weight",
+               "layers.0.mlp.experts.0.gate_proj.weight", "layers.0.block_sparse_moe.experts.0.w1.weight")
+    q = _find(tensors, "layers.0.self_attn.q_proj.weight")
+    k = _find(tensors, "layers.0.self_attn.k_proj.weight")
+    experts = {m.group(1) for n in tensors
+               if (m := re.search(r"layers\.\d+\.(?:mlp|block_sparse_moe)\.experts\.(\d+)\.", n))}
+    return StructuralFacts(
+        layers=depth.layers,
+        hidden=embed[1] if embed and len(embed) == 2 else None,
+        vocab=embed[0] if embed and len(embed) == 2 else (lm_head[0] if lm_head else None),
+        intermediate=up[0] if up and len(up) == 2 else None,
+        q_width=q[0] if q and len(q) == 2 else None,
+        kv_width=k[0] if k and len(k) == 2 else None,
+        experts=len(experts) or None,
+        sources=(source,))
+
+
+# --- a model folder ----------------------------------------------------------------------------
+
+def read_folder_facts(folder: str | os.PathLike[str]) -> StructuralFacts:
+    """Facts from a local model folder: config, tokenizer files and the safetensors header(s).
+
+    Missing files are simply absent facts; an unreadable or oversized one is an InputError."""
+    root = Path(folder)
+    facts = StructuralFacts()
+    config_path = root / "config.json"
+    if config_path.is_file():
+        doc = _load_json(config_path, MAX_CONFIG_BYTES)
+        if isinstance(doc, Mapping):
+            facts = facts_from_config(doc)
+    tok_cfg = root / "tokenizer_config.json"
+    specials: set[str] = set()
+    if tok_cfg.is_file():
+        doc = _load_json(tok_cfg, MAX_TOKENIZER_CONFIG_BYTES)
+        if isinstance(doc, Mapping):
+            specials |= special_tokens_from_tokenizer_config(doc)
+            cls = doc.get("tokenizer_class")
+            if isinstance(cls, str) and facts.tokenizer_model is None:
+                facts = replace(facts, tokenizer_model=cls)
+            facts = replace(facts, sources=facts.sources + ("tokenizer_config.json",))
+    tok_json = root / "tokenizer.json"
+    if tok_json.is_file():
+        found = special_tokens_from_tokenizer_json_head(read_head(tok_json, TOKENIZER_JSON_HEAD_BYTES))
+        if found is None:
+            facts = replace(facts, notes=facts.notes + (
+                f"tokenizer.json: no added_tokens list in its first {TOKENIZER_JSON_HEAD_BYTES} bytes",))
+        else:
+            specials |= found
+            facts = replace(facts, sources=facts.sources + ("tokenizer.json",))
+    facts = replace(facts, special_tokens=facts.special_tokens | frozenset(specials))
+    weights = _weights_facts(root)
+    if weights is not None:
+        facts = facts.merged(weights, other_name="the safetensors header")
+    return facts
+
+
+def _weights_facts(root: Path) -> StructuralFacts | None:
+    single = root / "model.safetensors"
+    if single.is_file():
+        return facts_from_safetensors_header(read_safetensors_header(single),
+                                             source="model.safetensors header")
+    index = root / "model.safetensors.index.json"
+    if not index.is_file():
+        return None
+    doc = _load_json(index, MAX_INDEX_BYTES)
+    weight_map = doc.get("weight_map") if isinstance(doc, Mapping) else None
+    if not isinstance(weight_map, Mapping):
+        raise InputError("no 'weight_map' object in the index", path=index)
+    depth = facts_from_tensor_names(weight_map)
+    # The shard holding the embedding usually also holds layer 0: one header read.
+    shard = next((v for k, v in weight_map.items() if k.endswith("embed_tokens.weight")), None)
+    if not isinstance(shard, str) or "/" in shard or "\\" in shard or not (root / shard).is_file():
+        return replace(depth, sources=("model.safetensors.index.json",))
+    shard_facts = facts_from_safetensors_header(read_safetensors_header(root / shard),
+                                                source=f"{shard} header")
+    return replace(shard_facts, layers=depth.layers,
+                   sources=("model.safetensors.index.json",) + shard_facts.sources)
+
+
+# --- GGUF --------------------------------------------------------------------------------------
+
+_TOKENS = "tokenizer.ggml.tokens"
+_GGUF_SCALARS = ("block_count", "embedding_length", "feed_forward_length", "attention.head_count",
+                 "attention.head_count_kv", "attention.key_length", "context_length",
+                 "expert_count", "vocab_size", "rope.freq_base", "rope.scaling.type")
+
+
+def _keep_structure_key(key: str) -> bool:
+    return (key.startswith("general.") and key != "general.alignment") or key in (
+        "tokenizer.ggml.model", "tokenizer.ggml.pre", "tokenizer.ggml.bos_token_id",
+        "tokenizer.ggml.eos_token_id") or key.endswith(_GGUF_SCALARS)
+
+
+def _pick_special(key: str) -> Callable[[bytes], bool] | None:
+    return (lambda item: _SPECIAL.fullmatch(item) is not None) if key == _TOKENS else None
+
+
+def _stop_before_merges(key: str, header: GgufHeader) -> bool:
+    # The merges (often the bulk of the header) follow the token list in files written by
+    # llama.cpp and the gguf package; nothing licheck needs for structure comes after them.
+    return key == "tokenizer.ggml.merges" and _TOKENS in header.array_counts
+
+
+def gguf_header_for_structure(fh: BinaryIO, *, size: int, name: str) -> GgufHeader:
+    """The GGUF keys structure needs, the token count and the special-looking tokens."""
+    return parse_gguf_header(fh, size=size, name=name, keep=_keep_structure_key,
+                             pick=_pick_special, stop=_stop_before_merges)
+
+
+def _one_int(value: Any) -> int | None:
+    """A GGUF count, which some architectures store per layer (an array)."""
+    if isinstance(value, list):
+        distinct = {v for v in value if _int(v) is not None}
+        return distinct.pop() if len(distinct) == 1 else None
+    return _int(value)
+
+
+def facts_from_gguf_header(header: GgufHeader, *, source: str = "GGUF header") -> StructuralFacts:
+    meta = header.metadata
+    arch = meta.get("general.architecture")
+    arch = arch if isinstance(arch, str) else None
+
+    def get(suffix: str) -> Any:
+        return meta.get(f"{arch}.{suffix}") if arch else None
+
+    vocab = _one_int(get("vocab_size"))
+    if vocab is None and _TOKENS in header.array_counts:
+        vocab = header.array_counts[_TOKENS]
+    theta = get("rope.freq_base")
+    scaling = get("rope.scaling.type")
+    specials = frozenset(text for _i, text in header.picked.get(_TOKENS, ()))
+    model = meta.get("tokenizer.ggml.model")
+    pre = meta.get("tokenizer.ggml.pre")
+    heads = _one_int(get("attention.head_count"))
+    key_length = _one_int(get("attention.key_length"))
+    return StructuralFacts(
+        architecture=arch,
+        layers=_one_int(get("block_count")),
+        hidden=_one_int(get("embedding_length")),
+        intermediate=_one_int(get("feed_forward_length")),
+        heads=heads,
+        kv_heads=_one_int(get("attention.head_count_kv")),
+        head_dim=key_length,
+        vocab=vocab,
+        experts=_one_int(get("expert_count")),
+        context_length=_one_int(get("context_length")),
+        rope_theta=float(theta) if isinstance(theta, (int, float)) else None,
+        rope_type=scaling if isinstance(scaling, str) and scaling != "none" else None,
+        tokenizer_model=model if isinstance(model, str) else None,
+        tokenizer_pre=pre if isinstance(pre, str) else None,
+        special_tokens=specials,
+        sources=(source,))
+
+
+def read_gguf_facts(path: str | os.PathLike[str]) -> StructuralFacts:
+    """Structural facts from a GGUF file's key/value block (never its tensors)."""
+    shown = os.fspath(path)
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            header = gguf_header_for_structure(fh, size=size, name=shown)
+    except OSError as exc:
+        raise input_error(exc, shown) from None
+    return facts_from_gguf_header(header, source=f"{os.path.basename(shown)} (GGUF header)")
+
+
+def read_structure(path: str | os.PathLike[str]) -> StructuralFacts:
+    """Facts from a model folder, a `.gguf` file or a `.safetensors` file."""
+    p = Path(path)
+    if p.is_dir():
+        return read_folder_facts(p)
+    with_magic = read_head(p, 4)[:4]
+    if with_magic == b"GGUF":
+        return read_gguf_facts(p)
+    if p.suffix == ".safetensors":
+        return facts_from_safetensors_header(read_safetensors_header(p), source=f"{p.name} header")
+    raise InputError("not a model folder, a GGUF file or a safetensors file", path=p)
+
+
+__all__ = [
+    "StructuralFacts", "facts_from_config", "facts_from_gguf_header",
+    "facts_from_safetensors_header", "gguf_header_for_structure", "read_folder_facts",
+    "read_gguf_facts", "read_safetensors_header", "read_structure",
+    "special_tokens_from_tokenizer_config", "special_tokens_from_tokenizer_json_head",
+]
