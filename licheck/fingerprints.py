@@ -36,12 +36,12 @@ FILE_NAME = "fingerprints.yml"
 
 # A vocabulary a little larger than the base's is a fine-tune's added tokens (chat markers,
 # padding to a multiple of 64); a little smaller is an embedding resized to the tokenizer.
-VOCAB_GROWTH = 1024
+VOCAB_GROWTH = 256
 VOCAB_SHRINK = 512
 
 # Discriminators rank candidates of the same shape; a fine-tune may change any of them, so
 # they never exclude an entry. RoPE scaling is rarely changed, context length often.
-_WEIGHTS = {"rope_type": 2, "architecture": 1, "context_length": 1}
+_WEIGHTS = {"rope_type": 2, "architecture": 1, "context_length": 1, "vocab": 1}
 
 _HUB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
 _ENTRY_ID = re.compile(r"[a-z0-9][a-z0-9.-]*")
@@ -221,7 +221,7 @@ def _tokenizer(tok: TokenizerFamily, facts: StructuralFacts) -> tuple[str, list[
         said.append(f"tokenizer.ggml.pre '{facts.tokenizer_pre}'")
     if said:
         return "confirmed", said
-    if tok.markers and facts.special_tokens:
+    if tok.markers and facts.special_tokens and facts.special_tokens_complete:
         return "contradicted", [f"none of {', '.join(tok.markers)} among its special tokens"]
     if tok.gguf_pre and facts.tokenizer_pre and facts.tokenizer_pre not in ("default",):
         return "contradicted", [f"tokenizer.ggml.pre '{facts.tokenizer_pre}' "
@@ -281,8 +281,12 @@ class FingerprintTable:
             vocab_status, vocab_said = _vocab(fp, facts)
             if vocab_status == "different":
                 continue
+            if vocab_status == "unknown" and fp.intermediate and "intermediate" not in labels:
+                continue        # depth, width and heads alone are shared by too many models
             tok_status, tok_said = _tokenizer(fp.tokenizer, facts)
             score, d_agree, d_differ = _score(fp, facts)
+            if vocab_status == "near":
+                score -= _WEIGHTS["vocab"]      # an exact vocabulary elsewhere ranks first
             evidence = agree + ([vocab_said] if vocab_said and vocab_status == "exact" else [])
             evidence += (tok_said if tok_status == "confirmed" else []) + d_agree
             differences = ([vocab_said] if vocab_status == "near" and vocab_said else [])
@@ -311,19 +315,23 @@ class FingerprintTable:
             status, _said = _tokenizer(tok, facts)
             if status == "confirmed":
                 confirmed.append(tok)
-            elif status == "unknown" and facts.vocab is not None and facts.vocab in tok.vocab:
+            elif status == "unknown" and facts.vocab is not None and any(
+                    0 <= facts.vocab - v <= VOCAB_GROWTH for v in tok.vocab):
                 by_vocab.append(tok)
+        if not confirmed and by_vocab:
+            # A vocabulary size alone is a weak link: keep a family only when a member has
+            # this width and this architecture, as a merge or a depth-pruned model keeps both.
+            def plausible(tok: TokenizerFamily) -> bool:
+                members = [fp for fp in self.fingerprints if fp.tokenizer == tok]
+                return facts.architecture is not None and any(
+                    fp.hidden == facts.hidden and facts.architecture in fp.architecture
+                    for fp in members)
+            by_vocab = [t for t in by_vocab if plausible(t)]
         families = confirmed or by_vocab
         if not families:
             return StructureMatch("none", note="neither the shape nor the tokenizer matches a "
                                   "known base model")
         members = [fp for fp in self.fingerprints if fp.tokenizer in families]
-        widths = {fp.hidden for fp in members}
-        if not confirmed and facts.hidden not in widths:
-            # A vocabulary size alone, at a width no family member has, is too weak a link.
-            return StructureMatch("none", note=f"a vocabulary of {facts.vocab:,} like "
-                                  f"{' / '.join(t.name for t in families)}, but a width no "
-                                  "model of that family has")
         cands = []
         for fp in members:
             _status, said = _tokenizer(fp.tokenizer, facts)

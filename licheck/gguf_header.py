@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,7 +71,7 @@ class _Reader:
         self.order = "<"
         self.items_left = MAX_VARIABLE_ITEMS
         self.last_count = 0
-        self.pick: Callable[[bytes], bool] | None = None
+        self.pick: re.Pattern[bytes] | None = None
         self.picked: list[tuple[int, str]] = []
 
     @property
@@ -167,59 +168,72 @@ def _value(r: _Reader, vtype: int, keep: bool, what: str, depth: int = 0) -> Any
 
 _CHUNK = 1024 * 1024
 MAX_PICKED_ITEMS = 4096          # strings `pick` may keep from one array
-MAX_PICKED_BYTES = 256           # longer strings are never picked (special tokens are short)
 
 
 def _skip_strings(r: _Reader, count: int, what: str) -> None:
     """Walk `count` length-prefixed strings in memory-sized chunks (a vocabulary has ~10**5):
-    one read per chunk instead of a read and a seek per string. With `r.pick` set, the short
-    strings it accepts are kept (with their index) in `r.picked`, at most MAX_PICKED_ITEMS."""
-    fmt = r.order + "Q"
+    one read per chunk instead of a read and a seek per string.
+
+    With `r.pick` (a bytes pattern) set, the strings it matches whole are kept in `r.picked`
+    as (file offset, text), at most MAX_PICKED_ITEMS: the pattern runs over each chunk in C,
+    and a match counts only when the 8 bytes before it are its own length, so the per-string
+    loop stays as lean as a plain skip."""
+    order = r.order
+    unpack = struct.Struct(order + "Q").unpack_from
     base = r.pos               # file offset of buf[0]
     buf = b""
+    size = 0
     off = 0
-
-    def refill(index: int) -> None:
-        nonlocal base, buf, off
-        base += off
-        if base + 8 > r.size:
-            raise r.fail(f"truncated GGUF header: {what}[{index}] length at offset {base}, "
-                         f"but the file ends at {r.size}")
-        if base > MAX_HEADER_BYTES:
-            raise r.fail(f"GGUF key/value block runs past {MAX_HEADER_BYTES} bytes "
-                         f"(at offset {base}); refusing to read further")
-        r.fh.seek(base)
-        buf = r.fh.read(_CHUNK)
-        off = 0
-
-    for index in range(count):
-        if off + 8 > len(buf):
-            refill(index)
-        (length,) = struct.unpack_from(fmt, buf, off)
+    found: dict[int, str] = {}
+    index = 0
+    while index < count:
+        if off + 8 > size:
+            base += off
+            if base + 8 > r.size:
+                raise r.fail(f"truncated GGUF header: {what}[{index}] length at offset {base}, "
+                             f"but the file ends at {r.size}")
+            if base > MAX_HEADER_BYTES:
+                raise r.fail(f"GGUF key/value block runs past {MAX_HEADER_BYTES} bytes "
+                             f"(at offset {base}); refusing to read further")
+            r.fh.seek(base)
+            buf = r.fh.read(_CHUNK)
+            size = len(buf)
+            off = 0
+            if r.pick is not None and len(found) < MAX_PICKED_ITEMS:
+                find_length_prefixed(buf, base, r.pick, unpack, found)
+        (length,) = unpack(buf, off)
         if length > MAX_STRING_BYTES:
             raise r.fail(f"{what}[{index}] length {length} at offset {base + off} exceeds the "
                          f"limit ({MAX_STRING_BYTES})")
-        if r.pick is not None and length <= MAX_PICKED_BYTES and len(r.picked) < MAX_PICKED_ITEMS:
-            if off + 8 + length > len(buf):
-                refill(index)
-            item = buf[off + 8:off + 8 + length]
-            if len(item) != length:
-                raise r.fail(f"truncated GGUF header: {what}[{index}] at offset {base + off}")
-            if r.pick(item):
-                r.picked.append((index, item.decode("utf-8", errors="replace")))
         off += 8 + length
+        index += 1
+    end = base + off
+    r.picked = sorted((at, text) for at, text in found.items() if at < end)[:MAX_PICKED_ITEMS]
     r.fh.seek(base)
     r.skip(off, what)   # checks the end against the file size and the header limit
 
 
+def find_length_prefixed(buf: bytes, base: int, pattern: re.Pattern[bytes],
+                         unpack: Callable[[bytes, int], tuple[int, ...]],
+                         found: dict[int, str]) -> None:
+    """Add to `found` (file offset -> text) the GGUF strings in `buf` that `pattern` matches
+    whole: a match counts only when the 8 bytes before it hold its length."""
+    for m in pattern.finditer(buf):
+        start = m.start()
+        if start >= 8 and unpack(buf, start - 8)[0] == m.end() - start:
+            found.setdefault(base + start, m.group().decode("utf-8", errors="replace"))
+            if len(found) >= MAX_PICKED_ITEMS:
+                return
+
+
 def parse_gguf_header(fh: BinaryIO, *, size: int, name: str,
                       keep: Callable[[str], bool] = keep_licheck_keys,
-                      pick: Callable[[str], Callable[[bytes], bool] | None] | None = None,
+                      pick: Callable[[str], re.Pattern[bytes] | None] | None = None,
                       stop: Callable[[str, GgufHeader], bool] | None = None) -> GgufHeader:
     """Parse the header of an open binary stream of `size` bytes; `name` is for messages.
 
-    `pick(key)` may return a test for the items of a string array that is not kept (a
-    vocabulary): the short items it accepts go to `header.picked[key]`. `stop(key, header)`,
+    `pick(key)` may return a bytes pattern for the items of a string array that is not kept
+    (a vocabulary): the items it matches whole go to `header.picked[key]` as (offset, text). `stop(key, header)`,
     asked before each value, ends the walk early (`header.stopped_at`; `end_offset` stays 0)
     for callers that need only the keys before it.
     """

@@ -22,14 +22,21 @@ import json
 import os
 import re
 import struct
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from licheck.errors import InputError
 from licheck.files import input_error, read_capped, read_head
-from licheck.gguf_header import GgufHeader, parse_gguf_header
+from licheck.gguf_header import (
+    ARRAY,
+    MAX_ARRAY_ITEMS,
+    STRING,
+    GgufHeader,
+    find_length_prefixed,
+    parse_gguf_header,
+)
 
 MAX_CONFIG_BYTES = 1024 * 1024                 # config.json is a few KB
 MAX_TOKENIZER_CONFIG_BYTES = 8 * 1024 * 1024   # added_tokens_decoder can list thousands
@@ -37,9 +44,15 @@ TOKENIZER_JSON_HEAD_BYTES = 1024 * 1024        # added_tokens come first; the vo
 MAX_SAFETENSORS_HEADER = 16 * 1024 * 1024      # real headers are well under 2 MB
 MAX_INDEX_BYTES = 32 * 1024 * 1024             # model.safetensors.index.json of a 671B model: ~9 MB
 MAX_SPECIAL_TOKENS = 4096
+MAX_TOKEN_WINDOW = 8 * 1024 * 1024             # bytes of a GGUF token list scanned for specials
+_BYTES_PER_TOKEN = 32                          # length prefix + a generous average token
 
-# A token that looks like a control token: <...>, <|...|>, <｜...｜>, [INST]-style.
-_SPECIAL = re.compile(rb"<[^<>\s]{1,62}>|\[/?[A-Z_]{2,40}\]")
+# A token that looks like a control token: <...>, <|...|>, <｜...｜>, or [INST]-style: printable,
+# no spaces (a GGUF match also has to be preceded by its own length). Two patterns, because
+# each alone is a fast scan and their alternation is ten times slower.
+_ANGLE = re.compile(rb"<[\x21-\x3b\x3d\x3f-\x7e\x80-\xff]{1,80}>")
+_SQUARE = re.compile(rb"\[[/A-Z_]{2,41}\]")
+_SPECIAL = re.compile(_ANGLE.pattern + rb"|" + _SQUARE.pattern)
 _LAYER = re.compile(r"(?:^|\.)(?:layers|h|blocks|blk)\.(\d+)\.")
 
 
@@ -66,6 +79,7 @@ class StructuralFacts:
     tokenizer_model: str | None = None       # GGUF tokenizer.ggml.model or tokenizer_class
     tokenizer_pre: str | None = None         # GGUF tokenizer.ggml.pre
     special_tokens: frozenset[str] = frozenset()
+    special_tokens_complete: bool = True     # False: a bounded read may have missed some
     sources: tuple[str, ...] = ()            # the files the facts came from
     notes: tuple[str, ...] = ()              # what could not be read, or disagreed
 
@@ -78,7 +92,8 @@ class StructuralFacts:
         changes: dict[str, Any] = {}
         notes = list(self.notes) + [n for n in other.notes if n not in self.notes]
         for f in fields(self):
-            if f.name in ("sources", "notes", "special_tokens", "architectures"):
+            if f.name in ("sources", "notes", "special_tokens", "architectures",
+                      "special_tokens_complete"):
                 continue
             mine, theirs = getattr(self, f.name), getattr(other, f.name)
             if mine is None and theirs is not None:
@@ -87,6 +102,8 @@ class StructuralFacts:
                   and f.name in ("layers", "hidden", "intermediate", "vocab", "q_width", "kv_width")):
                 notes.append(f"{f.name}: {mine} here, but {theirs} in {other_name}")
         changes["special_tokens"] = self.special_tokens | other.special_tokens
+        changes["special_tokens_complete"] = (self.special_tokens_complete
+                                              and other.special_tokens_complete)
         changes["architectures"] = self.architectures or other.architectures
         changes["sources"] = self.sources + tuple(s for s in other.sources if s not in self.sources)
         changes["notes"] = tuple(notes)
@@ -367,20 +384,70 @@ def _keep_structure_key(key: str) -> bool:
         "tokenizer.ggml.eos_token_id") or key.endswith(_GGUF_SCALARS)
 
 
-def _pick_special(key: str) -> Callable[[bytes], bool] | None:
-    return (lambda item: _SPECIAL.fullmatch(item) is not None) if key == _TOKENS else None
+def _pick_special(key: str) -> re.Pattern[bytes] | None:
+    return _SPECIAL if key == _TOKENS else None
 
 
-def _stop_before_merges(key: str, header: GgufHeader) -> bool:
-    # The merges (often the bulk of the header) follow the token list in files written by
-    # llama.cpp and the gguf package; nothing licheck needs for structure comes after them.
+def _stop_early(key: str, header: GgufHeader) -> bool:
+    # Files written by llama.cpp and the gguf package put general.* and the architecture's
+    # keys before the tokenizer; once those are in, the token list is read by a bounded scan
+    # (`_token_window`) instead of a walk over every string, and nothing after it is needed.
+    if key == _TOKENS:
+        arch = header.metadata.get("general.architecture")
+        return isinstance(arch, str) and f"{arch}.block_count" in header.metadata
+    # Otherwise walk the token list, but stop before the merges (often the bulk of a header).
     return key == "tokenizer.ggml.merges" and _TOKENS in header.array_counts
 
 
-def gguf_header_for_structure(fh: BinaryIO, *, size: int, name: str) -> GgufHeader:
-    """The GGUF keys structure needs, the token count and the special-looking tokens."""
-    return parse_gguf_header(fh, size=size, name=name, keep=_keep_structure_key,
-                             pick=_pick_special, stop=_stop_before_merges)
+_NEXT_KEY_PREFIX = b"tokenizer.ggml."
+_NEXT_KEY = re.compile(rb"tokenizer\.ggml\.[a-z_]{1,40}")
+
+
+def _token_window(fh: BinaryIO, header: GgufHeader, size: int, name: str) -> bool:
+    """Read the token list's count, and its special tokens from one bounded window.
+
+    The window ends where the next `tokenizer.ggml.*` key starts when it is inside it (then
+    the special tokens are complete: returns True); otherwise some may have been missed."""
+    order = ">" if header.big_endian else "<"
+    head = fh.read(16)
+    if len(head) < 16:
+        raise InputError(f"truncated GGUF header: '{_TOKENS}' ends at the end of the file",
+                         path=name)
+    vtype, item_type, count = struct.unpack(order + "IIQ", head)
+    if vtype != ARRAY or item_type != STRING:
+        raise InputError(f"'{_TOKENS}' is not an array of strings", path=name)
+    if count > MAX_ARRAY_ITEMS:
+        raise InputError(f"'{_TOKENS}' claims {count} tokens; licheck reads at most "
+                         f"{MAX_ARRAY_ITEMS}", path=name)
+    start = fh.tell()
+    window = fh.read(max(0, min(count * _BYTES_PER_TOKEN + 64, MAX_TOKEN_WINDOW, size - start)))
+    unpack = struct.Struct(order + "Q").unpack_from
+    end = len(window)
+    at = window.find(_NEXT_KEY_PREFIX)
+    while at != -1:
+        m = _NEXT_KEY.match(window, at)
+        if m and at >= 8 and unpack(window, at - 8)[0] == m.end() - at:
+            end = at - 8
+            break
+        at = window.find(_NEXT_KEY_PREFIX, at + 1)
+    complete = end < len(window)
+    tokens = window[:end]
+    found: dict[int, str] = {}
+    for pattern in (_ANGLE, _SQUARE):
+        find_length_prefixed(tokens, start, pattern, unpack, found)
+    header.array_counts[_TOKENS] = count
+    header.picked[_TOKENS] = sorted(found.items())[:MAX_SPECIAL_TOKENS]
+    return complete
+
+
+def gguf_header_for_structure(fh: BinaryIO, *, size: int, name: str) -> tuple[GgufHeader, bool]:
+    """The GGUF keys structure needs, the token count and the special-looking tokens, and
+    whether the special tokens are complete."""
+    header = parse_gguf_header(fh, size=size, name=name, keep=_keep_structure_key,
+                               pick=_pick_special, stop=_stop_early)
+    if header.stopped_at == _TOKENS:
+        return header, _token_window(fh, header, size, name)
+    return header, True
 
 
 def _one_int(value: Any) -> int | None:
@@ -391,7 +458,8 @@ def _one_int(value: Any) -> int | None:
     return _int(value)
 
 
-def facts_from_gguf_header(header: GgufHeader, *, source: str = "GGUF header") -> StructuralFacts:
+def facts_from_gguf_header(header: GgufHeader, *, source: str = "GGUF header",
+                           specials_complete: bool = True) -> StructuralFacts:
     meta = header.metadata
     arch = meta.get("general.architecture")
     arch = arch if isinstance(arch, str) else None
@@ -425,6 +493,7 @@ def facts_from_gguf_header(header: GgufHeader, *, source: str = "GGUF header") -
         tokenizer_model=model if isinstance(model, str) else None,
         tokenizer_pre=pre if isinstance(pre, str) else None,
         special_tokens=specials,
+        special_tokens_complete=specials_complete,
         sources=(source,))
 
 
@@ -434,10 +503,11 @@ def read_gguf_facts(path: str | os.PathLike[str]) -> StructuralFacts:
     try:
         with open(path, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
-            header = gguf_header_for_structure(fh, size=size, name=shown)
+            header, complete = gguf_header_for_structure(fh, size=size, name=shown)
     except OSError as exc:
         raise input_error(exc, shown) from None
-    return facts_from_gguf_header(header, source=f"{os.path.basename(shown)} (GGUF header)")
+    return facts_from_gguf_header(header, source=f"{os.path.basename(shown)} (GGUF header)",
+                                  specials_complete=complete)
 
 
 def read_structure(path: str | os.PathLike[str]) -> StructuralFacts:
