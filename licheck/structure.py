@@ -388,15 +388,20 @@ def _pick_special(key: str) -> re.Pattern[bytes] | None:
     return _SPECIAL if key == _TOKENS else None
 
 
+def _have_shape_keys(header: GgufHeader) -> bool:
+    arch = header.metadata.get("general.architecture")
+    return isinstance(arch, str) and f"{arch}.block_count" in header.metadata
+
+
 def _stop_early(key: str, header: GgufHeader) -> bool:
     # Files written by llama.cpp and the gguf package put general.* and the architecture's
     # keys before the tokenizer; once those are in, the token list is read by a bounded scan
     # (`_token_window`) instead of a walk over every string, and nothing after it is needed.
-    if key == _TOKENS:
-        arch = header.metadata.get("general.architecture")
-        return isinstance(arch, str) and f"{arch}.block_count" in header.metadata
-    # Otherwise walk the token list, but stop before the merges (often the bulk of a header).
-    return key == "tokenizer.ggml.merges" and _TOKENS in header.array_counts
+    # In any other order, walk on, but stop before the merges (often the bulk of a header)
+    # once both the shape and the token list are in.
+    if not _have_shape_keys(header):
+        return False
+    return key == _TOKENS or (key == "tokenizer.ggml.merges" and _TOKENS in header.array_counts)
 
 
 _NEXT_KEY_PREFIX = b"tokenizer.ggml."

@@ -30,7 +30,7 @@ def _default_is_permissive(licence_id: str) -> bool | None:
     return None if lic is None else lic.is_permissive
 
 
-def _evidence(match: StructureMatch, limit: int = 8) -> str:
+def _evidence(match: StructureMatch, limit: int = 14) -> str:
     first = match.candidates[0]
     items = list(first.evidence[:limit])
     if first.differences:
@@ -105,7 +105,6 @@ def _undeclared(model: str, match: StructureMatch, declared_licence: str | None,
         how_to_comply=("Ask the publisher which base model the weights come from and record it "
                        f"(base_model in the card, or parents in a catalogue entry); probable: "
                        f"{', '.join(match.bases[:4])}"),
-        confidence="secondary",
         location=location)]
 
 
