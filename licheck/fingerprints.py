@@ -229,15 +229,19 @@ def _tokenizer(tok: TokenizerFamily, facts: StructuralFacts) -> tuple[str, list[
     return "unknown", []
 
 
-def _score(fp: Fingerprint, facts: StructuralFacts) -> tuple[int, list[str], list[str]]:
-    """Weighted disagreements (<= 0): an entry is never ranked up for having more fields."""
+def _score(fp: Fingerprint, facts: StructuralFacts,
+           keys: Iterable[str] = ("rope_type", "context_length", "architecture"),
+           ) -> tuple[int, list[str], list[str]]:
+    """Weighted disagreements (<= 0) on the discriminators in `keys`: an entry is never
+    ranked up for having more fields, nor for lacking one."""
     score, agree, differ = 0, [], []
-    checks = (("rope_type", fp.rope_type, facts.rope_type, "RoPE scaling"),
-              ("context_length", fp.context_length, facts.context_length, "context"),
-              ("architecture", fp.architecture, facts.architecture, "architecture"))
-    for key, mine, theirs, label in checks:
+    labels = {"rope_type": "RoPE scaling", "context_length": "context",
+              "architecture": "architecture"}
+    for key in keys:
+        mine, theirs = getattr(fp, key), getattr(facts, key)
         if not mine or not theirs:
             continue
+        label = labels[key]
         same = theirs in mine if isinstance(mine, tuple) else theirs == mine
         shown = f"{theirs:,}" if isinstance(theirs, int) else f"'{theirs}'"
         if same:
@@ -284,21 +288,28 @@ class FingerprintTable:
             if vocab_status == "unknown" and fp.intermediate and "intermediate" not in labels:
                 continue        # depth, width and heads alone are shared by too many models
             tok_status, tok_said = _tokenizer(fp.tokenizer, facts)
-            score, d_agree, d_differ = _score(fp, facts)
-            if vocab_status == "near":
-                score -= _WEIGHTS["vocab"]      # an exact vocabulary elsewhere ranks first
             evidence = agree + ([vocab_said] if vocab_said and vocab_status == "exact" else [])
-            evidence += (tok_said if tok_status == "confirmed" else []) + d_agree
+            evidence += tok_said if tok_status == "confirmed" else []
             differences = ([vocab_said] if vocab_status == "near" and vocab_said else [])
-            differences += (tok_said if tok_status == "contradicted" else []) + d_differ
-            cand = Candidate(fp, tuple(evidence), tuple(differences))
-            (weak if tok_status == "contradicted" else strong).append((score, cand))
+            differences += tok_said if tok_status == "contradicted" else []
+            # an exact vocabulary elsewhere ranks first
+            penalty = _WEIGHTS["vocab"] if vocab_status == "near" else 0
+            (weak if tok_status == "contradicted" else strong).append(
+                (-penalty, Candidate(fp, tuple(evidence), tuple(differences))))
         pool = strong or weak
         if not pool:
             return None
-        best = max(score for score, _c in pool)
-        candidates = tuple(c for score, c in pool if score == best)
-        also = tuple(c for score, c in pool if score < best)
+        # Discriminators count only where every entry of the pool records them.
+        keys = [k for k in ("rope_type", "context_length", "architecture")
+                if all(getattr(c.fingerprint, k) for _p, c in pool)]
+        ranked = []
+        for penalty, cand in pool:
+            score, d_agree, d_differ = _score(cand.fingerprint, facts, keys)
+            ranked.append((score + penalty, Candidate(
+                cand.fingerprint, cand.evidence + tuple(d_agree), cand.differences + tuple(d_differ))))
+        best = max(score for score, _c in ranked)
+        candidates = tuple(c for score, c in ranked if score == best)
+        also = tuple(c for score, c in ranked if score < best)
         notes = []
         if not strong:
             notes.append("the dimensions fit, but the tokenizer does not look like the family's")

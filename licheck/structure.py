@@ -53,6 +53,7 @@ _BYTES_PER_TOKEN = 32                          # length prefix + a generous aver
 _ANGLE = re.compile(rb"<[\x21-\x3b\x3d\x3f-\x7e\x80-\xff]{1,80}>")
 _SQUARE = re.compile(rb"\[[/A-Z_]{2,41}\]")
 _SPECIAL = re.compile(_ANGLE.pattern + rb"|" + _SQUARE.pattern)
+_SHARD = re.compile(r"-\d+-of-\d+\.safetensors$")
 _LAYER = re.compile(r"(?:^|\.)(?:layers|h|blocks|blk)\.(\d+)\.")
 
 
@@ -524,7 +525,12 @@ def read_structure(path: str | os.PathLike[str]) -> StructuralFacts:
     if with_magic == b"GGUF":
         return read_gguf_facts(p)
     if p.suffix == ".safetensors":
-        return facts_from_safetensors_header(read_safetensors_header(p), source=f"{p.name} header")
+        facts = facts_from_safetensors_header(read_safetensors_header(p), source=f"{p.name} header")
+        if _SHARD.search(p.name):
+            # One shard holds some of the layers: its depth is not the model's.
+            facts = replace(facts, layers=None, notes=facts.notes + (
+                f"{p.name} is one shard: the depth needs model.safetensors.index.json",))
+        return facts
     raise InputError("not a model folder, a GGUF file or a safetensors file", path=p)
 
 

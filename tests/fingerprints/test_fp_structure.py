@@ -173,3 +173,43 @@ def test_not_a_model_is_an_input_error(tmp_path: Path) -> None:
     path.write_text("hello", encoding="utf-8")
     with pytest.raises(InputError):
         read_structure(path)
+
+
+class _Counting:
+    """A binary file that counts the bytes read through it."""
+
+    def __init__(self, fh: Any, counter: list[int]) -> None:
+        self._fh, self._counter = fh, counter
+
+    def read(self, n: int = -1) -> bytes:
+        data: bytes = self._fh.read(n)
+        self._counter[0] += len(data)
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fh, name)
+
+    def __enter__(self) -> _Counting:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._fh.close()
+
+
+def test_reading_a_5_gb_gguf_reads_a_few_megabytes(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import licheck.structure as structure
+
+    path = write_gguf(tmp_path / "big.gguf", "llama", layers=32, hidden=4096, intermediate=14336,
+                      heads=32, kv_heads=8, vocab=128256, specials=SPECIALS["llama3"],
+                      pre="llama-bpe", merges=100_000)
+    header_size = path.stat().st_size
+    os.truncate(path, 5 * 1024**3)
+    counter = [0]
+    monkeypatch.setattr(structure, "open",
+                        lambda p, mode="r": _Counting(open(p, mode), counter), raising=False)
+    facts = structure.read_gguf_facts(path)
+    assert (facts.layers, facts.vocab) == (32, 128256)
+    assert "<|eot_id|>" in facts.special_tokens
+    assert counter[0] < 10 * 1024 * 1024
+    assert counter[0] < header_size            # the merges after the token list are not read
