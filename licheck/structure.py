@@ -53,6 +53,7 @@ _BYTES_PER_TOKEN = 32                          # length prefix + a generous aver
 _ANGLE = re.compile(rb"<[\x21-\x3b\x3d\x3f-\x7e\x80-\xff]{1,80}>")
 _SQUARE = re.compile(rb"\[[/A-Z_]{2,41}\]")
 _SPECIAL = re.compile(_ANGLE.pattern + rb"|" + _SQUARE.pattern)
+_NOT_TEXT = re.compile(r"vision|visual|audio|image|mm_projector|multi_modal")
 _SHARD = re.compile(r"-\d+-of-\d+\.safetensors$")
 _LAYER = re.compile(r"(?:^|\.)(?:layers|h|blocks|blk)\.(\d+)\.")
 
@@ -278,15 +279,17 @@ def _find(tensors: Mapping[str, Any], *suffixes: str) -> list[int] | None:
 
 
 def facts_from_tensor_names(names: Iterable[str]) -> StructuralFacts:
-    """Depth from tensor names alone (an index file has names, not shapes)."""
-    layers = {int(m.group(1)) for n in names if (m := _LAYER.search(n))}
+    """Depth from tensor names alone (an index file has names, not shapes); the layers of a
+    multimodal model's vision or audio tower do not count."""
+    layers = {int(m.group(1)) for n in names
+              if not _NOT_TEXT.search(n) and (m := _LAYER.search(n))}
     return StructuralFacts(layers=max(layers) + 1 if layers else None)
 
 
 def facts_from_safetensors_header(header: Mapping[str, Any], *,
                                   source: str = "safetensors header") -> StructuralFacts:
     """Shape facts from tensor names and shapes (HF naming: model.layers.N.self_attn...)."""
-    tensors = {k: v for k, v in header.items() if k != "__metadata__"}
+    tensors = {k: v for k, v in header.items() if k != "__metadata__" and not _NOT_TEXT.search(k)}
     depth = facts_from_tensor_names(tensors)
     embed = _find(tensors, "embed_tokens.weight", "wte.weight", "word_embeddings.weight",
                   "tok_embeddings.weight")

@@ -213,3 +213,15 @@ def test_reading_a_5_gb_gguf_reads_a_few_megabytes(tmp_path: Path,
     assert "<|eot_id|>" in facts.special_tokens
     assert counter[0] < 10 * 1024 * 1024
     assert counter[0] < header_size            # the merges after the token list are not read
+
+
+def test_a_vision_tower_does_not_count_as_depth(tmp_path: Path) -> None:
+    tensors = hf_tensors(layers=34, hidden=2560, intermediate=10240, heads=8, kv_heads=4,
+                         head_dim=256, vocab=262144, tie=True)
+    tensors = {n.replace("model.", "language_model.model.", 1): v for n, v in tensors.items()}
+    for i in range(40):
+        tensors[f"vision_tower.vision_model.encoder.layers.{i}.mlp.fc1.weight"] = ("BF16", [4304, 1152])
+    path = tmp_path / "model.safetensors"
+    write_safetensors(path, tensors)
+    facts = read_structure(path)
+    assert (facts.layers, facts.hidden, facts.vocab) == (34, 2560, 262144)
