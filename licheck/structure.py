@@ -297,6 +297,9 @@ def facts_from_safetensors_header(header: Mapping[str, Any], *,
     # Layer 0's projections (a shard that holds no layer 0 gives what it has).
     up = _find(tensors, "layers.0.mlp.gate_proj.weight", "layers.0.mlp.up_proj.weight",
                "layers.0.mlp.experts.0.gate_proj.weight", "layers.0.block_sparse_moe.experts.0.w1.weight")
+    if up is None:      # Phi-3 style: gate and up fused into one projection
+        fused = _find(tensors, "layers.0.mlp.gate_up_proj.weight")
+        up = [fused[0] // 2, fused[1]] if fused and len(fused) == 2 else None
     q = _find(tensors, "layers.0.self_attn.q_proj.weight")
     k = _find(tensors, "layers.0.self_attn.k_proj.weight")
     experts = {m.group(1) for n in tensors

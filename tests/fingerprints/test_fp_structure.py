@@ -225,3 +225,14 @@ def test_a_vision_tower_does_not_count_as_depth(tmp_path: Path) -> None:
     write_safetensors(path, tensors)
     facts = read_structure(path)
     assert (facts.layers, facts.hidden, facts.vocab) == (34, 2560, 262144)
+
+
+def test_fused_gate_up_projection_gives_the_intermediate_size(tmp_path: Path) -> None:
+    tensors = {"model.embed_tokens.weight": ("BF16", [32064, 3072])}
+    for i in range(32):
+        tensors[f"model.layers.{i}.mlp.gate_up_proj.weight"] = ("BF16", [2 * 8192, 3072])
+        tensors[f"model.layers.{i}.self_attn.qkv_proj.weight"] = ("BF16", [3 * 3072, 3072])
+    path = tmp_path / "model.safetensors"
+    write_safetensors(path, tensors)
+    facts = read_structure(path)
+    assert (facts.layers, facts.hidden, facts.intermediate, facts.vocab) == (32, 3072, 8192, 32064)
