@@ -17,7 +17,6 @@ declares: `licheck.structure_findings` turns it into findings.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -27,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from licheck.data import data_dir
-from licheck.datacache import load_data_yaml
 from licheck.errors import DataError
-from licheck.structure import StructuralFacts
-from licheck.yamldoc import YamlList, YamlMap
+from licheck.licences import Corpus, default_corpus
+from licheck.model import StructuralFacts
+from licheck.schema import Field, Schema, did_you_mean
+from licheck.yamldoc import YamlList, YamlMap, line_of
+from licheck.yamlload import load_yaml
 
 FILE_NAME = "fingerprints.yml"
 
@@ -371,61 +372,52 @@ def _unique_toks(items: Iterable[TokenizerFamily]) -> tuple[TokenizerFamily, ...
 
 # --- loading -----------------------------------------------------------------------------------
 
-_TOKENIZER_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "name": (str, True), "vocab": (list, True), "markers": (list, False),
-    "gguf_pre": (list, False), "source": (str, True), "notes": (str, False),
-}
+_STRINGS = Field((list,), items=str, nonempty=True)
+TOKENIZER_SCHEMA = Schema("a tokenizer family", {
+    "name": Field((str,), required=True, nonempty=True),
+    "vocab": Field((list,), required=True, items=int, min_items=1),
+    "markers": _STRINGS,
+    "gguf_pre": _STRINGS,
+    "source": Field((str,), required=True, nonempty=True),
+    "notes": Field((str,)),
+})
 _INT_KEYS = ("layers", "hidden", "intermediate", "heads", "kv_heads", "head_dim", "experts",
              "context_length")
-_FINGERPRINT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "id": (str, True), "family": (str, True), "size": ((str, int, float), True),
-    "architecture": (list, False), **dict.fromkeys(_INT_KEYS, (int, False)),
-    "vocab": (list, False), "tokenizer": (str, True), "rope_type": (str, False),
-    "bases": (list, True), "licences": (list, True), "source": (str, True),
-    "via": (list, False), "notes": (str, False),
-}
+FINGERPRINT_SCHEMA = Schema("a fingerprint", {
+    "id": Field((str,), required=True),
+    "family": Field((str,), required=True, nonempty=True),
+    "size": Field((str, int, float), required=True),
+    "architecture": _STRINGS,
+    **{key: Field((int,), required=key in ("layers", "hidden"), minimum=1) for key in _INT_KEYS},
+    "vocab": Field((list,), items=int),
+    "tokenizer": Field((str,), required=True),
+    "rope_type": Field((str,), nonempty=True),
+    "bases": Field((list,), required=True, items=str, nonempty=True, min_items=1),
+    "licences": Field((list,), required=True, items=str, nonempty=True),
+    "source": Field((str,), required=True, nonempty=True),
+    "via": _STRINGS,
+    "notes": Field((str,)),
+})
+FINGERPRINTS_FILE = Schema(FILE_NAME, {
+    "tokenizers": Field((dict,), required=True, expect="a mapping of tokenizer families"),
+    "fingerprints": Field((list,), required=True, expect="a list of fingerprints"),
+})
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+def _check(doc: YamlMap, schema: Schema, path: Path, what: str) -> None:
+    problems = schema.problems(doc)
+    if problems:
+        raise DataError(f"{what}: {problems[0].message}", path=path, line=problems[0].line)
 
 
-def _check_keys(doc: YamlMap, spec: Mapping[str, tuple[type | tuple[type, ...], bool]],
-                path: Path, what: str) -> None:
-    for key in doc:
-        if key not in spec:
-            raise DataError(f"{what}: unknown key '{key}'{_suggest(str(key), spec)}",
-                            path=path, line=doc.line_of(key))
-    for key, (typ, required) in spec.items():
-        if key not in doc:
-            if required:
-                raise DataError(f"{what}: missing key '{key}'", path=path, line=doc.line)
-            continue
-        value = doc[key]
-        if not isinstance(value, typ) or isinstance(value, bool):
-            raise DataError(f"{what}: '{key}' has the wrong type ({type(value).__name__})",
-                            path=path, line=doc.line_of(key))
-        if isinstance(value, int) and value <= 0:
-            raise DataError(f"{what}: '{key}' must be a positive number", path=path,
-                            line=doc.line_of(key))
-
-
-def _items(doc: YamlMap, key: str, typ: type, path: Path, what: str) -> tuple[Any, ...]:
+def _items(doc: YamlMap, key: str, path: Path, what: str) -> tuple[Any, ...]:
+    """A checked list's items (strings stripped); a number must be positive."""
     items = doc.get(key) or YamlList()
-    out = []
     for i, item in enumerate(items):
-        ok = isinstance(item, typ) and not isinstance(item, bool)
-        if ok and isinstance(item, str):
-            ok = bool(item.strip())
-        if ok and isinstance(item, int):
-            ok = item > 0
-        if not ok:
-            line = items.line_of(i) if isinstance(items, YamlList) else doc.line_of(key)
-            kind = "a positive number" if typ is int else "a non-empty string"
-            raise DataError(f"{what}: every item of '{key}' must be {kind}", path=path, line=line)
-        out.append(item.strip() if isinstance(item, str) else item)
-    return tuple(out)
+        if isinstance(item, int) and item <= 0:
+            raise DataError(f"{what}: every item of '{key}' must be a positive number",
+                            path=path, line=line_of(items, i) or doc.line_of(key))
+    return tuple(item.strip() if isinstance(item, str) else item for item in items)
 
 
 def _load_tokenizers(doc: YamlMap, path: Path) -> dict[str, TokenizerFamily]:
@@ -439,80 +431,89 @@ def _load_tokenizers(doc: YamlMap, path: Path) -> dict[str, TokenizerFamily]:
         if not isinstance(body, YamlMap):
             raise DataError(f"{what}: expected a mapping (name, vocab, markers, ...)",
                             path=path, line=line)
-        _check_keys(body, _TOKENIZER_KEYS, path, what)
-        vocab = _items(body, "vocab", int, path, what)
-        if not vocab:
-            raise DataError(f"{what}: 'vocab' lists no size", path=path, line=body.line_of("vocab"))
+        _check(body, TOKENIZER_SCHEMA, path, what)
         out[tok_id] = TokenizerFamily(
-            id=tok_id, name=body["name"], vocab=vocab,
-            markers=_items(body, "markers", str, path, what),
-            gguf_pre=_items(body, "gguf_pre", str, path, what),
+            id=tok_id, name=body["name"], vocab=_items(body, "vocab", path, what),
+            markers=_items(body, "markers", path, what),
+            gguf_pre=_items(body, "gguf_pre", path, what),
             source=body["source"], notes=body.get("notes"))
     return out
 
 
-def load_fingerprints(path: str | os.PathLike[str] | None = None, *,
-                      licences: Any = None) -> FingerprintTable:
-    """Load and check a fingerprint file (default: the bundled one); DataError, `file:line`."""
-    file = Path(path) if path is not None else data_dir("catalogue") / FILE_NAME
-    if licences is None:
-        from licheck.licences import default_corpus
-        licences = default_corpus()
-    doc = load_data_yaml(file)
-    if (not isinstance(doc, YamlMap) or set(doc) != {"tokenizers", "fingerprints"}
-            or not isinstance(doc["tokenizers"], YamlMap)
-            or not isinstance(doc["fingerprints"], YamlList)):
-        raise DataError("expected a mapping with two keys: 'tokenizers' (a mapping) and "
-                        "'fingerprints' (a list)", path=file, line=getattr(doc, "line", 1))
-    tokenizers = _load_tokenizers(doc["tokenizers"], file)
+def _load_entry(item: Any, line: int | None, file: Path, shown: str,
+                tokenizers: Mapping[str, TokenizerFamily], licences: Corpus) -> Fingerprint:
+    if not isinstance(item, YamlMap):
+        raise DataError("each fingerprint must be a mapping (id, family, size, ...)",
+                        path=file, line=line)
+    what = f"fingerprint '{item.get('id', '?')}'"
+    _check(item, FINGERPRINT_SCHEMA, file, what)
+    fp_id = item["id"]
+    if not _ENTRY_ID.fullmatch(fp_id):
+        raise DataError(f"'{fp_id}' is not a fingerprint id (lower case, digits, '.', '-')",
+                        path=file, line=item.line_of("id"))
+    tok_id = item["tokenizer"]
+    if tok_id not in tokenizers:
+        raise DataError(f"{what}: unknown tokenizer '{tok_id}'{did_you_mean(tok_id, tokenizers)}",
+                        path=file, line=item.line_of("tokenizer"))
+    bases = _items(item, "bases", file, what)
+    for j, base in enumerate(bases):
+        if not _HUB_ID.fullmatch(base):
+            raise DataError(f"{what}: base '{base}' is not a Hub id (org/name)", path=file,
+                            line=item["bases"].line_of(j))
+    lic_ids = _items(item, "licences", file, what)
+    for j, lic in enumerate(lic_ids):
+        if lic not in licences:
+            raise DataError(f"{what}: unknown licence id '{lic}'{did_you_mean(lic, licences.ids())}",
+                            path=file, line=item["licences"].line_of(j))
+    return Fingerprint(
+        id=fp_id, family=item["family"], size=str(item["size"]),
+        tokenizer=tokenizers[tok_id], bases=bases, licences=lic_ids, source=item["source"],
+        architecture=_items(item, "architecture", file, what),
+        vocab=_items(item, "vocab", file, what), rope_type=item.get("rope_type"),
+        via=_items(item, "via", file, what), notes=item.get("notes"),
+        path=shown, line=line, **{k: item.get(k) for k in _INT_KEYS})
+
+
+def load_fingerprint_file(path: str | os.PathLike[str], *, licences: Corpus,
+                          tokenizers: Mapping[str, TokenizerFamily] | None = None,
+                          ) -> FingerprintTable:
+    """Load and check one fingerprint file; DataError at `file:line`. Its entries may name
+    the tokenizer families of `tokenizers` (the bundled ones, for a user's file)."""
+    file = Path(path)
+    doc = load_yaml(file)
+    FINGERPRINTS_FILE.check(doc, str(file), cls=DataError, line=1)
+    known = {**(tokenizers or {}), **_load_tokenizers(doc["tokenizers"], file)}
     shown = _shown(file)
     seen: dict[str, int | None] = {}
     entries = []
     items = doc["fingerprints"]
     for i, item in enumerate(items):
         line = items.line_of(i)
-        if not isinstance(item, YamlMap):
-            raise DataError("each fingerprint must be a mapping (id, family, size, ...)",
-                            path=file, line=line)
-        what = f"fingerprint '{item.get('id', '?')}'"
-        _check_keys(item, _FINGERPRINT_KEYS, file, what)
-        fp_id = item["id"]
-        if not _ENTRY_ID.fullmatch(fp_id):
-            raise DataError(f"'{fp_id}' is not a fingerprint id (lower case, digits, '.', '-')",
-                            path=file, line=item.line_of("id"))
-        if fp_id in seen:
-            raise DataError(f"{what}: listed twice (first at line {seen[fp_id]})", path=file,
-                            line=item.line_of("id"))
-        seen[fp_id] = line
-        tok_id = item["tokenizer"]
-        if tok_id not in tokenizers:
-            raise DataError(f"{what}: unknown tokenizer '{tok_id}'{_suggest(tok_id, tokenizers)}",
-                            path=file, line=item.line_of("tokenizer"))
-        bases = _items(item, "bases", str, file, what)
-        if not bases:
-            raise DataError(f"{what}: 'bases' names no model", path=file, line=item.line_of("bases"))
-        for j, base in enumerate(bases):
-            if not _HUB_ID.fullmatch(base):
-                raise DataError(f"{what}: base '{base}' is not a Hub id (org/name)", path=file,
-                                line=item["bases"].line_of(j))
-        lic_ids = _items(item, "licences", str, file, what)
-        for j, lic in enumerate(lic_ids):
-            if lic not in licences:
-                known = licences.ids() if hasattr(licences, "ids") else list(licences)
-                raise DataError(f"{what}: unknown licence id '{lic}'{_suggest(lic, known)}",
-                                path=file, line=item["licences"].line_of(j))
-        ints = {k: item.get(k) for k in _INT_KEYS}
-        if ints["layers"] is None or ints["hidden"] is None:
-            raise DataError(f"{what}: 'layers' and 'hidden' are required (the rest may be "
-                            "left out when not confirmed)", path=file, line=line)
-        entries.append(Fingerprint(
-            id=fp_id, family=item["family"], size=str(item["size"]),
-            tokenizer=tokenizers[tok_id], bases=bases, licences=lic_ids, source=item["source"],
-            architecture=_items(item, "architecture", str, file, what),
-            vocab=_items(item, "vocab", int, file, what), rope_type=item.get("rope_type"),
-            via=_items(item, "via", str, file, what), notes=item.get("notes"),
-            path=shown, line=line, **ints))
-    return FingerprintTable(tokenizers, tuple(entries))
+        entry = _load_entry(item, line, file, shown, known, licences)
+        if entry.id in seen:
+            raise DataError(f"fingerprint '{entry.id}': listed twice (first at line "
+                            f"{seen[entry.id]})", path=file, line=line)
+        seen[entry.id] = line
+        entries.append(entry)
+    return FingerprintTable(known, tuple(entries))
+
+
+def load_fingerprints(extra_dirs: Iterable[str | os.PathLike[str]] = (), *,
+                      licences: Corpus) -> FingerprintTable:
+    """The bundled table plus the `fingerprints.yml` of each of a user's catalogue folders
+    (the config's `extra_catalogue`): a user's entry replaces a bundled one of the same id,
+    and may name the bundled tokenizer families. `licences` is the run's corpus."""
+    table = load_fingerprint_file(data_dir("catalogue") / FILE_NAME, licences=licences)
+    for folder in extra_dirs:
+        file = Path(folder) / FILE_NAME
+        if not file.is_file():
+            continue
+        extra = load_fingerprint_file(file, licences=licences, tokenizers=table.tokenizers)
+        replaced = {fp.id for fp in extra.fingerprints}
+        table = FingerprintTable(
+            {**table.tokenizers, **extra.tokenizers},
+            tuple(fp for fp in table.fingerprints if fp.id not in replaced) + extra.fingerprints)
+    return table
 
 
 def _shown(path: Path) -> str:
@@ -525,14 +526,16 @@ def _shown(path: Path) -> str:
 
 @cache
 def default_fingerprints() -> FingerprintTable:
-    return load_fingerprints()
+    """The bundled table alone (for building an environment: `licheck.env`)."""
+    return load_fingerprints(licences=default_corpus())
 
 
-def match_structure(facts: StructuralFacts, table: FingerprintTable | None = None) -> StructureMatch:
-    """Candidates for the base of a model with these facts (bundled table by default)."""
-    return (table or default_fingerprints()).match(facts)
+def match_structure(facts: StructuralFacts, table: FingerprintTable) -> StructureMatch:
+    """Candidates for the base of a model with these facts."""
+    return table.match(facts)
 
 
 __all__ = ["Candidate", "Fingerprint", "FingerprintTable", "StructureMatch", "TokenizerFamily",
-           "default_fingerprints", "load_fingerprints", "match_structure"]
+           "default_fingerprints", "load_fingerprint_file", "load_fingerprints",
+           "match_structure"]
 

@@ -23,7 +23,7 @@ import os
 import re
 import struct
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -37,6 +37,7 @@ from licheck.gguf_header import (
     find_length_prefixed,
     parse_gguf_header,
 )
+from licheck.model import StructuralFacts
 
 MAX_CONFIG_BYTES = 1024 * 1024                 # config.json is a few KB
 MAX_TOKENIZER_CONFIG_BYTES = 8 * 1024 * 1024   # added_tokens_decoder can list thousands
@@ -56,60 +57,6 @@ _SPECIAL = re.compile(_ANGLE.pattern + rb"|" + _SQUARE.pattern)
 _NOT_TEXT = re.compile(r"vision|visual|audio|image|mm_projector|multi_modal")
 _SHARD = re.compile(r"-\d+-of-\d+\.safetensors$")
 _LAYER = re.compile(r"(?:^|\.)(?:layers|h|blocks|blk)\.(\d+)\.")
-
-
-@dataclass(frozen=True)
-class StructuralFacts:
-    """What the structure of a model says, each field None when its source was silent."""
-
-    architecture: str | None = None          # HF model_type or GGUF general.architecture
-    architectures: tuple[str, ...] = ()      # HF `architectures` (class names)
-    layers: int | None = None
-    hidden: int | None = None
-    intermediate: int | None = None
-    heads: int | None = None
-    kv_heads: int | None = None
-    head_dim: int | None = None
-    q_width: int | None = None               # rows of the query projection (heads * head_dim)
-    kv_width: int | None = None              # rows of the key projection (kv_heads * head_dim)
-    vocab: int | None = None                 # rows of the embedding (config vocab_size)
-    experts: int | None = None
-    rope_type: str | None = None             # "default" when the config says no scaling
-    rope_theta: float | None = None
-    context_length: int | None = None
-    tie_word_embeddings: bool | None = None
-    tokenizer_model: str | None = None       # GGUF tokenizer.ggml.model or tokenizer_class
-    tokenizer_pre: str | None = None         # GGUF tokenizer.ggml.pre
-    special_tokens: frozenset[str] = frozenset()
-    special_tokens_complete: bool = True     # False: a bounded read may have missed some
-    sources: tuple[str, ...] = ()            # the files the facts came from
-    notes: tuple[str, ...] = ()              # what could not be read, or disagreed
-
-    @property
-    def has_shape(self) -> bool:
-        return self.layers is not None and self.hidden is not None
-
-    def merged(self, other: StructuralFacts, *, other_name: str) -> StructuralFacts:
-        """These facts, with gaps filled from `other`; a disagreement is kept as a note."""
-        changes: dict[str, Any] = {}
-        notes = list(self.notes) + [n for n in other.notes if n not in self.notes]
-        for f in fields(self):
-            if f.name in ("sources", "notes", "special_tokens", "architectures",
-                      "special_tokens_complete"):
-                continue
-            mine, theirs = getattr(self, f.name), getattr(other, f.name)
-            if mine is None and theirs is not None:
-                changes[f.name] = theirs
-            elif (mine is not None and theirs is not None and mine != theirs
-                  and f.name in ("layers", "hidden", "intermediate", "vocab", "q_width", "kv_width")):
-                notes.append(f"{f.name}: {mine} here, but {theirs} in {other_name}")
-        changes["special_tokens"] = self.special_tokens | other.special_tokens
-        changes["special_tokens_complete"] = (self.special_tokens_complete
-                                              and other.special_tokens_complete)
-        changes["architectures"] = self.architectures or other.architectures
-        changes["sources"] = self.sources + tuple(s for s in other.sources if s not in self.sources)
-        changes["notes"] = tuple(notes)
-        return replace(self, **changes)
 
 
 # --- config.json -------------------------------------------------------------------------------

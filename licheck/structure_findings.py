@@ -16,18 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from licheck.fingerprints import FingerprintTable, StructureMatch, default_fingerprints
+from licheck.fingerprints import FingerprintTable, StructureMatch
+from licheck.licences import Corpus
 from licheck.model import Finding, Location, Severity
 
 UNDECLARED_ID = "fingerprint/undeclared-base"
 CONTRADICTED_ID = "fingerprint/base-contradicted"
 
 
-def _default_is_permissive(licence_id: str) -> bool | None:
-    from licheck.licences import default_corpus
-
-    lic = default_corpus().get(licence_id)
-    return None if lic is None else lic.is_permissive
+def _permissive_in(corpus: Corpus) -> Callable[[str], bool | None]:
+    def is_permissive(licence_id: str) -> bool | None:
+        lic = corpus.get(licence_id)
+        return None if lic is None else lic.is_permissive
+    return is_permissive
 
 
 def _evidence(match: StructureMatch, limit: int = 14) -> str:
@@ -52,24 +53,24 @@ def structure_findings(
     model: str,
     match: StructureMatch,
     *,
+    table: FingerprintTable,
+    corpus: Corpus,
     declared_bases: Sequence[str] = (),
     declared_licence: str | None = None,
     strict: bool = False,
-    table: FingerprintTable | None = None,
-    is_permissive: Callable[[str], bool | None] | None = None,
     location: Location | None = None,
 ) -> list[Finding]:
     """The findings a structure match gives for `model`.
 
-    `declared_bases` are the base ids its card, config or GGUF names (empty when none);
-    `declared_licence` the licence id it declares, if any (for the message only).
-    `is_permissive(licence_id)` defaults to the bundled corpus's `kind: permissive`; an
-    unknown id counts as restrictive (fail closed).
+    `table` is the fingerprint table the match came from; `corpus` the run's licences
+    (a licence counts as permissive when its metadata says `kind: permissive`; an id the
+    corpus does not know counts as restrictive: fail closed). `declared_bases` are the base
+    ids its card, config or GGUF names (empty when none); `declared_licence` the licence it
+    declares, if any (for the message only).
     """
     if not match.matched or not match.candidates:
         return []
-    table = table or default_fingerprints()
-    permissive = is_permissive or _default_is_permissive
+    permissive = _permissive_in(corpus)
     bases = [b for b in declared_bases if b and b.strip()]
     if not bases:
         return _undeclared(model, match, declared_licence, strict, permissive, location)

@@ -13,6 +13,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from envs import corpus as bundled_corpus
+
+from licheck.fingerprints import FingerprintTable, StructureMatch, default_fingerprints
+from licheck.licences import Corpus
+from licheck.model import Finding
+from licheck.structure_findings import structure_findings as _structure_findings
+
 DATA = Path(__file__).resolve().parent / "data"
 
 # Special tokens of each tokenizer family as their tokenizer_config.json lists them (the few
@@ -26,6 +33,18 @@ SPECIALS: dict[str, dict[int, str]] = {
     "gemma": {0: "<pad>", 1: "<eos>", 2: "<bos>", 3: "<unk>", 106: "<start_of_turn>",
               107: "<end_of_turn>"},
 }
+
+
+def structure_findings(model: str, match: StructureMatch, *, table: FingerprintTable | None = None,
+                       corpus: Corpus | None = None, **kwargs: Any) -> list[Finding]:
+    """`licheck.structure_findings.structure_findings` with the bundled table and corpus."""
+    return _structure_findings(model, match, table=table or default_fingerprints(),
+                               corpus=corpus or bundled_corpus(), **kwargs)
+
+
+def without(licence_id: str) -> Corpus:
+    """The bundled corpus less one licence (an id the run does not know)."""
+    return Corpus(lic for lic in bundled_corpus() if lic.id != licence_id)
 
 
 def load_real_configs() -> dict[str, dict[str, Any]]:

@@ -5,12 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fpfixtures import SPECIALS, hf_tensors, write_folder, write_gguf
+from fpfixtures import (
+    SPECIALS,
+    hf_tensors,
+    structure_findings,
+    without,
+    write_folder,
+    write_gguf,
+)
 
 from licheck.fingerprints import default_fingerprints
 from licheck.model import Severity
 from licheck.structure import StructuralFacts, facts_from_config, read_folder_facts, read_gguf_facts
-from licheck.structure_findings import CONTRADICTED_ID, UNDECLARED_ID, structure_findings
+from licheck.structure_findings import CONTRADICTED_ID, UNDECLARED_ID
 
 TABLE = default_fingerprints()
 
@@ -120,5 +127,5 @@ def test_new_architecture_gives_no_findings(real_configs: dict[str, Any]) -> Non
 
 def test_unknown_licence_counts_as_restrictive(tmp_path: Path, real_configs: dict[str, Any]) -> None:
     match = TABLE.match(facts_from_config(real_configs["Qwen/Qwen2.5-Coder-7B"]["config"]))
-    findings = structure_findings("acme/coder", match, is_permissive=lambda _lic: None)
+    findings = structure_findings("acme/coder", match, corpus=without("apache-2.0"))
     assert len(findings) == 1

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fpfixtures import SPECIALS
+from fpfixtures import SPECIALS, structure_findings
 from mockhub import MockHub, mock_hub  # noqa: F401 - fixture
 
 from licheck.fingerprints import default_fingerprints
@@ -20,7 +20,7 @@ from licheck.structure import (
     facts_from_config,
     special_tokens_from_tokenizer_config,
 )
-from licheck.structure_findings import UNDECLARED_ID, structure_findings
+from licheck.structure_findings import UNDECLARED_ID
 
 
 def _tokenizer_config(specials: dict[int, str]) -> str:

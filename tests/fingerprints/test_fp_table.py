@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from envs import corpus
 from fpfixtures import SPECIALS, hf_tensors, write_folder, write_gguf
 
 from licheck.catalogue import default_catalogue
@@ -15,7 +16,7 @@ from licheck.fingerprints import (
     Fingerprint,
     FingerprintTable,
     default_fingerprints,
-    load_fingerprints,
+    load_fingerprint_file,
 )
 from licheck.structure import StructuralFacts, facts_from_config, read_folder_facts, read_gguf_facts
 
@@ -203,7 +204,7 @@ fingerprints:
 def load_text(tmp_path: Path, text: str) -> FingerprintTable:
     path = tmp_path / "fingerprints.yml"
     path.write_text(text, encoding="utf-8")
-    return load_fingerprints(path)
+    return load_fingerprint_file(path, licences=corpus())
 
 
 def test_a_minimal_file_loads(tmp_path: Path) -> None:
@@ -217,10 +218,11 @@ def test_a_minimal_file_loads(tmp_path: Path) -> None:
     (("licences: [apache-2.0]", "licences: [apache2]"), ["unknown licence id 'apache2'"], 14),
     (("    tokenizer: tok", "    tokenizer: tokk"), ["unknown tokenizer 'tokk'", "'tok'"], 12),
     (("bases: [org/model]", "bases: [not-an-id]"), ["not a Hub id"], 13),
-    (("    hidden: 64\n", ""), ["'layers' and 'hidden' are required"], 7),
-    (("    layers: 4", "    layers: four"), ["'layers' has the wrong type"], 10),
-    (("    layers: 4", "    layers: 0"), ["positive"], 10),
-    (("    vocab: [1000]", "    vocab: []"), ["'vocab' lists no size"], 4),
+    (("    hidden: 64\n", ""), ["missing key 'hidden'"], 7),
+    (("    layers: 4", "    layers: four"), ["'layers' must be an integer"], 10),
+    (("    layers: 4", "    layers: 0"), ["'layers' must not be less than 1"], 10),
+    (("    vocab: [1000]", "    vocab: []"), ["'vocab' must list at least 1 item"], 4),
+    (("    vocab: [1000]", "    vocab: [0]"), ["positive"], 4),
 ])
 def test_mistakes_are_data_errors_with_file_and_line(tmp_path: Path, edit: tuple[str, str],
                                                      words: list[str], line: int) -> None:
