@@ -265,6 +265,11 @@ class FingerprintTable:
         key = model_id.strip().lower()
         return tuple(fp for fp in self.fingerprints if key in (b.lower() for b in fp.bases))
 
+    @property
+    def architectures(self) -> frozenset[str]:
+        """Every architecture name (HF model_type, GGUF general.architecture) an entry has."""
+        return frozenset(a for fp in self.fingerprints for a in fp.architecture)
+
     def get(self, fingerprint_id: str) -> Fingerprint | None:
         return next((fp for fp in self.fingerprints if fp.id == fingerprint_id), None)
 

@@ -64,6 +64,10 @@ class ParentLink:
     relation: str = "unknown"    # finetune | adapter | merge | quantized | unknown
 
 
+_JSON_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float),
+                                             "bool": (bool,)}
+
+
 @dataclass(frozen=True)
 class StructuralFacts:
     """What the structure of a model says, each field None when its source was silent."""
@@ -94,6 +98,46 @@ class StructuralFacts:
     @property
     def has_shape(self) -> bool:
         return self.layers is not None and self.hidden is not None
+
+    @property
+    def says_anything(self) -> bool:
+        """Whether there is anything to match (a shape, a vocabulary or tokenizer markers)."""
+        return (self.has_shape or self.vocab is not None or bool(self.special_tokens)
+                or self.tokenizer_pre is not None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The facts as JSON (for the cache of Hub facts); `from_json` reads them back."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None or value == f.default:
+                continue
+            out[f.name] = sorted(value) if isinstance(value, frozenset) else (
+                list(value) if isinstance(value, tuple) else value)
+        return out
+
+    @classmethod
+    def from_json(cls, doc: Any) -> StructuralFacts:
+        """Inverse of `to_json`; ValueError on a document that is not one."""
+        if not isinstance(doc, dict):
+            raise ValueError("structural facts must be a JSON object")
+        kinds = {f.name: f.type for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in doc.items():
+            kind = kinds.get(key)
+            if kind is None:
+                raise ValueError(f"unknown structural fact '{key}'")
+            kind = str(kind)
+            if kind.startswith(("frozenset", "tuple")):
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise ValueError(f"structural fact '{key}' must be a list of strings")
+                value = frozenset(value) if kind.startswith("frozenset") else tuple(value)
+            elif value is not None:
+                want = _JSON_TYPES[kind.split(" ")[0]]
+                if not isinstance(value, want) or (isinstance(value, bool) and bool not in want):
+                    raise ValueError(f"structural fact '{key}' has the wrong type")
+            values[key] = value
+        return cls(**values)
 
     def merged(self, other: StructuralFacts, *, other_name: str) -> StructuralFacts:
         """These facts, with gaps filled from `other`; a disagreement is kept as a note."""
@@ -246,6 +290,10 @@ class LineageNode:
     name: str | None = None              # display name (e.g. GGUF general.name, card model_name)
     revision: str | None = None
     licence_confidence: float | None = None
+    # What the weights' structure says (`StructureMatch.to_json()`), when it was read, and the
+    # bases it points to that no declaration names: marked edges, never among `parents`.
+    structure: dict[str, Any] | None = None
+    structure_parents: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def resolved(self) -> bool:
@@ -273,6 +321,10 @@ class LineageNode:
             out["release_date"] = self.release_date
         if self.revision:
             out["revision"] = self.revision
+        if self.structure is not None:
+            out["structure"] = self.structure
+        if self.structure_parents:
+            out["structure_parents"] = [dict(p) for p in self.structure_parents]
         return out
 
 

@@ -124,6 +124,8 @@ def _load_json(path: Path, limit: int) -> Any:
         return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"not valid JSON ({exc})", path=path) from None
+    except RecursionError:   # [[[[... nested past the parser's limit
+        raise InputError("not valid JSON (nested too deeply)", path=path) from None
 
 
 # --- tokenizer files ---------------------------------------------------------------------------
@@ -167,6 +169,8 @@ def special_tokens_from_tokenizer_json_head(head: bytes) -> frozenset[str] | Non
         items, _end = json.JSONDecoder().raw_decode(head[start:].decode("utf-8", errors="ignore"))
     except json.JSONDecodeError:
         return None       # the list runs past the head we read
+    except RecursionError:
+        return None       # nested past the parser's limit: no token list to read
     if not isinstance(items, list):
         return None
     return frozenset(t for t in (_token_text(i) for i in items[:MAX_SPECIAL_TOKENS]) if t)
@@ -203,6 +207,9 @@ def _parse_safetensors(fh: BinaryIO, size: int, shown: str, max_header: int) -> 
         header = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"safetensors header is not valid JSON ({exc})", path=shown) from None
+    except RecursionError:
+        raise InputError("safetensors header is not valid JSON (nested too deeply)",
+                         path=shown) from None
     if not isinstance(header, dict):
         raise InputError("safetensors header is not a JSON object", path=shown)
     return header

@@ -57,6 +57,7 @@ def structure_findings(
     corpus: Corpus,
     declared_bases: Sequence[str] = (),
     declared_licence: str | None = None,
+    licence: str | None = None,
     strict: bool = False,
     location: Location | None = None,
 ) -> list[Finding]:
@@ -66,13 +67,18 @@ def structure_findings(
     (a licence counts as permissive when its metadata says `kind: permissive`; an id the
     corpus does not know counts as restrictive: fail closed). `declared_bases` are the base
     ids its card, config or GGUF names (empty when none); `declared_licence` the licence it
-    declares, if any (for the message only).
+    declares, if any (for the message only); `licence` the corpus id licheck determined.
+
+    No base declared gives nothing when the model is itself one of the candidates' bases, or
+    when its licence is one the candidates carry: the structure agrees with what it says.
     """
     if not match.matched or not match.candidates:
         return []
     permissive = _permissive_in(corpus)
     bases = [b for b in declared_bases if b and b.strip()]
     if not bases:
+        if model.lower() in {b.lower() for b in match.bases} or (licence and licence in match.licences):
+            return []
         return _undeclared(model, match, declared_licence, strict, permissive, location)
     return _contradicted(model, match, bases, table, location)
 

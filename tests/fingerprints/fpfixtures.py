@@ -124,7 +124,7 @@ def write_folder(folder: Path, config: Mapping[str, Any], *, specials: Mapping[i
 def write_gguf(path: Path, arch: str, *, layers: int, hidden: int, intermediate: int | None,
                heads: int, kv_heads: int, context: int | None = None,
                vocab: int, specials: Mapping[int, str] | None = None,
-               pre: str | None = None, merges: int = 0, general: Mapping[str, str] | None = None,
+               pre: str | None = None, merges: int = 0, general: Mapping[str, str | int] | None = None,
                tokens_first: bool = False) -> Path:
     """A metadata-only GGUF (no tensors) with a token list of `vocab` entries."""
     import gguf
@@ -146,7 +146,10 @@ def write_gguf(path: Path, arch: str, *, layers: int, hidden: int, intermediate:
     if tokens_first:
         tokenizer()
     for key, value in (general or {}).items():
-        w.add_string(key, value)
+        if isinstance(value, int):
+            w.add_uint32(key, value)
+        else:
+            w.add_string(key, value)
     w.add_block_count(layers)
     w.add_embedding_length(hidden)
     if intermediate:

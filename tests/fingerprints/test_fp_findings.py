@@ -129,3 +129,13 @@ def test_unknown_licence_counts_as_restrictive(tmp_path: Path, real_configs: dic
     match = TABLE.match(facts_from_config(real_configs["Qwen/Qwen2.5-Coder-7B"]["config"]))
     findings = structure_findings("acme/coder", match, corpus=without("apache-2.0"))
     assert len(findings) == 1
+
+
+def test_a_base_model_itself_or_an_honest_licence_gives_nothing(tmp_path: Path,
+                                                                real_configs: dict[str, Any]) -> None:
+    match = TABLE.match(llama31_8b_finetune(tmp_path, real_configs))
+    # Meta's own upload names no base: it is the base.
+    assert structure_findings("meta-llama/Llama-3.1-8B", match) == []
+    # A fine-tune that names no base but carries the licence its shape implies hides nothing.
+    assert structure_findings("acme/m", match, licence="llama3.1") == []
+    assert len(structure_findings("acme/m", match, licence="apache-2.0")) == 1
