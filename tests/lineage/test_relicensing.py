@@ -130,3 +130,14 @@ def test_a_merge_with_the_base_itself_is_bound_by_it(tmp_path: Path) -> None:
     (m,) = report.models
     assert "deepseek" in m.licences
     assert m.lineage.node("deepseek-ai/DeepSeek-V3-Base").binds  # type: ignore[union-attr]
+
+
+def test_resolve_says_why_the_base_does_not_bind() -> None:
+    from click.testing import CliRunner
+
+    from licheck.cli import cli
+
+    res = CliRunner().invoke(cli, ["resolve", "--offline", "deepseek-ai/DeepSeek-R1"])
+    assert res.exit_code == 0, res.output
+    assert "not inherited: published by DeepSeek" in res.stdout
+    assert "Licences that bind: mit" in res.stdout
