@@ -241,3 +241,33 @@ def test_valid_new_fields_load(tmp_path: Path) -> None:
     path.write_text(_JURISDICTION.format(region="KR"), encoding="utf-8")
     rules, errors = validate_files([path], corpus())
     assert not errors and rules[0].param("excluded_regions") == ["EU", "KR"]
+
+
+# --- name prefixes and registration ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("licence", "prefix", "words", "good", "bad"), [
+    ("exaone", "EXAONE", 'must include "EXAONE" at the beginning of its name', "EXAONE-4.0-Acme", "K-EXAONE-Acme"),
+    ("exaone-1.1-nc", "EXAONE", "must include “EXAONE” at the beginning of its name", "exaone_3.5_acme", "Acme-EXAONE"),
+    ("k-exaone", "K-EXAONE", "shall begin with “K-EXAONE”", "K-EXAONE-Acme", "EXAONE-Acme"),
+    ("glm-4", "glm-4", 'add "glm-4" to the beginning of any such AI model name', "acme/glm-4-9b-acme", "glm-9b-acme"),
+    ("minimax-model-2025-01-14", "MiniMax", "include “MiniMax” at the beginning of any such AI model name",
+     "MiniMax-Text-Acme", "Acme-MiniMax"),
+])
+def test_name_prefixes_follow_the_texts(licence: str, prefix: str, words: str, good: str, bad: str) -> None:
+    assert words in " ".join(" ".join(corpus()[licence].read_texts()).split())
+    [rule] = [r for r in rulebook().rules_for(licence) if r.kind == "naming"]
+    assert rule.param("prefix") == prefix and rule.triggered_by == ("derived_model_distributed",)
+    research = "commercial: false, production: false, "
+    assert not [f for f in _findings(licence, f"use: {{{research}derived_model_name: {good}}}") if f.kind == "naming"]
+    [f] = [f for f in _findings(licence, f"use: {{{research}derived_model_name: {bad}}}") if f.kind == "naming"]
+    assert f.severity == Severity.ERROR and bad in f.message
+
+
+def test_glm4_registration_before_commercial_use_follows_the_text() -> None:
+    text = " ".join(" ".join(corpus()["glm-4"].read_texts()).split())
+    assert "Complete registration. Registered users are free to use this model for commercial activities" in text
+    [rule] = [r for r in rulebook().rules_for("glm-4") if r.kind == "registration"]
+    assert rule.only_if == ("commercial",) and "open.bigmodel.cn/mla/form" in rule.param("register_with")
+    assert _one("glm-4", "registration", "{}").severity == Severity.OBLIGATION
+    assert not [f for f in _findings("glm-4", "use: {commercial: false}") if f.kind == "registration"]
