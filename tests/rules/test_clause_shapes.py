@@ -126,6 +126,11 @@ def test_a_duty_at_scale_says_which_figure_and_what_was_not_given() -> None:
                  "organisation: {monthly_active_users: 150000000, annual_revenue_usd: 1000000}")
     assert above.severity == Severity.OBLIGATION and "100,000,000 monthly active users" in above.message
     assert '"Kimi K2"' in above.message and above.context_field == "organisation.monthly_active_users"
+    estimate = _one("kimi-k2-modified-mit", "attribution",
+                    "organisation: {monthly_active_users: 1000, annual_revenue_usd: 120000000}")
+    assert estimate.severity == Severity.OBLIGATION and "may apply" in estimate.message
+    assert "US$20,000,000 in monthly revenue" in estimate.message
+    assert "organisation.monthly_revenue_usd" in estimate.how_to_comply
     unknown = _one("minimax-m2-modified-mit", "attribution", "organisation: {monthly_active_users: 1000}")
     assert unknown.severity == Severity.OBLIGATION and "could not check" in unknown.message
     assert "organisation.annual_revenue_usd" in unknown.message and "annual recurring revenue" in unknown.message
