@@ -194,40 +194,55 @@ FIGURE_WORDS = {
 }
 
 
-def _organisation_bound(figure: str, ctx: Context) -> tuple[float | None, str]:
+def _organisation_bound(figure: str, ctx: Context) -> tuple[float | None, str, bool]:
     """The largest the licence's per-product `figure` can be, from the organisation's figures
-    (licensee and affiliates, all products), and the context field it comes from; None when
-    the context gives nothing to bound it.
+    (licensee and affiliates, all products): (bound, the context field it comes from, whether it
+    is only an estimate of the figure rather than a measure of it); None when nothing bounds it.
 
     A product has no more users than all products together, and no more monthly revenue than
-    the organisation's largest month, or than its annual revenue. Annual recurring revenue is
-    bounded by twelve times the largest month given, else by the annual revenue."""
+    the organisation's largest month, or (an estimate) than its annual revenue. Annual recurring
+    revenue is estimated as twelve times the largest month given, else as the annual revenue."""
     org = ctx.organisation
     if figure == "monthly_active_users":
         mau = org.monthly_active_users
-        return (mau.max() if mau is not None else None), "organisation.monthly_active_users"
+        return (mau.max() if mau is not None else None), "organisation.monthly_active_users", False
     if org.monthly_revenue_usd is not None and (month := org.monthly_revenue_usd.max()) is not None:
-        return (month if figure == "monthly_revenue_usd" else 12 * month), "organisation.monthly_revenue_usd"
-    return org.annual_revenue_usd, "organisation.annual_revenue_usd"
+        if figure == "monthly_revenue_usd":
+            return month, "organisation.monthly_revenue_usd", False
+        return 12 * month, "organisation.monthly_revenue_usd", True
+    return org.annual_revenue_usd, "organisation.annual_revenue_usd", True
 
 
 def _at_scale(rule: Rule, ctx: Context, trigger: dict[str, Any], display: str) -> list[Hit]:
     """A duty that applies to each product or service above a figure: the organisation's own
-    figures bound every product's, so below all of them nothing applies; above one, the duty
-    may apply and the finding says which figure; a figure not given is not checked."""
+    figures bound every product's, so below all of them nothing applies; a measured figure above
+    one: the duty applies to the products above it; an estimate above one: it may apply; a figure
+    not given: not checked."""
     figures = [f for f in FIGURE_WORDS if f in trigger]
+    per = trigger["counted_over"]
+    measured: list[tuple[str, str, float]] = []   # (figure in words, context field, bound)
+    estimated: list[tuple[str, str, float]] = []
     unknown: list[str] = []
     for figure in figures:
         words = FIGURE_WORDS[figure].format(fmt_number(trigger[figure]))
-        bound, cf = _organisation_bound(figure, ctx)
+        bound, cf, estimate = _organisation_bound(figure, ctx)
         if bound is None:
             unknown.append(cf)
         elif bound > trigger[figure]:
-            return [Hit(rule.severity, cf, {"display": display, "threshold": words, "value": fmt_number(bound)})]
+            (estimated if estimate else measured).append((words, cf, bound))
+    if measured:
+        words, cf, bound = measured[0]
+        return [Hit(rule.severity, cf, {"display": display, "threshold": words, "value": fmt_number(bound)})]
+    if estimated:
+        words, cf, bound = estimated[0]
+        return [Hit(rule.severity, cf, {"display": display, "threshold": words}, replace_message=(
+            f"the duty to display {display} may apply: it applies to {per} with more than {words}, and "
+            f"{cf} (US${fmt_number(bound)} a year) allows that"),
+            how_to_comply=(f"Display {display} on every commercial product or service above {words}; give "
+                           "organisation.monthly_revenue_usd to have it checked."))]
     if not unknown:
         return []
     every = " or ".join(FIGURE_WORDS[f].format(fmt_number(trigger[f])) for f in figures)
-    per = trigger["counted_over"]
     missing = " and ".join(dict.fromkeys(unknown))
     return [Hit(rule.severity, unknown[0], {"display": display, "threshold": every}, replace_message=(
         f"could not check whether the duty to display {display} applies: it applies to {per} with more "

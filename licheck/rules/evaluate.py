@@ -42,7 +42,7 @@ def _licences_in(lineage: Lineage, corpus: Corpus) -> list[tuple[str, list[Linea
     policy follows the licence that incorporates it and shares its holders."""
     holders: dict[str, list[LineageNode]] = {}
     for node in lineage.nodes:
-        if not node.licence:
+        if not node.licence or not node.binds:
             continue
         licence = corpus.get(node.licence)
         for lid in (node.licence, *(licence.incorporates if licence else ())):

@@ -213,3 +213,23 @@ def test_token_is_sent_but_never_shown(hub_registry: SourceRegistry, mock_hub: M
     assert secret not in text
     mock_hub.tokens.add(secret)
     assert resolve("gated/secret", sources=hub_registry).model.licence == "llama3.1"   # access granted
+
+
+def test_a_publishers_own_relicensing_on_the_hub(mock_hub: MockHub, cache) -> None:
+    # The Hub's cards, with the catalogue's organisations telling who published what.
+    from envs import bundled
+
+    from licheck.sources.hub import HubSource
+
+    registry = SourceRegistry([HubSource(corpus=bundled().corpus, cache=cache, timeout=5.0)],
+                              catalogue=bundled().catalogue)
+    lin = resolve("deepseek-ai/DeepSeek-R1", sources=registry)
+    top, base = lin.nodes
+    assert (top.source, top.licence, base.source, base.licence) == ("hub", "mit", "hub", "deepseek")
+    assert "card license: mit" in top.evidence and not base.binds
+    assert lin.licences == ["mit"]
+    assert [f.severity for f in kinds(lin, "licence_mismatch")] == [Severity.INFO]
+    # Without the organisations nobody is known to have published both: the base binds.
+    plain = resolve("deepseek-ai/DeepSeek-R1", sources=SourceRegistry(
+        [HubSource(corpus=bundled().corpus, cache=cache, timeout=5.0)]))
+    assert plain.licences == ["deepseek", "mit"]

@@ -126,6 +126,11 @@ def test_a_duty_at_scale_says_which_figure_and_what_was_not_given() -> None:
                  "organisation: {monthly_active_users: 150000000, annual_revenue_usd: 1000000}")
     assert above.severity == Severity.OBLIGATION and "100,000,000 monthly active users" in above.message
     assert '"Kimi K2"' in above.message and above.context_field == "organisation.monthly_active_users"
+    estimate = _one("kimi-k2-modified-mit", "attribution",
+                    "organisation: {monthly_active_users: 1000, annual_revenue_usd: 120000000}")
+    assert estimate.severity == Severity.OBLIGATION and "may apply" in estimate.message
+    assert "US$20,000,000 in monthly revenue" in estimate.message
+    assert "organisation.monthly_revenue_usd" in estimate.how_to_comply
     unknown = _one("minimax-m2-modified-mit", "attribution", "organisation: {monthly_active_users: 1000}")
     assert unknown.severity == Severity.OBLIGATION and "could not check" in unknown.message
     assert "organisation.annual_revenue_usd" in unknown.message and "annual recurring revenue" in unknown.message
@@ -241,3 +246,33 @@ def test_valid_new_fields_load(tmp_path: Path) -> None:
     path.write_text(_JURISDICTION.format(region="KR"), encoding="utf-8")
     rules, errors = validate_files([path], corpus())
     assert not errors and rules[0].param("excluded_regions") == ["EU", "KR"]
+
+
+# --- name prefixes and registration ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("licence", "prefix", "words", "good", "bad"), [
+    ("exaone", "EXAONE", 'must include "EXAONE" at the beginning of its name', "EXAONE-4.0-Acme", "K-EXAONE-Acme"),
+    ("exaone-1.1-nc", "EXAONE", "must include “EXAONE” at the beginning of its name", "exaone_3.5_acme", "Acme-EXAONE"),
+    ("k-exaone", "K-EXAONE", "shall begin with “K-EXAONE”", "K-EXAONE-Acme", "EXAONE-Acme"),
+    ("glm-4", "glm-4", 'add "glm-4" to the beginning of any such AI model name', "acme/glm-4-9b-acme", "glm-9b-acme"),
+    ("minimax-model-2025-01-14", "MiniMax", "include “MiniMax” at the beginning of any such AI model name",
+     "MiniMax-Text-Acme", "Acme-MiniMax"),
+])
+def test_name_prefixes_follow_the_texts(licence: str, prefix: str, words: str, good: str, bad: str) -> None:
+    assert words in " ".join(" ".join(corpus()[licence].read_texts()).split())
+    [rule] = [r for r in rulebook().rules_for(licence) if r.kind == "naming"]
+    assert rule.param("prefix") == prefix and rule.triggered_by == ("derived_model_distributed",)
+    research = "commercial: false, production: false, "
+    assert not [f for f in _findings(licence, f"use: {{{research}derived_model_name: {good}}}") if f.kind == "naming"]
+    [f] = [f for f in _findings(licence, f"use: {{{research}derived_model_name: {bad}}}") if f.kind == "naming"]
+    assert f.severity == Severity.ERROR and bad in f.message
+
+
+def test_glm4_registration_before_commercial_use_follows_the_text() -> None:
+    text = " ".join(" ".join(corpus()["glm-4"].read_texts()).split())
+    assert "Complete registration. Registered users are free to use this model for commercial activities" in text
+    [rule] = [r for r in rulebook().rules_for("glm-4") if r.kind == "registration"]
+    assert rule.only_if == ("commercial",) and "open.bigmodel.cn/mla/form" in rule.param("register_with")
+    assert _one("glm-4", "registration", "{}").severity == Severity.OBLIGATION
+    assert not [f for f in _findings("glm-4", "use: {commercial: false}") if f.kind == "registration"]
