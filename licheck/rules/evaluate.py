@@ -104,7 +104,7 @@ def _message(rule: Rule, hit: Hit, view: ModelView) -> str:
 
 
 def _first_holder(lineage: Lineage, licence_id: str) -> LineageNode:
-    return next(n for n in lineage.nodes if n.licence == licence_id)
+    return next(n for n in lineage.nodes if n.licence == licence_id and n.binds)
 
 
 def policy_findings(lineage: Lineage, ctx: Context, corpus: Corpus, *,

@@ -141,3 +141,10 @@ def test_resolve_says_why_the_base_does_not_bind() -> None:
     assert res.exit_code == 0, res.output
     assert "not inherited: published by DeepSeek" in res.stdout
     assert "Licences that bind: mit" in res.stdout
+
+
+def test_a_deny_list_names_only_licences_that_bind(tmp_path: Path) -> None:
+    deny = "policy: {deny_licences: [deepseek]}\n"
+    assert not [f for f in _check(tmp_path, "deepseek-ai/DeepSeek-R1", deny).findings if f.kind == "policy"]
+    [f] = [f for f in _check(tmp_path, "acme/R1-V3-merge", deny).findings if f.kind == "policy"]
+    assert f.via == ["acme/R1-V3-merge", "deepseek-ai/DeepSeek-V3-Base"]   # the path that binds
