@@ -77,6 +77,7 @@ class CatalogueEntry:
     parents: tuple[tuple[str, str], ...] = ()   # (hub id, relation)
     notes: str | None = None
     aliases: tuple[str, ...] = ()
+    checked: str | None = None  # where the licence was checked (required in bundled data)
     path: str | None = None     # the data file and line it came from, for evidence
     line: int | None = None
 
@@ -191,6 +192,12 @@ class Catalogue:
     def ollama_names(self) -> list[str]:
         return sorted(self._ollama)
 
+    def ollama_tags(self, family: str) -> list[str]:
+        """The tags listed for an Ollama library name (empty when the name is unknown), so a
+        missing tag can be answered with the ones that are known."""
+        body = self._ollama.get(family.strip().lower())
+        return sorted(body.tags) if body else []
+
 
 def _join(*notes: str | None) -> str | None:
     parts = [n for n in notes if n]
@@ -228,6 +235,7 @@ _MODEL_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "parents": (list, False),
     "aliases": (list, False),
     "notes": ((str, type(None)), False),
+    "checked": ((str, type(None)), False),
 }
 _ORG_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "publisher": (str, True),
@@ -318,7 +326,8 @@ def _iso_date(value: Any, path: Path, line: int | None, what: str) -> str | None
                         path=path, line=line) from None
 
 
-def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, CatalogueEntry]]:
+def _load_models(path: Path, known_licences: Any,
+                 bundled: bool = False) -> list[tuple[YamlMap, CatalogueEntry]]:
     doc = load_data_yaml(path)
     if not isinstance(doc, YamlMap) or set(doc) != {"models"} or not isinstance(doc["models"], YamlList):
         raise DataError("expected a mapping with one key, 'models', holding a list of models",
@@ -331,6 +340,10 @@ def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, Catalog
                             path=path, line=line)
         what = f"model '{item.get('id', '?')}'"
         _check_keys(item, _MODEL_KEYS, path, what)
+        # A bundled licence must say where it was checked; users' folders may omit it.
+        if bundled and not (isinstance(item.get("checked"), str) and item["checked"].strip()):
+            raise DataError(f"{what}: missing key 'checked' (where the licence was checked)",
+                            path=path, line=item.line_of("checked") if "checked" in item else line)
         model_id = item["id"].strip()
         if not _HUB_ID.fullmatch(model_id):
             raise DataError(f"'{model_id}' is not a Hub id (org/name)", path=path,
@@ -372,7 +385,7 @@ def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, Catalog
             modalities=modalities,
             release_date=_iso_date(item.get("release_date"), path, item.line_of("release_date"), what),
             parents=tuple(parents), notes=item.get("notes"), aliases=aliases,
-            path=_shown(path), line=line)
+            checked=item.get("checked"), path=_shown(path), line=line)
         out.append((item, entry))
     return out
 
@@ -429,7 +442,8 @@ def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
 
 @datacache.batch()   # one write of the parsed-data store for the whole folder
 def _load_folder(folder: Path, known_licences: Any, entries: dict[str, CatalogueEntry],
-                 orgs: dict[str, OrgDefaults], ollama: dict[str, _OllamaFamily]) -> None:
+                 orgs: dict[str, OrgDefaults], ollama: dict[str, _OllamaFamily],
+                 bundled: bool = False) -> None:
     """Add one folder's data; within a folder an id may appear once, across folders the
     later folder wins."""
     if not folder.is_dir():
@@ -442,7 +456,7 @@ def _load_folder(folder: Path, known_licences: Any, entries: dict[str, Catalogue
     models_dir = folder / "models"
     files = sorted(models_dir.glob("*.yml")) + sorted(models_dir.glob("*.yaml")) if models_dir.is_dir() else []
     for path in files:
-        for item, entry in _load_models(path, known_licences):
+        for item, entry in _load_models(path, known_licences, bundled):
             key = entry.id.lower()
             for alias_key in (key, *(a.lower() for a in entry.aliases)):
                 if alias_key in seen:
@@ -494,7 +508,7 @@ def _bundled() -> tuple[dict[str, CatalogueEntry], dict[str, OrgDefaults], dict[
     entries: dict[str, CatalogueEntry] = {}
     orgs: dict[str, OrgDefaults] = {}
     ollama: dict[str, _OllamaFamily] = {}
-    _load_folder(data_dir("catalogue"), default_corpus(), entries, orgs, ollama)
+    _load_folder(data_dir("catalogue"), default_corpus(), entries, orgs, ollama, bundled=True)
     return entries, orgs, ollama
 
 
