@@ -192,8 +192,10 @@ def determine_licence(facts: ModelFacts, corpus: Corpus | None = None) -> Licenc
             if lid:
                 alias = "" if lid == part else f" (alias of {lid})"
                 return LicenceChoice(lid, f"{field_name}: {part}{alias}", 1.0)
-        return LicenceChoice(None, f"{field_name}: {declared}, which is not in licheck's licence "
-                                   "corpus", None, unchecked=declared)
+        # A name several licences share is no answer yet: the link or the LICENSE text decides.
+        if not all(corpus.ambiguous(part) for part in parts):
+            return LicenceChoice(None, f"{field_name}: {declared}, which is not in licheck's licence "
+                                       "corpus", None, unchecked=declared)
     for field, value in (("license_name", facts.licence_name), ("license_link", facts.licence_link)):
         lid = corpus.lookup(value)
         if lid:
@@ -213,13 +215,20 @@ def determine_licence(facts: ModelFacts, corpus: Corpus | None = None) -> Licenc
             return LicenceChoice(lid, f"licheck catalogue: {lid}", None)
     said = []
     if declared:
-        said.append(f"{field_name}: {declared}")
-    if facts.licence_name:
-        said.append(f"license_name: {facts.licence_name} (not a known licence)")
-    if facts.licence_link:
-        said.append(f"license_link: {facts.licence_link} (not a known licence)")
+        said.append(f"{field_name}: {declared}" + (f" ({_not_known(declared, corpus)})"
+                                                   if corpus.ambiguous(declared) else ""))
+    for field, value in (("license_name", facts.licence_name), ("license_link", facts.licence_link)):
+        if value:
+            said.append(f"{field}: {value} ({_not_known(value, corpus)})")
     said += tried
     return LicenceChoice(None, "; ".join(said) if said else "no licence declared")
+
+
+def _not_known(spelling: str, corpus: Corpus) -> str:
+    shared = corpus.ambiguous(spelling)
+    if shared:   # Moonshot's and MiniMax's `modified-mit`: only the link or the text can tell
+        return f"a name several licences share: {', '.join(shared)}"
+    return "not a known licence"
 
 
 def _identify(text: str, corpus: Corpus) -> Identification:

@@ -27,7 +27,8 @@ def explain(target: str, fmt: str) -> int:
         else:
             click.echo(rule_text(rule, corpus.get(rule.licence)))
         return 0
-    licence_id = corpus.lookup(target)
+    # An id names itself here even when publishers also use it for other versions (`exaone`).
+    licence_id = target.strip() if target.strip() in corpus else corpus.lookup(target)
     licence = corpus.get(licence_id) if licence_id else None
     if licence is None:
         # Printed and exited here (not raised) so the exit code is 2 under any click runner.

@@ -572,10 +572,11 @@ def _needs_licence_text(facts: ModelFacts) -> bool:
     """Whether the card leaves the licence open enough that the LICENSE file must decide."""
     from licheck.licences import default_corpus
 
-    declared = (facts.declared_licence or "").strip().lower()
-    if declared and declared not in ("other", "unknown"):
-        return False
     corpus = default_corpus()
+    declared = (facts.declared_licence or "").strip().lower()
+    # A name several licences share (`modified-mit`) leaves the licence open too.
+    if declared and declared not in ("other", "unknown") and not corpus.ambiguous(declared):
+        return False
     for spelling in (facts.licence_name, facts.licence_link):
         if spelling and corpus.lookup(spelling):
             return False
