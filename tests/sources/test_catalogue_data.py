@@ -226,6 +226,11 @@ def test_bundled_data_must_say_where_a_licence_was_checked(tmp_path):
     assert load_catalogue([folder]).model("acme/a").checked is None
 
 
+def test_resolve_evidence_says_where_the_licence_was_checked():
+    _code, report = _resolve("microsoft/Phi-3-mini-4k-instruct")
+    assert "licence checked against: card front matter license: mit" in report["lineage"][0]["evidence"]
+
+
 def test_secondary_sources_are_marked(cat):
     """A licence known only from third-party material says so, so a reviewer can weigh it."""
     secondary = [e for e in cat.entries() if "[secondary]" in (e.checked or "")]
