@@ -25,6 +25,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,16 +61,26 @@ def write_manifest(folder: Path, with_ollama: bool) -> tuple[Path, int]:
     return path, count
 
 
-def measure(argv: list[str], env: dict[str, str], runs: int, cold: bool) -> dict[str, float]:
-    walls, cpus, rss, codes = [], [], [], set()
-    for _ in range(runs):
-        wall, cpu, peak, code = run_once(argv, run_env(env, cold), ROOT)
-        walls.append(wall)
-        cpus.append(cpu)
-        rss.append(peak)
-        codes.add(code)
-    return {"wall": statistics.median(walls), "cpu": statistics.median(cpus),
-            "rss_mb": max(rss) / 1024, "min_wall": min(walls), "codes": sorted(codes)}
+@dataclass(frozen=True)
+class Figures:
+    wall: float          # median seconds
+    min_wall: float
+    cpu: float           # median user + system seconds
+    rss_mb: float        # largest peak
+    codes: tuple[int, ...]
+
+    def within_target(self) -> bool:
+        return (self.wall < TARGET_WALL and self.rss_mb < TARGET_RSS_MB
+                and set(self.codes) <= {0, 1})
+
+
+def measure(argv: list[str], env: dict[str, str], runs: int, cold: bool) -> Figures:
+    results = [run_once(argv, run_env(env, cold), ROOT) for _ in range(runs)]
+    walls = [r[0] for r in results]
+    return Figures(wall=statistics.median(walls), min_wall=min(walls),
+                   cpu=statistics.median(r[1] for r in results),
+                   rss_mb=max(r[2] for r in results) / 1024,
+                   codes=tuple(sorted({r[3] for r in results})))
 
 
 def main() -> int:
@@ -104,11 +115,10 @@ def main() -> int:
             for cold in (False, True):
                 m = measure(argv, env, args.runs, cold)
                 label = f"check --offline ({fmt}){', cold cache' if cold else ''}"
-                print(f"{label:38} wall {m['wall']:.3f} s (min {m['min_wall']:.3f})  "
-                      f"cpu {m['cpu']:.3f} s  rss {m['rss_mb']:.1f} MB  exit {m['codes']}")
+                print(f"{label:38} wall {m.wall:.3f} s (min {m.min_wall:.3f})  "
+                      f"cpu {m.cpu:.3f} s  rss {m.rss_mb:.1f} MB  exit {list(m.codes)}")
                 if not cold:
-                    ok &= m["wall"] < TARGET_WALL and m["rss_mb"] < TARGET_RSS_MB
-                    ok &= set(m["codes"]) <= {0, 1}
+                    ok &= m.within_target()
         print(f"target (warm): < {TARGET_WALL} s and < {TARGET_RSS_MB} MB: "
               f"{'met' if ok else 'NOT met'}")
         return 0 if ok else 1
