@@ -94,6 +94,9 @@ _NODE = Schema("a lock entry [[node]]", {
     "licence_files": Field((dict,)),
     "digest": Field((str,), required=True, nonempty=True),
 })
+# A node that is not `unresolved` says what was resolved.
+_RESOLVED = _NODE.extended({"id": Field((str,), required=True, nonempty=True),
+                            "source": Field((str,), required=True, nonempty=True)})
 _STRING_FIELDS = ("declared_licence", "licence_name", "licence_link", "licence_hint", "publisher",
                   "origin", "name", "release_date", "commit")
 
@@ -379,10 +382,7 @@ def _read_node(table: Mapping[str, Any], index: int, path: str, lines: _Lines) -
     _check_digest(table, "node", index, path, lines)
     if "unresolved" in table:
         return LockNode(key, Unresolved(ref, table["unresolved"]))
-    missing = [k for k in ("id", "source") if k not in table]
-    if missing:
-        raise ConfigError(f"missing key '{missing[0]}' in a lock entry [[node]] (or 'unresolved')",
-                          path=path, line=lines.table("node", index))
+    _RESOLVED.check(table, path, line=lines.table("node", index), lines=at)
     parents: list[ParentLink] = []
     for item in table.get("parents") or []:
         try:

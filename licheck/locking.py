@@ -281,8 +281,7 @@ def check_drift(env: Env, manifest: str | None = None, *,
     entries = _entries(target)
     resolved = _resolve(env, entries, base, sources)
     findings: dict[str, list[Finding]] = {k: [] for k in entries}
-    done: set[str] = set()
-    for key, entry in entries.items():
+    for key, entry in entries.items():   # a change is reported at every model it reaches
         lineage = resolved.lineages[key]
         locked = old.model(key)
         if locked is None:
@@ -292,11 +291,10 @@ def check_drift(env: Env, manifest: str | None = None, *,
         for node_key in old.closure(locked.node):
             node = old.node(node_key)
             fresh = resolved.nodes.get(node_key) or resolved.nodes.get(node_key.lower())
-            if node is None or fresh is None or node_key.lower() in done:
+            if node is None or fresh is None:
                 continue   # no longer reached: the change is reported at its child
             if node.facts is not None and node.facts.source in ("local", "gguf"):
                 continue   # the repository's own files: not upstream
-            done.add(node_key.lower())
             for drift in compare(node, fresh):
                 severity = Severity.ERROR if drift.error else default_severity("drift")
                 if drift.id == "lock/unchecked":

@@ -20,7 +20,7 @@ MAX_INLINE = 100   # a list longer than this on one line is written one item per
 
 
 def key(name: str) -> str:
-    return name if _BARE_KEY.fullmatch(name) else string(name)
+    return name if _BARE_KEY.fullmatch(name) else _one_line(name)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -33,6 +33,10 @@ def string(text: str) -> str:
     if "\n" in text:
         # The line break right after the opening quotes is not part of the value.
         return '"""\n' + _NEEDS_ESCAPE_ML.sub(_escape, text) + '"""'
+    return _one_line(text)
+
+
+def _one_line(text: str) -> str:
     return '"' + _NEEDS_ESCAPE.sub(_escape, text) + '"'
 
 
