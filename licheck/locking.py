@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -131,8 +132,10 @@ def lock_manifest(env: Env, manifest: str | None = None, *, update: Sequence[str
     path = lock_path(manifest_path)
     base = manifest_path.parent
     entries = _entries(target)
-    old = read_lock(path) if path.is_file() else None
-    if old is None or (update is not None and not update):
+    everything = update is not None and not update
+    # `--update` of every entry needs nothing from the old lock: it also replaces a broken one.
+    old = read_lock(path) if path.is_file() and not everything else None
+    if old is None or everything:
         fresh = set(entries)
     elif update is None:
         fresh = {k for k in entries if old.model(k) is None}
@@ -196,10 +199,20 @@ def _write_if_changed(path: Path, text: str) -> bool:
     if same:
         return False   # not even the modification time changes
     try:
+        # A file others read in the repository: its old mode, or what the umask gives a new
+        # file (the temporary file it is written through is private).
+        mode = path.stat().st_mode & 0o777 if path.is_file() else 0o666 & ~_umask()
         write_atomically(path, text)
+        os.chmod(path, mode)
     except OSError as exc:
         raise InputError(f"cannot write the lock file: {exc.strerror or exc}", path=path) from None
     return True
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 # --- lock --check ----------------------------------------------------------------------------
@@ -243,6 +256,12 @@ def compare(old: LockNode, new: LockNode) -> list[_Drift]:
             return [_Drift("drift/gone", f"{name} is gone from the Hub: was {was.id} at "
                                          f"{was.commit or '(no commit)'}; now: {now.reason}")]
         return [_Drift("lock/unchecked", f"{name} could not be checked for drift: {now.reason}")]
+    if was.source != now.source:
+        # Facts from another source (a lock written --offline from the catalogue, checked
+        # against the Hub) differ in what they say at all: not a change upstream.
+        return [_Drift("drift/source-changed", f"{name} was locked from {was.source} and is now read "
+                                               f"from {now.source}; lock it again with 'licheck lock "
+                                               "--update' to compare like with like")]
     out: list[_Drift] = []
     if now.gated and not was.gated:
         out.append(_Drift("drift/gated", f"{name} is now gated on the Hub: was open, now gated "

@@ -344,3 +344,63 @@ def test_review_report_names_the_lock_and_its_digest(project: Path, upstream: Mo
     run(capsys, "lock")
     _, out, _ = run(capsys, "check", "--format", fmt, "--fail-on", "never")
     assert "licheck.lock" in out and read_lock("licheck.lock").digest in out
+
+
+def test_lock_update_replaces_a_broken_lock(project: Path, upstream: MockHub,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "lock")
+    good = lock_text(project)
+    (project / "licheck.lock").write_text(good.replace("version = 1", "version = ["), encoding="utf-8")
+    assert run(capsys, "lock")[0] == 2
+    assert run(capsys, "lock", "--update")[0] == 0
+    assert lock_text(project) == good
+
+
+# --- local models: read live, their Hub ancestors from the lock ----------------------------------
+
+def test_a_local_model_is_read_live_and_its_hub_base_comes_from_the_lock(
+        project: Path, upstream: MockHub, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    mine = project / "models" / "mine"
+    mine.mkdir(parents=True)
+    (mine / "README.md").write_text("---\nlicense: llama3.1\nbase_model: up/base-model\n---\n# Mine\n",
+                                    encoding="utf-8")
+    (mine / "adapter_config.json").write_text('{"base_model_name_or_path": "up/base-model", '
+                                              '"peft_type": "LORA"}', encoding="utf-8")
+    (project / "licheck.yaml").write_text("models:\n  - path: models/mine\n", encoding="utf-8")
+    assert run(capsys, "lock")[0] == 0
+    doc = tomllib.loads(lock_text(project))
+    assert [m["ref"] for m in doc["model"]] == ["path:models/mine"]
+    nodes = {n["ref"]: n for n in doc["node"]}
+    assert set(nodes) == {"path:models/mine", "hub:up/base-model"}
+    assert set(nodes["path:models/mine"]["documents"]) == {"README.md", "adapter_config.json"}
+    _, before, _ = run(capsys, "check", "--format", "json")
+    # From the parent folder: the lock holds paths relative to itself, so nothing is stale.
+    monkeypatch.chdir(project.parent)
+    upstream.reset_counts()
+    code, out, err = run(capsys, "check", "--locked", "--format", "json", "project/licheck.yaml")
+    assert code in (0, 1) and upstream.count() == 0, err
+    assert [m["licences"] for m in json.loads(out)["models"]] == [m["licences"] for m in json.loads(before)["models"]]
+    # The card is the repository's own file: a change is seen at once, lock or not.
+    (mine / "README.md").write_text("---\nlicense: apache-2.0\nbase_model: up/base-model\n---\n# Mine\n",
+                                    encoding="utf-8")
+    _, after, _ = run(capsys, "check", "--locked", "--format", "json", "project/licheck.yaml")
+    assert json.loads(after)["models"][0]["lineage"][0]["declared_licence"] == "apache-2.0"
+
+
+def test_a_manifest_entry_not_in_the_lock_is_drift_too(project: Path, upstream: MockHub,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "lock")
+    upstream.add_repo("up/new-model", {"license": "mit"})
+    (project / "licheck.yaml").write_text(MANIFEST + "  - up/new-model\n", encoding="utf-8")
+    code, findings = drift(capsys)
+    assert code == 0 and _ids(findings) == ["drift/lock-stale"]
+    assert findings[0]["model"] == "up/new-model" and findings[0]["severity"] == "warning"
+
+
+def test_a_lock_written_offline_is_not_taken_for_upstream_drift(
+        project: Path, upstream: MockHub, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "licheck.yaml").write_text("models:\n  - meta-llama/Llama-3.1-8B-Instruct\n", encoding="utf-8")
+    assert run(capsys, "lock", "--offline")[0] == 0      # from licheck's catalogue
+    code, findings = drift(capsys)                      # the mock Hub has the fixture repos
+    assert code == 0 and set(_ids(findings)) == {"drift/source-changed"}
