@@ -154,8 +154,14 @@ def _read_locks(read: Sequence[Target], locked: bool) -> dict[str, LockFile]:
         if target.kind != "manifest" or target.path is None:
             continue
         path = lock_path(target.path)
-        if path.is_file():
-            out[target.path] = read_lock(path)
+        lock = read_lock(path) if path.is_file() else None
+        if lock is not None and lock.manifest not in ("", os.path.basename(target.path)):
+            if locked:   # another manifest's lock, in the same folder
+                raise ConfigError(f"--locked: {path} is the lock of {lock.manifest}, not of this "
+                                  "manifest", path=target.path)
+            continue
+        if lock is not None:
+            out[target.path] = lock
         elif locked:
             raise ConfigError(f"--locked: there is no {LOCK_NAME} beside this manifest; "
                               "run 'licheck lock'", path=target.path)

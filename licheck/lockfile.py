@@ -292,7 +292,8 @@ class _Lines:
                         self.keys[current] = {}
                     else:
                         current = None   # a subtable ([data], [node.documents]): its keys are not the entry's
-                        self.tables[(name, 0)] = self.tables.get((name, 0), number)
+                        owner = counts.get(name.split(".")[0], 1) - 1
+                        self.tables.setdefault((name, owner), number)
                     continue
                 key = self._KEY.match(line)
                 if key and current is not None:
@@ -378,7 +379,7 @@ def _read_node(table: Mapping[str, Any], index: int, path: str, lines: _Lines) -
         for name, value in (table.get(sub) or {}).items():
             if not isinstance(value, str):
                 raise ConfigError(f"'{sub}.{name}' must be a string", path=path,
-                                  line=lines.table(f"node.{sub}", 0) or lines.table("node", index))
+                                  line=lines.table(f"node.{sub}", index) or lines.table("node", index))
     _check_digest(table, "node", index, path, lines)
     if "unresolved" in table:
         return LockNode(key, Unresolved(ref, table["unresolved"]))

@@ -21,7 +21,7 @@ from licheck import __version__
 from licheck.check import data_versions
 from licheck.context import DEFAULT_CONTEXT
 from licheck.env import Env
-from licheck.errors import InputError
+from licheck.errors import InputError, LicheckError
 from licheck.files import read_capped, write_atomically
 from licheck.kinds import default_severity
 from licheck.lineage import determine_licence, resolve_many
@@ -134,6 +134,7 @@ def lock_manifest(env: Env, manifest: str | None = None, *, update: Sequence[str
     entries = _entries(target)
     everything = update is not None and not update
     # `--update` of every entry needs nothing from the old lock: it also replaces a broken one.
+    _same_manifest(path, manifest_path)
     old = read_lock(path) if path.is_file() and not everything else None
     if old is None or everything:
         fresh = set(entries)
@@ -166,6 +167,19 @@ def lock_manifest(env: Env, manifest: str | None = None, *, update: Sequence[str
     unresolved = sorted(f"{n.key}: {n.result.reason}" for n in resolved.nodes.values()
                         if isinstance(n.result, Unresolved))
     return LockResult(path, written, len(fresh), len(entries) - len(fresh), unresolved)
+
+
+def _same_manifest(path: Path, manifest: Path) -> None:
+    """One lock per folder: never take (or overwrite) the lock of another manifest there."""
+    if not path.is_file():
+        return
+    try:
+        owner = read_lock(path).manifest
+    except LicheckError:
+        return   # a broken lock: reported (or replaced by --update) by the caller
+    if owner and owner != manifest.name:
+        raise InputError(f"{path.name} beside it is the lock of {owner}; a folder holds one "
+                         "locked manifest", path=manifest)
 
 
 def _named(names: Sequence[str], entries: dict[str, ModelEntry], old: LockFile) -> set[str]:
@@ -295,6 +309,7 @@ def check_drift(env: Env, manifest: str | None = None, *,
     if not path.is_file():
         raise InputError(f"no {path.name} beside the manifest: run 'licheck lock' first",
                          path=target.path)
+    _same_manifest(path, manifest_path)
     old = read_lock(path)
     base = manifest_path.parent
     entries = _entries(target)

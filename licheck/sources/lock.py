@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from licheck.lockfile import LockFile, LockNode, ref_key
+from licheck.lockfile import LOCK_NAME, LockFile, LockNode, ref_key
 from licheck.model import ModelFacts, ModelRef, Unresolved
 from licheck.sources.registry import SourceRegistry
 
@@ -61,7 +61,7 @@ class LockedRegistry(SourceRegistry):
                                      "licence_files": dict(result.licence_files),
                                      "documents": dict(result.documents),
                                      "unknown_parents": list(result.unknown_parents), "ref": ref})
-            return Unresolved(ref, result.reason)
+            return Unresolved(ref, f"{result.reason} (when {LOCK_NAME} was written)")
         with self._misses_lock:
             self.misses.append(ref)
         if self.fallback is None:

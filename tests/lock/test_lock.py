@@ -404,3 +404,17 @@ def test_a_lock_written_offline_is_not_taken_for_upstream_drift(
     assert run(capsys, "lock", "--offline")[0] == 0      # from licheck's catalogue
     code, findings = drift(capsys)                      # the mock Hub has the fixture repos
     assert code == 0 and set(_ids(findings)) == {"drift/source-changed"}
+
+
+def test_another_manifests_lock_is_neither_used_nor_overwritten(
+        project: Path, upstream: MockHub, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "lock")
+    before = lock_text(project)
+    (project / "models.yaml").write_text("models:\n  - up/pinned\n", encoding="utf-8")
+    code, _, err = run(capsys, "lock", "models.yaml")
+    assert code == 2 and "licheck.lock beside it is the lock of licheck.yaml" in err
+    assert lock_text(project) == before
+    assert run(capsys, "check", "--locked", "models.yaml")[0] == 2
+    upstream.reset_counts()
+    _, out, _ = run(capsys, "check", "--format", "json", "models.yaml")
+    assert "locks" not in json.loads(out) and upstream.count() > 0
