@@ -221,8 +221,7 @@ def _report_misses(registry: LockedRegistry, read: Sequence[Target], locks: Mapp
             reason = stale.get(id(entry))
             if reason is None:
                 ids = {n.id.lower() for n in lineage.nodes}
-                missed = sorted(str(m) for key, m in misses.items() if key.lower() in ids
-                                or (key == entry.ref.name.lower()))
+                missed = sorted(str(m) for key, m in misses.items() if key.lower() in ids)
                 if not missed:
                     continue
                 reason = (f"{', '.join(missed)} (in the lineage of {entry.written}) "
