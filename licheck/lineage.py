@@ -182,6 +182,8 @@ class LicenceChoice:
     evidence: str
     confidence: float | None = None
     unchecked: str | None = None   # a declared licence id that is not in the corpus
+    basis: str | None = None       # what decided: the declared licence, license_name,
+                                   # license_link, "<file> text" or the catalogue
 
 
 def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
@@ -194,13 +196,14 @@ def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
             lid = corpus.lookup(part)
             if lid:
                 alias = "" if lid == part else f" (alias of {lid})"
-                return LicenceChoice(lid, f"{field_name}: {part}{alias}", 1.0)
+                return LicenceChoice(lid, f"{field_name}: {part}{alias}", 1.0, basis="declared licence")
         return LicenceChoice(None, f"{field_name}: {declared}, which is not in licheck's licence "
                                    "corpus", None, unchecked=declared)
     for field, value in (("license_name", facts.licence_name), ("license_link", facts.licence_link)):
         lid = corpus.lookup(value)
         if lid:
-            return LicenceChoice(lid, f"{field_name}: {declared or '(none)'}, {field}: {value}", 0.95)
+            return LicenceChoice(lid, f"{field_name}: {declared or '(none)'}, {field}: {value}", 0.95,
+                                 basis=field)
     tried: list[str] = []
     for fname, text in facts.licence_files.items():
         ident = identify(text, corpus)
@@ -208,12 +211,12 @@ def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
         if lid:
             conf, matcher = ident.confidence, ident.matcher
             return LicenceChoice(lid, f"{fname} identified as {lid} ({matcher} matcher, "
-                                      f"confidence {conf:.2f})", conf)
+                                      f"confidence {conf:.2f})", conf, basis=f"{fname} text")
         tried.append(f"{fname} matched no known licence")
     if facts.licence_hint:
         lid = corpus.lookup(facts.licence_hint) or (facts.licence_hint if facts.licence_hint in corpus else None)
         if lid:
-            return LicenceChoice(lid, f"licheck catalogue: {lid}", None)
+            return LicenceChoice(lid, f"licheck catalogue: {lid}", None, basis="catalogue")
     said = []
     if declared:
         said.append(f"{field_name}: {declared}")

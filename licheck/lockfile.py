@@ -77,6 +77,7 @@ _NODE = Schema("a lock entry [[node]]", {
     "relation": Field((str,), choices=RELATIONS),
     "parents": Field((list,), schema=_PARENT),
     "licence": _TEXT,
+    "licence_from": _TEXT,
     "licence_evidence": Field((str,)),
     "declared_licence": Field((str,)),
     "licence_name": Field((str,)),
@@ -150,6 +151,7 @@ class LockNode:
     result: ModelFacts | Unresolved
     licence: str | None = None
     licence_evidence: str | None = None
+    licence_from: str | None = None   # declared licence | license_name | license_link | <file> text | catalogue
 
     @property
     def facts(self) -> ModelFacts | None:
@@ -224,7 +226,8 @@ def _node_table(node: LockNode, base: Path | None) -> dict[str, Any]:
             "ref": node.key, "id": result.id, "source": result.source, "commit": result.commit,
             "relation": result.relation,
             "parents": [{"ref": ref_key(p.ref, base), "relation": p.relation} for p in result.parents] or None,
-            "licence": node.licence, "licence_evidence": node.licence_evidence,
+            "licence": node.licence, "licence_from": node.licence_from,
+            "licence_evidence": node.licence_evidence,
             "declared_licence": result.declared_licence, "licence_name": result.licence_name,
             "licence_link": result.licence_link, "licence_hint": result.licence_hint,
             "gated": True if result.gated else None,
@@ -400,7 +403,8 @@ def _read_node(table: Mapping[str, Any], index: int, path: str, lines: _Lines) -
                        revision=ref.revision)
     for name in _STRING_FIELDS:
         setattr(facts, name, table.get(name))
-    return LockNode(key, facts, table.get("licence"), table.get("licence_evidence"))
+    return LockNode(key, facts, table.get("licence"), table.get("licence_evidence"),
+                    table.get("licence_from"))
 
 
 def _check_references(lock: LockFile, doc: Mapping[str, Any], path: str, lines: _Lines) -> None:

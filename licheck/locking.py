@@ -106,7 +106,7 @@ def _resolve(env: Env, entries: dict[str, ModelEntry], base: Path,
         key = ref_key(ref, base)
         if isinstance(result, ModelFacts):
             choice = determine_licence(result, env.corpus)
-            nodes[key] = LockNode(key, result, choice.licence, choice.evidence)
+            nodes[key] = LockNode(key, result, choice.licence, choice.evidence, choice.basis)
         else:
             nodes[key] = LockNode(key, result)
     return _Resolved(dict(zip(keys, lineages, strict=True)), nodes)

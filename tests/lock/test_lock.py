@@ -58,9 +58,11 @@ def test_lock_records_lineage_commits_licences_and_document_digests(
     assert fine["parents"] == [{"ref": "hub:up/base-model", "relation": "finetune"}]
     assert fine["commit"] == upstream.repos["up/fine-tune"].sha
     assert fine["licence"] == "llama3.1" and fine["licence_evidence"].startswith("card license")
+    assert fine["licence_from"] == "declared licence"
     assert set(fine["documents"]) == {"cardData"}
     by_text = nodes["hub:up/licence-file"]
     assert by_text["licence"] == "mit" and "LICENSE identified as mit" in by_text["licence_evidence"]
+    assert by_text["licence_from"] == "LICENSE text"
     assert by_text["documents"]["LICENSE"] == "sha256:" + __import__("hashlib").sha256(
         upstream.repos["up/licence-file"].files["LICENSE"]).hexdigest()
     # A pinned revision: the lock records the commit the tag named.
