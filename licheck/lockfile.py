@@ -8,8 +8,9 @@ derives from them, the licence fields as written, the LICENSE text the licence w
 from, and the SHA-256 of every document read. What could not be resolved is a node too,
 with the reason, so a locked run reports it as the live one did.
 
-Every entry carries the digest of its own content (`digest`): an entry edited by hand is an
-input error at its line, never silently used. The file is written by `render_lock`,
+Every entry carries the digest of its own content (`digest`), and the head one of `version`,
+`manifest` and `[data]`: anything edited by hand is an input error at its line, never
+silently used. The file is written by `render_lock`,
 deterministically (entries sorted, keys in a fixed order), so re-locking an unchanged world
 gives the same bytes.
 """
@@ -57,6 +58,7 @@ _PARENT = Schema("a parent", {"ref": Field((str,), required=True, nonempty=True)
 _TOP = Schema("a lock file", {
     "version": Field((int,), required=True),
     "manifest": _TEXT,
+    "digest": Field((str,), required=True, nonempty=True),   # of version, manifest and [data]
     "data": Field((dict,)),
     "model": Field((list,), items=dict),
     "node": Field((list,), items=dict),
@@ -75,7 +77,7 @@ _NODE = Schema("a lock entry [[node]]", {
     "source": _TEXT,
     "commit": _TEXT,
     "relation": Field((str,), choices=RELATIONS),
-    "parents": Field((list,), schema=_PARENT),
+    "parents": Field((list,), items=dict, schema=_PARENT),
     "licence": _TEXT,
     "licence_from": _TEXT,
     "licence_evidence": Field((str,)),
@@ -253,8 +255,10 @@ def _model_table(model: LockedModel) -> dict[str, Any]:
 def render_lock(lock: LockFile, base: Path | None = None) -> str:
     """The lock file's text: entries sorted by key, keys in a fixed order, one per line."""
     out = [_HEADER.format(manifest=lock.manifest)]
-    out += tomlwrite.pairs({"version": LOCK_VERSION, "manifest": lock.manifest})
-    out += ["", "[data]"] + tomlwrite.pairs(dict(sorted(lock.data.items())))
+    data = dict(sorted(lock.data.items()))
+    head = {"version": LOCK_VERSION, "manifest": lock.manifest, "data": data}
+    out += tomlwrite.pairs({"version": LOCK_VERSION, "manifest": lock.manifest, "digest": _digest(head)})
+    out += ["", "[data]"] + tomlwrite.pairs(data)
     for model in sorted(lock.models, key=lambda m: m.ref):
         out += ["", "[[model]]"] + tomlwrite.pairs(_model_table(model))
     for node in sorted(lock.nodes, key=lambda n: lookup_key(n.key)):
@@ -347,6 +351,11 @@ def read_lock(path: str | os.PathLike[str]) -> LockFile:
     for name, value in data.items():
         if not isinstance(value, str):
             raise ConfigError(f"'data.{name}' must be a string", path=shown, line=lines.table("data", 0))
+    head = {"version": doc["version"], "manifest": doc.get("manifest", ""), "data": data}
+    if doc["digest"] != _digest(head):
+        raise ConfigError("the lock's head (version, manifest, [data]) was changed by hand: its digest "
+                          "does not match; restore it, or regenerate it with 'licheck lock --update'",
+                          path=shown, line=lines.of("", 0).get("digest"))
     nodes = [_read_node(t, i, shown, lines) for i, t in enumerate(doc.get("node") or [])]
     models = [_read_model(t, i, shown, lines) for i, t in enumerate(doc.get("model") or [])]
     lock = LockFile(manifest=str(doc.get("manifest") or ""), data=dict(data), models=models,
