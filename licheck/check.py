@@ -37,6 +37,7 @@ from licheck.report import ModelReport, Report, sort_findings
 from licheck.rules.evaluate import evaluate
 from licheck.sources.lock import LockedRegistry
 from licheck.sources.registry import SourceRegistry
+from licheck.structure_findings import UNDECLARED_ID as UNDECLARED_BASE
 from licheck.targets import ModelEntry, Target, discover
 from licheck.waivers import Waiver, apply_waivers, load_waivers, parse_waivers
 from licheck.yamlload import load_yaml
@@ -180,7 +181,8 @@ def _resolve(env: Env, refs: list[ModelRef], locks: Mapping[str, LockFile] | Non
         stale = _stale_entries(read, locks, locked)
         sources = LockedRegistry(list(locks.values()), live=env.sources,
                                  fallback=None if locked else env.sources)
-    lineages = resolve_many(refs, sources=sources, corpus=env.corpus)
+    lineages = resolve_many(refs, sources=sources, corpus=env.corpus,
+                            fingerprints=lambda: env.fingerprints)
     if len(lineages) != len(refs):   # a contract breach upstream: never report partially
         raise RuntimeError(f"lineage returned {len(lineages)} results for {len(refs)} models")
     if isinstance(sources, LockedRegistry):
@@ -275,8 +277,10 @@ def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Line
 
 
 def _strict(finding: Finding) -> Finding:
-    """`--strict`: what could not be checked (unresolved, unknown licence) is an error."""
-    if finding.kind in STRICT_KINDS and finding.severity < Severity.ERROR:
+    """`--strict`: what could not be checked (unresolved, unknown licence) is an error, and
+    so is weights' structure pointing to a restrictive base that nothing declares."""
+    if (finding.kind in STRICT_KINDS or finding.id == UNDECLARED_BASE) \
+            and finding.severity < Severity.ERROR:
         return dataclasses.replace(finding, severity=Severity.ERROR)
     return finding
 

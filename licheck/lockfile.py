@@ -35,6 +35,7 @@ from licheck.model import (
     ModelFacts,
     ModelRef,
     ParentLink,
+    StructuralFacts,
     Unresolved,
     sha256_digest,
 )
@@ -93,6 +94,7 @@ _NODE = Schema("a lock entry [[node]]", {
     "release_date": Field((str,)),
     "unknown_parents": _TEXTS,
     "notes": _TEXTS,
+    "structure": Field((dict,)),
     "documents": Field((dict,)),
     "licence_files": Field((dict,)),
     "digest": Field((str,), required=True, nonempty=True),
@@ -237,6 +239,7 @@ def _node_table(node: LockNode, base: Path | None) -> dict[str, Any]:
             "modalities": list(result.modalities) or None, "release_date": result.release_date,
             "unknown_parents": list(result.unknown_parents) or None,
             "notes": list(result.notes) or None,
+            "structure": dict(sorted(result.structure.to_json().items())) if result.structure else None,
             "documents": dict(sorted(result.documents.items())) or None,
             "licence_files": dict(sorted(result.licence_files.items())) or None,
         }
@@ -263,7 +266,7 @@ def render_lock(lock: LockFile, base: Path | None = None) -> str:
         out += ["", "[[model]]"] + tomlwrite.pairs(_model_table(model))
     for node in sorted(lock.nodes, key=lambda n: lookup_key(n.key)):
         table = _node_table(node, base)
-        subtables = {k: table.pop(k) for k in ("documents", "licence_files") if k in table}
+        subtables = {k: table.pop(k) for k in ("structure", "documents", "licence_files") if k in table}
         digest = table.pop("digest")
         out += ["", "[[node]]"] + tomlwrite.pairs(table) + tomlwrite.pairs({"digest": digest})
         for name, sub in subtables.items():
@@ -387,6 +390,13 @@ def _read_node(table: Mapping[str, Any], index: int, path: str, lines: _Lines) -
         ref = parse_key(key)
     except ValueError as exc:
         raise ConfigError(str(exc), path=path, line=at.get("ref")) from None
+    structure = None
+    if "structure" in table:
+        try:
+            structure = StructuralFacts.from_json(dict(table["structure"]))
+        except ValueError as exc:
+            raise ConfigError(f"[node.structure]: {exc}", path=path,
+                              line=lines.table("node.structure", index)) from None
     for sub in ("documents", "licence_files"):
         for name, value in (table.get(sub) or {}).items():
             if not isinstance(value, str):
@@ -409,7 +419,7 @@ def _read_node(table: Mapping[str, Any], index: int, path: str, lines: _Lines) -
                        unknown_parents=list(table.get("unknown_parents") or []),
                        documents=dict(table.get("documents") or {}),
                        licence_files=dict(table.get("licence_files") or {}),
-                       revision=ref.revision)
+                       revision=ref.revision, structure=structure)
     for name in _STRING_FIELDS:
         setattr(facts, name, table.get(name))
     return LockNode(key, facts, table.get("licence"), table.get("licence_evidence"),

@@ -100,7 +100,8 @@ def _resolve(env: Env, entries: dict[str, ModelEntry], base: Path,
         return _Resolved({}, {})
     recording = _Recording(sources or _fresh_sources(env))
     keys = list(entries)
-    lineages = resolve_many([entries[k].ref for k in keys], sources=recording, corpus=env.corpus)
+    lineages = resolve_many([entries[k].ref for k in keys], sources=recording, corpus=env.corpus,
+                            fingerprints=lambda: env.fingerprints)
     nodes: dict[str, LockNode] = {}
     for ref, result in recording.results.values():
         key = ref_key(ref, base)

@@ -2,7 +2,7 @@
 output, one value per line, lists of more than one item one item per line, so a change
 upstream is a one-line change in a pull request's diff.
 
-Only strings, booleans, integers, lists of those and lists of flat inline tables. Text
+Only strings, booleans, integers, floats, lists of those and lists of flat inline tables. Text
 with line breaks is written as a multi-line string, line for line. Reading is tomllib's.
 """
 
@@ -45,6 +45,8 @@ def value(item: Any) -> str:
         return "true" if item else "false"
     if isinstance(item, int):
         return str(item)
+    if isinstance(item, float):   # repr: the shortest text that reads back as the same float
+        return repr(item) if item == item else "nan"
     if isinstance(item, str):
         return string(item)
     if isinstance(item, Mapping):

@@ -420,3 +420,30 @@ def test_another_manifests_lock_is_neither_used_nor_overwritten(
     upstream.reset_counts()
     _, out, _ = run(capsys, "check", "--format", "json", "models.yaml")
     assert "locks" not in json.loads(out) and upstream.count() > 0
+
+
+# --- structure read for fingerprints is locked too -------------------------------------------
+
+def test_structure_facts_are_locked_and_give_the_same_provenance_findings(
+        project: Path, upstream: MockHub, capsys: pytest.CaptureFixture[str]) -> None:
+    configs = json.loads((Path(__file__).resolve().parents[1] / "fingerprints" / "data" /
+                          "real_configs.json").read_text(encoding="utf-8"))["configs"]
+    config = dict(configs["meta-llama/Meta-Llama-3.1-70B"]["config"], _name_or_path="/data/runs/dpo")
+    specials = {128000: "<|begin_of_text|>", 128001: "<|end_of_text|>",
+                128006: "<|start_header_id|>", 128009: "<|eot_id|>"}
+    tokenizer = {"added_tokens_decoder": {str(i): {"content": t, "special": True} for i, t in specials.items()}}
+    upstream.add_repo("acme/acme-70b-chat", {"license": "apache-2.0", "tags": ["chat"]}, files={
+        "config.json": json.dumps(config), "tokenizer_config.json": json.dumps(tokenizer),
+        "model-00001-of-00030.safetensors": b"\0" * 64})
+    (project / "licheck.yaml").write_text("models:\n  - acme/acme-70b-chat\n", encoding="utf-8")
+    _, live, _ = run(capsys, "check", "--format", "json", "--fail-on", "never")
+    assert any(f["id"].startswith("fingerprint/") for f in json.loads(live)["findings"])
+    run(capsys, "lock")
+    [node] = tomllib.loads(lock_text(project))["node"]
+    assert node["structure"]["layers"] == config["num_hidden_layers"]
+    assert {"config.json", "tokenizer_config.json"} <= set(node["documents"])
+    upstream.reset_counts()
+    _, locked, _ = run(capsys, "check", "--format", "json", "--fail-on", "never")
+    assert upstream.count() == 0
+    for key in ("models", "findings", "summary"):
+        assert json.loads(locked)[key] == json.loads(live)[key], key
