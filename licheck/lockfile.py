@@ -22,7 +22,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +118,14 @@ def ref_key(ref: ModelRef, base: Path | None = None) -> str:
         except ValueError:   # another drive on Windows
             name = Path(name).as_posix()
     return f"{ref.kind}:{name}" + (f"@{ref.revision}" if ref.revision else "")
+
+
+def portable(facts: ModelFacts, base: Path) -> ModelFacts:
+    """`facts` with local parents named relative to `base`, as the lock names them."""
+    if not any(p.ref.kind in ("path", "gguf") for p in facts.parents):
+        return facts
+    return replace(facts, parents=[ParentLink(parse_key(ref_key(p.ref, base)), p.relation)
+                                   for p in facts.parents])
 
 
 def lookup_key(key: str) -> str:
@@ -221,7 +229,7 @@ def _digest(table: Mapping[str, Any]) -> str:
     return sha256_digest(json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
 
 
-def _node_table(node: LockNode, base: Path | None) -> dict[str, Any]:
+def _node_table(node: LockNode) -> dict[str, Any]:
     result = node.result
     if isinstance(result, Unresolved):
         table: dict[str, Any] = {"ref": node.key, "unresolved": result.reason}
@@ -229,7 +237,7 @@ def _node_table(node: LockNode, base: Path | None) -> dict[str, Any]:
         table = {
             "ref": node.key, "id": result.id, "source": result.source, "commit": result.commit,
             "relation": result.relation,
-            "parents": [{"ref": ref_key(p.ref, base), "relation": p.relation} for p in result.parents] or None,
+            "parents": [{"ref": ref_key(p.ref), "relation": p.relation} for p in result.parents] or None,
             "licence": node.licence, "licence_from": node.licence_from,
             "licence_evidence": node.licence_evidence,
             "declared_licence": result.declared_licence, "licence_name": result.licence_name,
@@ -255,8 +263,9 @@ def _model_table(model: LockedModel) -> dict[str, Any]:
     return table
 
 
-def render_lock(lock: LockFile, base: Path | None = None) -> str:
-    """The lock file's text: entries sorted by key, keys in a fixed order, one per line."""
+def render_lock(lock: LockFile) -> str:
+    """The lock file's text: entries sorted by key, keys in a fixed order, one per line.
+    Local paths in keys and parents are already relative to the lock's folder (`portable`)."""
     out = [_HEADER.format(manifest=lock.manifest)]
     data = dict(sorted(lock.data.items()))
     head = {"version": LOCK_VERSION, "manifest": lock.manifest, "data": data}
@@ -265,7 +274,7 @@ def render_lock(lock: LockFile, base: Path | None = None) -> str:
     for model in sorted(lock.models, key=lambda m: m.ref):
         out += ["", "[[model]]"] + tomlwrite.pairs(_model_table(model))
     for node in sorted(lock.nodes, key=lambda n: lookup_key(n.key)):
-        table = _node_table(node, base)
+        table = _node_table(node)
         subtables = {k: table.pop(k) for k in ("structure", "documents", "licence_files") if k in table}
         digest = table.pop("digest")
         out += ["", "[[node]]"] + tomlwrite.pairs(table) + tomlwrite.pairs({"digest": digest})

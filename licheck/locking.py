@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Sequence
@@ -32,6 +33,8 @@ from licheck.lockfile import (
     LockNode,
     entry_key,
     lock_path,
+    lookup_key,
+    portable,
     read_lock,
     ref_key,
     render_lock,
@@ -107,7 +110,8 @@ def _resolve(env: Env, entries: dict[str, ModelEntry], base: Path,
         key = ref_key(ref, base)
         if isinstance(result, ModelFacts):
             choice = determine_licence(result, env.corpus)
-            nodes[key] = LockNode(key, result, choice.licence, choice.evidence, choice.basis)
+            nodes[key] = LockNode(key, portable(result, base), choice.licence, choice.evidence,
+                                  choice.basis)
         else:
             nodes[key] = LockNode(key, result)
     return _Resolved(dict(zip(keys, lineages, strict=True)), nodes)
@@ -163,7 +167,10 @@ def lock_manifest(env: Env, manifest: str | None = None, *, update: Sequence[str
         models.append(LockedModel(ref=key, id=lineage.model.id, node=ref_key(entry.ref, base),
                                   licences=tuple(lineage.licences)))
     lock = LockFile(manifest=manifest_path.name, data=_data(), models=models, nodes=list(nodes.values()))
-    text = render_lock(lock, base)
+    # Only what some entry's lineage reaches (a parent a refreshed model no longer names goes).
+    reached = {lookup_key(k) for m in models for k in lock.closure(m.node)}
+    lock = dataclasses.replace(lock, nodes=[n for n in lock.nodes if lookup_key(n.key) in reached])
+    text = render_lock(lock)
     written = _write_if_changed(path, text)
     unresolved = sorted(f"{n.key}: {n.result.reason}" for n in resolved.nodes.values()
                         if isinstance(n.result, Unresolved))

@@ -447,3 +447,39 @@ def test_structure_facts_are_locked_and_give_the_same_provenance_findings(
     assert upstream.count() == 0
     for key in ("models", "findings", "summary"):
         assert json.loads(locked)[key] == json.loads(live)[key], key
+
+
+def test_a_local_adapter_of_a_local_base_of_a_hub_model(
+        project: Path, upstream: MockHub, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    base = project / "models" / "base"
+    base.mkdir(parents=True)
+    (base / "README.md").write_text("---\nlicense: llama3.1\nbase_model: up/base-model\n---\n", encoding="utf-8")
+    adapter = project / "models" / "adapter"
+    adapter.mkdir()
+    (adapter / "README.md").write_text("---\nlicense: llama3.1\n---\n", encoding="utf-8")
+    (adapter / "adapter_config.json").write_text('{"base_model_name_or_path": "../base", "peft_type": "LORA"}',
+                                                 encoding="utf-8")
+    (project / "licheck.yaml").write_text("models:\n  - path: models/adapter\n", encoding="utf-8")
+    assert run(capsys, "lock")[0] == 0
+    nodes = {n["ref"]: n for n in tomllib.loads(lock_text(project))["node"]}
+    assert set(nodes) == {"path:models/adapter", "path:models/base", "hub:up/base-model"}
+    assert nodes["path:models/adapter"]["parents"] == [{"ref": "path:models/base", "relation": "adapter"}]
+    monkeypatch.chdir(project / "models")          # elsewhere: the lock reads the same
+    assert run(capsys, "lock", "../licheck.yaml")[1:] == ("", "licheck: up to date: ../licheck.lock "
+                                                               "(0 model(s) resolved, 1 kept as locked)\n")
+    upstream.reset_counts()
+    code, out, err = run(capsys, "check", "--locked", "--format", "json", "../licheck.yaml")
+    assert code in (0, 1) and upstream.count() == 0, err
+    ids = [n["id"] for n in json.loads(out)["models"][0]["lineage"]]
+    assert ids[-1] == "up/base-model" and len(ids) == 3
+
+
+def test_a_base_no_longer_named_leaves_the_lock(project: Path, upstream: MockHub,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "lock")
+    upstream.add_repo("up/other-base", {"license": "llama3.1"})
+    upstream.repos["up/fine-tune"].card["base_model"] = "up/other-base"
+    assert run(capsys, "lock", "--update", "up/fine-tune")[0] == 0
+    refs = {n["ref"] for n in tomllib.loads(lock_text(project))["node"]}
+    assert "hub:up/other-base" in refs and "hub:up/base-model" not in refs
