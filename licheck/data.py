@@ -52,9 +52,8 @@ def load_data_yaml(path: str | os.PathLike[str]) -> Any:
     one for exactly these bytes."""
     raw = read_capped(path, MAX_YAML_BYTES)
     parsed = _parsed_dir()
-    entry = parsed / f"{hashlib.sha256(raw).hexdigest()}.json" if parsed is not None else None
-    if entry is not None and entry.is_file():
-        found, doc = _read_entry(entry)
+    if parsed is not None:
+        found, doc = _read_entry(parsed / f"{hashlib.sha256(raw).hexdigest()}.json")
         if found:
             return doc
     return parse_yaml(decode_text(raw, path), path)
@@ -62,7 +61,8 @@ def load_data_yaml(path: str | os.PathLike[str]) -> Any:
 
 def _read_entry(entry: Path) -> tuple[bool, Any]:
     """(True, the document) of a pre-parsed entry whose header names the digest it is filed
-    under; (False, None) for one that does not (damaged, or not ours): the file is parsed."""
+    under; (False, None) when there is none (a user's file, or one edited since the build) or
+    it is damaged or not ours: then the file is parsed."""
     try:
         header, _, body = read_capped(entry, 4 * MAX_YAML_BYTES).partition(b"\n")
         if json.loads(header).get("sha256") != entry.stem:
