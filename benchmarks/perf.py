@@ -276,7 +276,8 @@ def compare(before: Path, after: Path, env: dict[str, str], manifest: Path, runs
     (`after_path`: import the after tree's licheck from there, e.g. its unpacked wheel)."""
     envs = {tree: {**env, "PYTHONPATH": str(tree)} for tree in (before, after)}
     if after_path is not None:
-        envs[after]["PYTHONPATH"] = str(after_path)
+        # PYTHONSAFEPATH (Python 3.11): `python -m` must not put the tree (the cwd) first
+        envs[after].update(PYTHONPATH=str(after_path), PYTHONSAFEPATH="1")
     print(f"python {sys.version.split()[0]} on {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.2f}; before = {before.name}, after = {after.name}"
           f"{' as a wheel' if after_path else ''}; runs "
@@ -364,7 +365,7 @@ def main() -> int:
         return compare(args.compare.resolve(), tree, env, manifest, args.runs, args.import_rounds,
                        unpacked)
     if unpacked is not None:
-        env["PYTHONPATH"] = str(unpacked)
+        env.update(PYTHONPATH=str(unpacked), PYTHONSAFEPATH="1")
 
     print(f"python {sys.version.split()[0]} on {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.2f}; median of {args.runs} runs; tree {tree.name}"
