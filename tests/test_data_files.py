@@ -133,10 +133,20 @@ def test_a_file_that_does_not_parse_fails_as_load_yaml_fails(parsed: Path, tmp_p
     assert (through_data.value.path, through_data.value.line) == (direct.value.path, direct.value.line)
 
 
-def test_a_source_checkout_has_no_pre_parsed_data() -> None:
-    # The pre-parsed folder exists only in a built wheel; this checkout parses its YAML.
-    assert not data.PARSED.exists()
-    assert data._parsed_dir() is None
+def test_without_a_pre_parsed_folder_every_file_is_parsed(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # A source checkout or an editable install: no `_data/parsed` beside the package.
+    monkeypatch.setattr(data, "PARSED", tmp_path / "no-such-folder")
+    data._parsed_dir.cache_clear()
+    parsed: list[Path] = []
+    monkeypatch.setattr(data, "parse_yaml", lambda text, path: parsed.append(Path(path)) or parse_yaml(text, path))
+    try:
+        assert data._parsed_dir() is None
+        for path in BUNDLED[:3]:
+            assert_same(data.load_data_yaml(path), load_yaml(path))
+        assert parsed == BUNDLED[:3]
+    finally:
+        data._parsed_dir.cache_clear()
 
 
 _NO_YAML = """
