@@ -10,7 +10,10 @@ What is asked of the Hub, in order (hf-hub.md sections 2, 3, 6):
      `license_name` / `license_link` name no known licence;
    * `adapter_config.json` / `mergekit_config.yml` when the card names no parent and the
      repo holds one of them;
-   * `README.md` when the API returned no card data but the repo has a card.
+   * `README.md` when the API returned no card data but the repo has a card;
+   * `config.json`, then `tokenizer_config.json`, when the card leaves the base open or
+     contradicts itself: the weights' structure, for the fingerprint table
+     (`licheck.sources.hubstructure`; never a weight file).
    Files are fetched with the client's own session, URL builder, headers (token, user
    agent) and error mapping, but not through `hf_hub_download`: that retries a failed HEAD
    with a 60 s timeout and up to five back-offs, which no overall deadline survives.
@@ -49,9 +52,18 @@ from typing import Any, TypeVar
 from licheck.cache import Cache
 from licheck.cardmeta import card_facts, parse_base_models, read_card
 from licheck.errors import LicheckError
+from licheck.fingerprints import FingerprintTable
 from licheck.licences import Corpus
-from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.model import (
+    ModelFacts,
+    ModelRef,
+    ParentLink,
+    StructuralFacts,
+    Unresolved,
+    sha256_digest,
+)
 from licheck.repofiles import apply_adapter_config, apply_merge_recipe
+from licheck.sources.hubstructure import read_hub_structure, structure_wanted
 from licheck.yamlload import parse_yaml
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -114,7 +126,8 @@ def facts_to_json(facts: ModelFacts) -> dict[str, Any]:
         "relation": facts.relation, "publisher": facts.publisher, "origin": facts.origin,
         "modalities": list(facts.modalities), "release_date": facts.release_date,
         "name": facts.name, "revision": facts.revision, "gated": facts.gated,
-        "notes": list(facts.notes),
+        "notes": list(facts.notes), "commit": facts.commit, "documents": dict(facts.documents),
+        "structure": facts.structure.to_json() if facts.structure is not None else None,
     }
 
 
@@ -124,7 +137,7 @@ def facts_from_json(doc: Mapping[str, Any]) -> ModelFacts:
     facts = ModelFacts(ref=ModelRef(str(ref_doc["kind"]), str(ref_doc["name"]), ref_doc.get("revision")),
                        id=str(doc["id"]), source=str(doc["source"]))
     for key in ("declared_licence", "licence_name", "licence_link", "licence_hint", "relation",
-                "publisher", "origin", "release_date", "name", "revision"):
+                "publisher", "origin", "release_date", "name", "revision", "commit"):
         value = doc.get(key)
         setattr(facts, key, str(value) if value is not None else None)
     facts.licence_files = {str(k): str(v) for k, v in dict(doc.get("licence_files") or {}).items()}
@@ -133,6 +146,9 @@ def facts_from_json(doc: Mapping[str, Any]) -> ModelFacts:
     facts.modalities = [str(m) for m in doc.get("modalities") or []]
     facts.gated = bool(doc.get("gated"))
     facts.notes = [str(n) for n in doc.get("notes") or []]
+    facts.documents = {str(k): str(v) for k, v in dict(doc.get("documents") or {}).items()}
+    if doc.get("structure") is not None:
+        facts.structure = StructuralFacts.from_json(doc["structure"])
     return facts
 
 
@@ -151,8 +167,10 @@ class HubSource:
     def __init__(self, *, endpoint: str | None = None, token: str | None = None,
                  cache: Cache | None = None, offline: bool | None = None,
                  timeout: float | None = None, max_retries: int = MAX_RETRIES,
-                 backoff: float = 0.25, corpus: Corpus | None = None) -> None:
+                 backoff: float = 0.25, corpus: Corpus | None = None,
+                 fingerprints: Callable[[], FingerprintTable] | None = None) -> None:
         self.corpus = corpus   # the run's licences, to tell whether a LICENSE file must decide
+        self.fingerprints = fingerprints   # the table of base shapes, read when first needed
         self.endpoint = (endpoint or env_endpoint()).rstrip("/")
         # None lets huggingface_hub find the token as it always does (HF_TOKEN, token file).
         self._token = token
@@ -188,7 +206,7 @@ class HubSource:
 
     def cache_key(self, ref: ModelRef) -> str:
         # The version tag changes whenever what is extracted from the Hub changes.
-        return f"hub-facts-v1:{self.endpoint}:{ref.name}@{ref.revision or ''}"
+        return f"hub-facts-v2:{self.endpoint}:{ref.name}@{ref.revision or ''}"
 
     # -- fetch --
     def fetch(self, ref: ModelRef) -> ModelFacts | Unresolved:
@@ -436,12 +454,15 @@ class HubSource:
         siblings = [getattr(s, "rfilename", "") for s in (getattr(info, "siblings", None) or [])]
         canonical = str(getattr(info, "id", None) or ref.name)
         notes: list[str] = []
+        # The API gives the card's front matter parsed: its digest is of that data as JSON.
+        documents = {"cardData": sha256_digest(json.dumps(card, sort_keys=True, default=str))} if card else {}
         if canonical != ref.name:
             notes.append(f"the Hub calls '{ref.name}' '{canonical}'")
 
         if not card and "README.md" in siblings:
             text = self._download(canonical, "README.md", ref.revision)
             if text is not None:
+                documents["README.md"] = sha256_digest(text)
                 try:
                     card = read_card(text, f"{canonical}/README.md")
                     notes.append("card metadata read from README.md")
@@ -451,6 +472,8 @@ class HubSource:
         facts = card_facts(card, ref, source="hub", tags=tags)
         facts.id = canonical
         facts.revision = ref.revision
+        facts.commit = str(getattr(info, "sha", None) or "") or None
+        facts.documents.update(documents)
         facts.notes[:0] = notes
         gated = getattr(info, "gated", False)
         facts.gated = bool(gated) and gated != "false"
@@ -481,12 +504,32 @@ class HubSource:
 
         if _needs_licence_text(facts, self.corpus):
             self._licence_text(facts, canonical, siblings, ref.revision)
+        self._structure(facts, canonical, tags, siblings, ref.revision)
         return facts
+
+    def _structure(self, facts: ModelFacts, repo_id: str, tags: list[str], siblings: list[str],
+                   revision: str | None) -> None:
+        why = structure_wanted(facts, tags, siblings, self.fingerprints()) if self.fingerprints else None
+        if why is None:
+            return
+        notes: list[str] = []
+
+        def download(name: str) -> str | None:
+            text = self._download(repo_id, name, revision)
+            if text is not None:
+                facts.documents[name] = sha256_digest(text)
+            return text
+
+        facts.structure = read_hub_structure(repo_id, siblings, download, notes)
+        files = " and ".join(f for f in ("config.json", "tokenizer_config.json") if f in siblings)
+        facts.notes.append(f"structure read from {files} ({why})"
+                           + (": " + "; ".join(notes) if notes else ""))
 
     def _parents_from_adapter(self, facts: ModelFacts, repo_id: str, revision: str | None) -> None:
         text = self._download(repo_id, "adapter_config.json", revision)
         if text is None:
             return
+        facts.documents["adapter_config.json"] = sha256_digest(text)
         try:
             doc = json.loads(text)
         except (ValueError, RecursionError):   # a hostile repo can nest [[[... past the limit
@@ -501,6 +544,7 @@ class HubSource:
         text = self._download(repo_id, name, revision)
         if text is None:
             return
+        facts.documents[name] = sha256_digest(text)
         try:
             doc = parse_yaml(text, f"{repo_id}/{name}")
         except LicheckError:
@@ -525,6 +569,7 @@ class HubSource:
                 facts.notes.append(f"{name} could not be read ({why})")
                 continue
             facts.licence_files[name] = text
+            facts.documents[name] = sha256_digest(text)
             break
 
 
@@ -548,7 +593,9 @@ def _needs_licence_text(facts: ModelFacts, corpus: Corpus | None) -> bool:
     """Whether the card leaves the licence open enough that the LICENSE file must decide
     (without a corpus to read `license_name` / `license_link` by, it always does)."""
     declared = (facts.declared_licence or "").strip().lower()
-    if declared and declared not in ("other", "unknown"):
+    # A name several licences share (`modified-mit`) leaves the licence open too.
+    shared = corpus is not None and bool(corpus.ambiguous(declared))
+    if declared and declared not in ("other", "unknown") and not shared:
         return False
     for spelling in (facts.licence_name, facts.licence_link):
         if spelling and corpus is not None and corpus.lookup(spelling):
