@@ -1,6 +1,6 @@
 """The result of `licheck check`: every model checked, every finding, and what they were checked against.
 
-`Report.to_json()` is the `check` JSON of CONTRACT.md section 5; every output format in
+`Report.to_json()` is the `check` JSON of docs/contract.md section 5; every output format in
 `licheck.formats` renders a `Report`. Pure data, no I/O.
 
 `Report.findings` is the complete list (the JSON `findings`, what `summary()` counts and what
@@ -102,6 +102,8 @@ class Report:
     notes: list[str]
     # The corpus the check used (bundled plus the user's folders), to name its licences.
     corpus: Corpus = field(repr=False, compare=False)
+    # The lock files the lineages were read from (`licheck.lock`): path and digest of each.
+    locks: list[dict[str, str]] = field(default_factory=list)
 
     # -- views ---------------------------------------------------------------------------
 
@@ -132,7 +134,7 @@ class Report:
     # -- contract ------------------------------------------------------------------------
 
     def summary(self) -> dict[str, int]:
-        """CONTRACT.md section 5: unwaived findings per severity, plus models, waived, unresolved.
+        """docs/contract.md section 5: unwaived findings per severity, plus models, waived, unresolved.
 
         `unresolved` counts every `unresolved` finding, waived or not: a waiver accepts the
         risk, it does not make the lineage checked.
@@ -158,6 +160,8 @@ class Report:
             "waivers": self.waivers,
             "notes": list(self.notes),
         }
+        if self.locks:
+            out["locks"] = [dict(lock) for lock in self.locks]
         return jsonable(out)  # type: ignore[no-any-return]
 
 

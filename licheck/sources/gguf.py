@@ -10,18 +10,23 @@ when X's card had a repo URL. So:
   `unknown` (X sits between them and this file, unrecorded), and a note says so;
 * a LoRA GGUF (`general.type = adapter`) is an `adapter` of its base models.
 
-Only the header is read, with bounds (see `licheck.gguf_header`).
+Only the header is read, with bounds (see `licheck.gguf_header`). The weights' structure
+(`<arch>.block_count`, widths, heads, the vocabulary's size and special tokens) is read from
+the same header by `licheck.structure.read_gguf_facts`, for matching against base-model
+fingerprints (`ModelFacts.structure`).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from licheck.errors import InputError
 from licheck.gguf_header import read_gguf_header
-from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved, sha256_digest
 from licheck.refs import parse_ref
+from licheck.structure import read_gguf_facts
 
 MAX_BASE_MODELS = 64
 
@@ -57,6 +62,9 @@ class GgufSource:
         header = read_gguf_header(path)   # InputError on a corrupt file: the user's own input
         meta = header.metadata
         facts = ModelFacts(ref=ref, id=ref.name, source="gguf")
+        # The header's metadata as canonical JSON: what every fact below was read from.
+        facts.documents["GGUF metadata"] = sha256_digest(
+            json.dumps(meta, sort_keys=True, default=repr, ensure_ascii=False))
         facts.declared_licence = _text(meta.get("general.license"))
         facts.licence_name = _text(meta.get("general.license.name"))
         facts.licence_link = _text(meta.get("general.license.link"))
@@ -98,6 +106,13 @@ class GgufSource:
                 "from, which the file does not record; they are linked as ancestors")
         elif bases:
             facts.notes.append("that model's own parents per general.base_model.*: " + ", ".join(bases))
+        if not is_adapter:   # a LoRA's tensors are not a model's shape
+            try:
+                structure = read_gguf_facts(path)
+            except InputError as exc:   # the licence keys above were read: keep them
+                facts.notes.append(f"the weights' structure could not be read: {exc}")
+            else:
+                facts.structure = structure if structure.says_anything else None
         return facts
 
     @staticmethod

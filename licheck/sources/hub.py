@@ -1,6 +1,6 @@
 """The Hugging Face Hub source: one API call per model, files only when metadata falls short.
 
-What is asked of the Hub, in order (hf-hub.md sections 2, 3, 6):
+What is asked of the Hub, in order (docs/hub.md):
 
 1. `GET /api/models/{id}[/revision/{rev}]?expand=cardData,tags,gated,sha,siblings,baseModels`,
    read into the client's own `ModelInfo` (as `HfApi.model_info` does). This answers even
@@ -11,15 +11,18 @@ What is asked of the Hub, in order (hf-hub.md sections 2, 3, 6):
      `license_name` / `license_link` name no known licence;
    * `adapter_config.json` / `mergekit_config.yml` when the card names no parent and the
      repo holds one of them;
-   * `README.md` when the API returned no card data but the repo has a card.
+   * `README.md` when the API returned no card data but the repo has a card;
+   * `config.json`, then `tokenizer_config.json`, when the card leaves the base open or
+     contradicts itself: the weights' structure, for the fingerprint table
+     (`licheck.sources.hubstructure`; never a weight file).
    Files are fetched with the client's own session, URL builder and error mapping, but not
    through `hf_hub_download`: that retries a failed HEAD with a 60 s timeout and up to five
    back-offs, which no overall deadline survives.
 
-Every request goes through `_get`: our headers (user agent and token only; the client's
-header builder asks the endpoint for `/api/agent-harnesses` and writes under `$HF_HOME`),
-and a body read to a cap after decompression (16 MiB for metadata, 512 KiB for a file), so a
-gzip bomb costs the cap, not what it inflates to.
+Every request goes through `_get` (the structure files too): our headers (user agent and
+token only; the client's header builder asks the endpoint for `/api/agent-harnesses` and
+writes under `$HF_HOME`), and a body read to a cap after decompression (16 MiB for metadata,
+512 KiB for a file), so a gzip bomb costs the cap, not what it inflates to.
 
 Timeouts and retries are ours, so one deadline holds for the whole run: every request gets
 `min(per-request timeout, time left)`; 429 and 5xx are retried with back-off (honouring
@@ -58,11 +61,20 @@ from urllib.parse import quote, urlsplit
 from licheck.cache import Cache
 from licheck.cardmeta import MAX_PARENTS, card_facts, parse_base_models, read_card
 from licheck.errors import InputError, LicheckError
+from licheck.fingerprints import FingerprintTable
 from licheck.hubid import is_hub_id
 from licheck.licences import Corpus
-from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.model import (
+    ModelFacts,
+    ModelRef,
+    ParentLink,
+    StructuralFacts,
+    Unresolved,
+    sha256_digest,
+)
 from licheck.refs import hub_ref
 from licheck.repofiles import apply_adapter_config, apply_merge_recipe
+from licheck.sources.hubstructure import read_hub_structure, structure_wanted
 from licheck.yamlload import parse_yaml
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -139,14 +151,18 @@ def facts_to_json(facts: ModelFacts) -> dict[str, Any]:
         "relation": facts.relation, "publisher": facts.publisher, "origin": facts.origin,
         "modalities": list(facts.modalities), "release_date": facts.release_date,
         "name": facts.name, "revision": facts.revision, "gated": facts.gated,
-        "notes": list(facts.notes),
+        "notes": list(facts.notes), "commit": facts.commit, "documents": dict(facts.documents),
+        "structure": facts.structure.to_json() if facts.structure is not None else None,
     }
 
 
 _CACHED_TEXT = ("declared_licence", "licence_name", "licence_link", "relation", "publisher",
                 "origin", "release_date", "name", "revision")
 _CACHED_KEYS = frozenset({"ref", "id", "source", "licence_files", "licence_hint", "parents",
-                          "modalities", "gated", "notes", *_CACHED_TEXT})
+                          "modalities", "gated", "notes", "commit", "documents", "structure",
+                          *_CACHED_TEXT})
+_COMMIT = re.compile(r"[0-9a-f]{7,64}")
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 _RELATIONS = frozenset({"base", "finetune", "adapter", "merge", "quantized", "unknown"})
 
 
@@ -213,6 +229,17 @@ def facts_from_json(doc: Any, ref: ModelRef | None = None) -> ModelFacts:
     if not isinstance(doc.get("gated"), bool):
         raise ValueError("gated is not true or false")
     facts.gated = doc["gated"]
+    commit = doc.get("commit")
+    if commit is not None and not (isinstance(commit, str) and _COMMIT.fullmatch(commit)):
+        raise ValueError("commit is not a commit id")
+    facts.commit = commit
+    documents = doc.get("documents", {})
+    if not isinstance(documents, Mapping) or not all(
+            _safe_filename(k) and isinstance(v, str) and _DIGEST.fullmatch(v) for k, v in documents.items()):
+        raise ValueError("documents is not a mapping of file names to digests")
+    facts.documents = dict(documents)
+    if doc.get("structure") is not None:
+        facts.structure = StructuralFacts.from_json(doc["structure"])   # ValueError if not one
     return facts
 
 
@@ -231,8 +258,10 @@ class HubSource:
     def __init__(self, *, endpoint: str | None = None, token: str | None = None,
                  cache: Cache | None = None, offline: bool | None = None,
                  timeout: float | None = None, max_retries: int = MAX_RETRIES,
-                 backoff: float = 0.25, corpus: Corpus | None = None) -> None:
+                 backoff: float = 0.25, corpus: Corpus | None = None,
+                 fingerprints: Callable[[], FingerprintTable] | None = None) -> None:
         self.corpus = corpus   # the run's licences, to tell whether a LICENSE file must decide
+        self.fingerprints = fingerprints   # the table of base shapes, read when first needed
         self.endpoint = (endpoint or env_endpoint()).rstrip("/")
         # None lets huggingface_hub find the token as it always does (HF_TOKEN, token file).
         self._token = token
@@ -268,7 +297,7 @@ class HubSource:
 
     def cache_key(self, ref: ModelRef) -> str:
         # The version tag changes whenever what is extracted from the Hub changes.
-        return f"hub-facts-v1:{self.endpoint}:{ref.name}@{ref.revision or ''}"
+        return f"hub-facts-v2:{self.endpoint}:{ref.name}@{ref.revision or ''}"
 
     # -- fetch --
     def fetch(self, ref: ModelRef) -> ModelFacts | Unresolved:
@@ -571,12 +600,15 @@ class HubSource:
             notes.append(f"the Hub answered with an id that is not a Hub id ({_shown_id(canonical)}); "
                          f"kept '{ref.name}'")
             canonical = ref.name
+        # The API gives the card's front matter parsed: its digest is of that data as JSON.
+        documents = {"cardData": sha256_digest(json.dumps(card, sort_keys=True, default=str))} if card else {}
         if canonical != ref.name:
             notes.append(f"the Hub calls '{ref.name}' '{canonical}'")
 
         if not card and "README.md" in siblings:
             text = self._download(canonical, "README.md", ref.revision)
             if text is not None:
+                documents["README.md"] = sha256_digest(text)
                 try:
                     card = read_card(text, f"{canonical}/README.md")
                     notes.append("card metadata read from README.md")
@@ -586,6 +618,12 @@ class HubSource:
         facts = card_facts(card, ref, source="hub", tags=tags)
         facts.id = canonical
         facts.revision = ref.revision
+        sha = getattr(info, "sha", None)
+        # The commit is recorded in locks and cache entries: only a commit id, never any text.
+        facts.commit = sha if isinstance(sha, str) and _COMMIT.fullmatch(sha) else None
+        if sha and facts.commit is None:
+            notes.append(f"the Hub's commit id is not one ({_shown_id(sha)}); not recorded")
+        facts.documents.update(documents)
         facts.notes[:0] = notes
         gated = getattr(info, "gated", False)
         facts.gated = bool(gated) and gated != "false"
@@ -616,12 +654,32 @@ class HubSource:
 
         if _needs_licence_text(facts, self.corpus):
             self._licence_text(facts, canonical, siblings, ref.revision)
+        self._structure(facts, canonical, tags, siblings, ref.revision)
         return facts
+
+    def _structure(self, facts: ModelFacts, repo_id: str, tags: list[str], siblings: list[str],
+                   revision: str | None) -> None:
+        why = structure_wanted(facts, tags, siblings, self.fingerprints()) if self.fingerprints else None
+        if why is None:
+            return
+        notes: list[str] = []
+
+        def download(name: str) -> str | None:
+            text = self._download(repo_id, name, revision)
+            if text is not None:
+                facts.documents[name] = sha256_digest(text)
+            return text
+
+        facts.structure = read_hub_structure(repo_id, siblings, download, notes)
+        files = " and ".join(f for f in ("config.json", "tokenizer_config.json") if f in siblings)
+        facts.notes.append(f"structure read from {files} ({why})"
+                           + (": " + "; ".join(notes) if notes else ""))
 
     def _parents_from_adapter(self, facts: ModelFacts, repo_id: str, revision: str | None) -> None:
         text = self._download(repo_id, "adapter_config.json", revision)
         if text is None:
             return
+        facts.documents["adapter_config.json"] = sha256_digest(text)
         try:
             doc = json.loads(text)
         except (ValueError, RecursionError):   # a hostile repo can nest [[[... past the limit
@@ -636,6 +694,7 @@ class HubSource:
         text = self._download(repo_id, name, revision)
         if text is None:
             return
+        facts.documents[name] = sha256_digest(text)
         try:
             doc = parse_yaml(text, f"{repo_id}/{name}")
         except LicheckError:
@@ -660,6 +719,7 @@ class HubSource:
                 facts.notes.append(f"{name} could not be read ({why})")
                 continue
             facts.licence_files[name] = text
+            facts.documents[name] = sha256_digest(text)
             break
 
 
@@ -683,7 +743,9 @@ def _needs_licence_text(facts: ModelFacts, corpus: Corpus | None) -> bool:
     """Whether the card leaves the licence open enough that the LICENSE file must decide
     (without a corpus to read `license_name` / `license_link` by, it always does)."""
     declared = (facts.declared_licence or "").strip().lower()
-    if declared and declared not in ("other", "unknown"):
+    # A name several licences share (`modified-mit`) leaves the licence open too.
+    shared = corpus is not None and bool(corpus.ambiguous(declared))
+    if declared and declared not in ("other", "unknown") and not shared:
         return False
     for spelling in (facts.licence_name, facts.licence_link):
         if spelling and corpus is not None and corpus.lookup(spelling):

@@ -11,6 +11,10 @@ What is read, and what a broken file means:
 * `config.json`: `_name_or_path` (where the weights were loaded from when saved: the model
   itself or its base) and `model_type`. An architecture says nothing about a licence. A
   broken config.json only adds a note: it describes the weights, not the lineage.
+* the weights' structure (`licheck.structure.read_folder_facts`: config.json, tokenizer
+  files, safetensors headers, each read within a bound), kept as `ModelFacts.structure` for
+  matching against base-model fingerprints. A structure that cannot be read is a note: it
+  is evidence about the weights, not the lineage they declare.
 * `adapter_config.json` (PEFT) and mergekit configs (`mergekit_config.yml`, or any top-level
   `*.yml`/`*.yaml` with `merge_method` (sniffed before parsing, read up to 64 KiB, at most
   four), or a fenced YAML block with `merge_method` in the README): read here, interpreted
@@ -33,9 +37,10 @@ from typing import Any
 from licheck.cardmeta import card_facts, read_card
 from licheck.errors import ConfigError, InputError
 from licheck.files import decode_text, read_capped, read_head, read_text
-from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved, sha256_digest
 from licheck.refs import hub_ref, is_hub_id
 from licheck.repofiles import apply_adapter_config, apply_merge_recipe
+from licheck.structure import read_folder_facts
 from licheck.yamlload import parse_yaml
 
 MAX_CARD_BYTES = 5 * 1024 * 1024
@@ -71,6 +76,8 @@ class LocalDirSource:
         readme = next((folder / n for n in _README_NAMES if (folder / n).is_file()), None)
         card_text = read_text(readme, max_bytes=MAX_CARD_BYTES) if readme else None
         facts = self._card(ref, readme, card_text)
+        if readme is not None and card_text is not None:
+            facts.documents[readme.name] = sha256_digest(card_text)
         if not facts.id:
             facts.id = ref.name
         facts.source = "local"
@@ -79,6 +86,7 @@ class LocalDirSource:
         self._config(folder, facts)
         self._adapter(folder, facts)
         self._merge(folder, facts, readme, card_text)
+        self._structure(folder, facts)
         return facts
 
     # -- card -----------------------------------------------------------------------------
@@ -130,6 +138,7 @@ class LocalDirSource:
             except InputError as exc:   # too large for a licence text, a FIFO, a device
                 facts.notes.append(f"{name} skipped: {exc.message}")
                 continue
+            facts.documents[name] = sha256_digest(data)
             try:
                 facts.licence_files[name] = data.decode("utf-8-sig")
             except UnicodeDecodeError:
@@ -168,6 +177,7 @@ class LocalDirSource:
         if not isinstance(config, dict):
             facts.notes.append("config.json ignored: not a JSON object")
             return
+        facts.documents["config.json"] = sha256_digest(read_capped(path, MAX_JSON_BYTES))
         model_type = config.get("model_type")
         if isinstance(model_type, str) and model_type:
             facts.notes.append(f"config.json model_type={model_type!r} (an architecture; it says "
@@ -197,6 +207,16 @@ class LocalDirSource:
         facts.notes.append(f"config.json _name_or_path={ref.name}: the weights were loaded from "
                            "it (this model is it or derives from it)")
 
+    @staticmethod
+    def _structure(folder: Path, facts: ModelFacts) -> None:
+        try:
+            structure = read_folder_facts(folder)
+        except InputError as exc:
+            facts.notes.append(f"the weights' structure could not be read: {exc}")
+            return
+        if structure.says_anything:
+            facts.structure = structure
+
     def _adapter(self, folder: Path, facts: ModelFacts) -> None:
         path = folder / "adapter_config.json"
         if not path.is_file():
@@ -207,6 +227,7 @@ class LocalDirSource:
             raise InputError(f"{exc}; the adapter's base model cannot be read", path=path) from None
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+        facts.documents["adapter_config.json"] = sha256_digest(read_capped(path, MAX_JSON_BYTES))
         apply_adapter_config(facts, config, "adapter_config.json", lambda text: _model_ref(text, folder))
 
     # -- mergekit ---------------------------------------------------------------------------
@@ -263,6 +284,7 @@ class LocalDirSource:
                 continue    # some other YAML file that does not parse: not ours to judge
             if isinstance(doc, dict) and (named or "merge_method" in doc):
                 recipes.append((path.name, doc))
+                facts.documents[path.name] = sha256_digest(read_capped(path, MAX_MERGE_BYTES))
         if not recipes and readme is not None and card:
             # A recipe quoted in a card is among its first blocks; a card of 300 000 blocks
             # would otherwise cost seconds of YAML parsing.

@@ -74,6 +74,10 @@ BAD_SHAPES = {
     "unknown key": _facts(rules={"llama3.1": []}),
     "not a mapping": ["acme/model"],
     "gated as a string": _facts(gated="false"),
+    "commit is a path": _facts(commit="../../main"),
+    "document digest is not one": _facts(documents={"README.md": "trust me"}),
+    "document name climbs out": _facts(documents={"../x": "sha256:" + "0" * 64}),
+    "structure is not structural facts": _facts(structure={"layers": "eighty"}),
 }
 
 
@@ -97,6 +101,22 @@ def test_a_well_formed_cached_answer_is_used(tmp_path: Path, mock_hub) -> None:
     facts = source.fetch(REF)
     assert isinstance(facts, ModelFacts) and facts.declared_licence == "mit"
     assert mock_hub.count() == 0
+
+
+def test_a_cached_answer_keeps_what_the_lock_and_fingerprints_record(tmp_path: Path, mock_hub) -> None:
+    """The commit, the documents' digests and the structure (written by the lock and
+    fingerprint features) are read back from a well-formed entry, not refused."""
+    from licheck.model import StructuralFacts
+
+    cache = Cache(tmp_path)
+    source = HubSource(cache=cache, corpus=corpus(), timeout=5.0)
+    facts = ModelFacts(ref=REF, id="acme/model", source="hub", declared_licence="mit",
+                       commit="a" * 40, documents={"cardData": "sha256:" + "1" * 64},
+                       structure=StructuralFacts(layers=80, hidden=8192))
+    _plant(cache, source.cache_key(REF), facts_to_json(facts), time.time())
+    again = source.fetch(REF)
+    assert isinstance(again, ModelFacts) and mock_hub.count() == 0
+    assert (again.commit, again.documents, again.structure) == (facts.commit, facts.documents, facts.structure)
 
 
 def test_a_remembered_miss_with_a_junk_time_is_no_traceback(tmp_path: Path) -> None:

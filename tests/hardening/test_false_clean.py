@@ -59,6 +59,29 @@ def test_every_listed_licence_binds(tmp_path: Path, licence: str) -> None:
     assert _unwaived_errors(report)
 
 
+def test_every_listed_licence_binds_in_a_check_from_the_lock(
+        mock_hub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Defect 3 through `licheck lock`: the lock keeps every licence a card lists, and a
+    check read from it (no request) finds what the live check found."""
+    import json
+
+    from licheck.cli import main
+
+    mock_hub.add_repo("acme/two", {"license": ["mit", "cc-by-nc-4.0"]})
+    (tmp_path / "ctx.yaml").write_text(COMMERCIAL)
+    (tmp_path / "licheck.yaml").write_text("models:\n  - acme/two\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["lock"]) == 0
+    assert 'licences = ["cc-by-nc-4.0", "mit"]' in (tmp_path / "licheck.lock").read_text(encoding="utf-8")
+    mock_hub.reset_counts()
+    out = tmp_path / "out.json"
+    code = main(["check", "--locked", "--context", "ctx.yaml", "--format", "json", "-o", str(out)])
+    assert mock_hub.requests == []
+    assert code == 1
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert any(f["kind"] == "non_commercial" for f in report["findings"])
+
+
 def test_a_listed_licence_outside_the_corpus_is_reported_beside_the_known_one(tmp_path: Path) -> None:
     """Defect 3: a known licence in a list does not hide an unknown one."""
     model = tmp_path / "m"
@@ -146,6 +169,26 @@ def test_a_model_left_unfetched_at_the_deadline_is_an_error(mock_hub, monkeypatc
     assert finding.severity == Severity.ERROR
     assert "deadline" in finding.message
     assert exit_code(report) == 1
+
+
+def test_a_model_left_unfetched_at_the_deadline_is_never_locked(
+        mock_hub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Defect 4 through `licheck lock`: a lock holding the model as unresolved would make
+    every later check pass on a warning, and one without it could not be read. Exit 2,
+    nothing written; the same lock is written once the Hub answers in time."""
+    from licheck.cli import main
+
+    mock_hub.add_repo("acme/slow", {"license": "mit"})
+    (tmp_path / "licheck.yaml").write_text("models:\n  - acme/slow\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    mock_hub.latency = 1.5
+    monkeypatch.setenv("LICHECK_DEADLINE", "0.5")
+    assert main(["lock"]) == 2
+    assert not (tmp_path / "licheck.lock").exists()
+    mock_hub.latency = 0
+    monkeypatch.setenv("LICHECK_DEADLINE", "20")
+    assert main(["lock"]) == 0
+    assert 'licences = ["mit"]' in (tmp_path / "licheck.lock").read_text(encoding="utf-8")
 
 
 def test_yaml_files_that_are_not_recipes_are_sniffed_not_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -38,12 +38,9 @@ def _files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
-def test_a_run_makes_only_the_requests_licheck_decides_and_writes_only_its_cache(
-        mock_hub: MockHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Defect 12: huggingface_hub asked the endpoint for /api/agent-harnesses on every run
-    (building its user agent) and wrote $HF_HOME/.agent_harnesses.json."""
-    import re
-
+def _as_a_user(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """HOME, HF_HOME and licheck's cache under `tmp_path`, telemetry on and an agent named,
+    as on a user's machine; the client's agent registry starts afresh."""
     home, hf_home, cache = tmp_path / "home", tmp_path / "hf-home", tmp_path / "licheck-cache"
     for name, value in (("HOME", home), ("HF_HOME", hf_home), ("LICHECK_CACHE_DIR", cache),
                         ("XDG_CACHE_HOME", home / ".cache")):
@@ -58,6 +55,16 @@ def test_a_run_makes_only_the_requests_licheck_decides_and_writes_only_its_cache
                             str(hf_home / ".agent_harnesses.json"))
     except ImportError:
         pass   # a client without agent detection
+    return home, hf_home, cache
+
+
+def test_a_run_makes_only_the_requests_licheck_decides_and_writes_only_its_cache(
+        mock_hub: MockHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defect 12: huggingface_hub asked the endpoint for /api/agent-harnesses on every run
+    (building its user agent) and wrote $HF_HOME/.agent_harnesses.json."""
+    import re
+
+    home, hf_home, cache = _as_a_user(monkeypatch, tmp_path)
     mock_hub.add_repo("acme/tuned", {"license": "other", "base_model": "acme/base"},
                       files={"LICENSE": "MIT License\n\nPermission is hereby granted"})
     mock_hub.add_repo("acme/base", {"license": "apache-2.0"})
@@ -67,6 +74,46 @@ def test_a_run_makes_only_the_requests_licheck_decides_and_writes_only_its_cache
     assert paths and all(any(re.match(r, p) for r in OUR_ROUTES) for p in paths), paths
     assert _files_under(hf_home) == [] and _files_under(home) == []
     assert _files_under(cache)   # the answers were cached where licheck keeps them
+
+
+def test_fingerprint_fetches_take_the_same_request_path_and_a_lock_then_asks_nothing(
+        mock_hub: MockHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The structure files a card that names no base leads to (config.json, then
+    tokenizer_config.json) are asked with licheck's own headers like every other request,
+    and a check from the lock written from them makes no request at all."""
+    import re
+
+    home, hf_home, _cache = _as_a_user(monkeypatch, tmp_path)
+    config = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 8192,
+              "intermediate_size": 28672, "num_hidden_layers": 80, "num_attention_heads": 64,
+              "num_key_value_heads": 8, "vocab_size": 128256, "rope_theta": 500000.0}
+    mock_hub.add_repo("acme/laundered", {"license": "apache-2.0", "tags": ["chat"]}, files={
+        "config.json": json.dumps(config), "tokenizer_config.json": json.dumps({}),
+        "model-00001-of-00030.safetensors": b"\0" * 64})
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "licheck.yaml").write_text("models:\n  - acme/laundered\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    mock_hub.reset_counts()
+    mock_hub.seen_agents.clear()
+    code, live, err = _cli(["check", "--format", "json", "--fail-on", "never"])
+    assert code == 0, err
+    files = [p.rsplit("/", 1)[-1] for _m, p in mock_hub.requests if "/resolve/" in p]
+    assert files == ["config.json", "tokenizer_config.json"]   # the structure, never weights
+    paths = [path for _method, path in mock_hub.requests]
+    assert all(any(re.match(r, p) for r in OUR_ROUTES) for p in paths), paths
+    assert mock_hub.seen_agents and all((ua or "").startswith("licheck/") for ua in mock_hub.seen_agents)
+    assert _files_under(hf_home) == [] and _files_under(home) == []
+    [node] = json.loads(live)["models"][0]["lineage"]
+    assert node.get("structure") is not None   # the structure was read and matched
+
+    assert _cli(["lock"])[0] == 0
+    mock_hub.reset_counts()
+    code, locked, err = _cli(["check", "--format", "json", "--fail-on", "never", "--locked"])
+    assert code == 0, err
+    assert mock_hub.requests == []
+    for key in ("models", "findings", "summary"):
+        assert json.loads(locked)[key] == json.loads(live)[key], key
 
 
 def _gzip_bomb(size: int) -> bytes:
