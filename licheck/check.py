@@ -34,8 +34,15 @@ from licheck.lineage import resolve_many
 from licheck.model import Finding, Lineage, ModelRef, Severity
 from licheck.report import ModelReport, Report, sort_findings
 from licheck.rules.evaluate import evaluate
+from licheck.schema import suggest
 from licheck.targets import ModelEntry, Target, discover
-from licheck.waivers import Waiver, apply_waivers, load_waivers, parse_waivers
+from licheck.waivers import (
+    Waiver,
+    apply_waivers,
+    check_waiver_licences,
+    load_waivers,
+    parse_waivers,
+)
 from licheck.yamlload import load_yaml
 
 STRICT_KINDS = tuple(k.name for k in KINDS.values() if k.strict)
@@ -86,6 +93,9 @@ def run_check(
         cli=_context_file(context_path) if context_path else None,
         config=(_context_value(env.config.context, env.config.path)
                 if env.config.context is not None else None))
+    for given in (contexts.cli, contexts.config):
+        if given is not None:
+            given.context.policy.check_licences(env.corpus)
     refs = _unique_refs(read)
     if progress is not None:
         progress(len(refs))
@@ -94,10 +104,15 @@ def run_check(
     findings = done.findings
     if strict or env.config.strict:
         findings = [_strict(f) for f in findings]
-    findings, extra, outcomes = apply_waivers(
-        findings, _config_waivers(env.config) + [w for t in read for w in t.waivers], today=env.today)
-    return _report(env, done, findings, extra,
-                   [{**o.waiver.to_json(), "status": o.status} for o in outcomes])
+    waivers = _config_waivers(env.config) + [w for t in read for w in t.waivers]
+    check_waiver_licences(waivers, env.corpus.ids())
+    findings, extra, outcomes = apply_waivers(findings, waivers, today=env.today)
+    hub = _hub_unreachable(env, lineages)
+    if hub is not None:
+        done.notes.insert(0, hub)
+    report = _report(env, done, findings, extra,
+                     [{**o.waiver.to_json(), "status": o.status} for o in outcomes])
+    return dataclasses.replace(report, hub_unreachable=hub)
 
 
 def exit_code(report: Report, fail_on: str = "error") -> int:
@@ -147,6 +162,8 @@ def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Line
     for target in read:
         notes.extend(target.notes)
         own = None if contexts.cli else _target_context(target, own_contexts)
+        if own is not None:
+            own.context.policy.check_licences(env.corpus)
         tctx = contexts.cli or own or contexts.config or _default()
         if target.entries:
             used.setdefault(_label(target, own, contexts, env.config), tctx)
@@ -168,6 +185,23 @@ def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Line
     if not models and not any(t.findings for t in read):
         notes.append("no models to check")
     return _Evaluated(models, findings, notes, run_ctx)
+
+
+def _hub_unreachable(env: Env, lineages: Sequence[Lineage]) -> str | None:
+    """"Hub unreachable: N models from the built-in catalogue, M unresolved" when the Hub
+    failed to answer in this run: the verdict then rests on licheck's own data, and says so."""
+    if not lineages:
+        return None
+    reasons = [r for s in getattr(env.sources, "sources", ())
+               if isinstance(r := getattr(s, "unreachable", None), str)]
+    if not reasons:
+        return None
+    nodes = {n.id: n.source for lineage in lineages for n in lineage.nodes}
+    sources = list(nodes.values())
+    cached = sources.count("cache")
+    return (f"Hub unreachable ({reasons[0]}): {sources.count('catalogue')} model(s) from the "
+            f"built-in catalogue, " + (f"{cached} from the cache, " if cached else "")
+            + f"{sources.count('unresolved')} unresolved")
 
 
 def _strict(finding: Finding) -> Finding:
@@ -207,10 +241,31 @@ def _findings_for(entry: ModelEntry, lineage: Lineage, ctx: Context, env: Env) -
     own = [dataclasses.replace(f, model=model_id) for f in entry.findings]
     placed = [f if f.location is not None and f.model else
               dataclasses.replace(f, location=f.location or entry.location, model=f.model or model_id)
-              for f in [*lineage.findings, *own]]
+              for f in [*_suggested(entry, lineage, env), *own]]
     return [*placed[:len(lineage.findings)],
             *evaluate(lineage, ctx, env.rulebook, location=entry.location),
             *placed[len(lineage.findings):]]
+
+
+def _suggested(entry: ModelEntry, lineage: Lineage, env: Env) -> list[Finding]:
+    """The lineage's findings, where the model the user named could not be found with the
+    nearest id licheck knows (catalogue and cache) suggested: a typo is the likeliest cause."""
+    root = lineage.nodes[0] if lineage.nodes else None
+    if root is None or root.resolved or entry.ref.kind != "hub":
+        return lineage.findings
+    close = suggest(entry.ref.name, _known_model_ids(env))
+    if close is None or close.lower() == entry.ref.name.lower():
+        return lineage.findings
+    return [dataclasses.replace(f, message=f"{f.message} (did you mean '{close}'?)")
+            if f.kind == "unresolved" and f.via == [root.id] else f for f in lineage.findings]
+
+
+def _known_model_ids(env: Env) -> list[str]:
+    """Hub ids licheck knows without asking the Hub: the catalogue's and the cache's."""
+    ids = {e.id for e in env.catalogue.entries()}
+    for key in env.cache.keys("hub-facts-v1:"):
+        ids.add(key.rsplit(":", 1)[-1].split("@", 1)[0])
+    return sorted(ids)
 
 
 # --- contexts ----------------------------------------------------------------------------

@@ -243,6 +243,7 @@ class _Assembler:
         self.unresolved: list[tuple[str, str]] = []   # (node id, reason)
         self.unknown_parents: list[tuple[str, str]] = []   # (node id, why a parent is unknown)
         self.cycles: list[list[str]] = []
+        self.missing_root = False   # the Hub says the model the user named does not exist
 
     def build(self) -> Lineage:
         self._visit(self.root, 0, [])
@@ -266,6 +267,7 @@ class _Assembler:
                                                             "stopped here")
             return self._unresolved_node(_display(ref), "not fetched")
         if isinstance(result, Unresolved):
+            self.missing_root = self.missing_root or (depth == 0 and result.missing)
             return self._unresolved_node(_display(ref), result.reason)
         node_id = result.id
         if node_id in path:
@@ -324,8 +326,11 @@ class _Assembler:
         self._lineage = lineage
         corpus = self.corpus
         out: list[Finding] = []
-        for node_id, reason in self.unresolved:
-            out.append(self._finding("unresolved", default_severity("unresolved"),
+        for i, (node_id, reason) in enumerate(self.unresolved):
+            # A model the user named that the Hub says does not exist is their typo: an error
+            # (docs/contract.md section 3); an ancestor that is gone stays a warning.
+            typo = i == 0 and self.missing_root and lineage.nodes[0].id == node_id
+            out.append(self._finding("unresolved", Severity.ERROR if typo else default_severity("unresolved"),
                                      f"{node_id}: could not be resolved: {reason}", node_id))
         for node_id, why in self.unknown_parents:
             out.append(self._finding("unresolved", default_severity("unresolved"),

@@ -102,6 +102,9 @@ class Report:
     notes: list[str]
     # The corpus the check used (bundled plus the user's folders), to name its licences.
     corpus: Corpus = field(repr=False, compare=False)
+    # "Hub unreachable: ..." when the Hub could not answer and the catalogue or cache stood in
+    # (also one of `notes`, so every format says it; the command line says it on stderr).
+    hub_unreachable: str | None = None
 
     # -- views ---------------------------------------------------------------------------
 

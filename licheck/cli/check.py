@@ -59,6 +59,8 @@ def check(targets: tuple[str, ...], context_path: str | None, config_path: str |
     with _progress(sys.stderr) as progress:
         report = run_check(env, list(targets), context_path=context_path, strict=strict,
                            progress=progress)
+    if report.hub_unreachable:
+        click.echo(f"licheck: {report.hub_unreachable}", err=True)
 
     fmt = fmt or "text"
     to_terminal = output is None and _isatty(sys.stdout)
