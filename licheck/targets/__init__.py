@@ -22,7 +22,7 @@ the current directory, else an error saying what to give.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,7 @@ from licheck.targets.litellm import is_litellm_config, read_litellm_config
 from licheck.targets.manifest import is_manifest, read_manifest
 from licheck.targets.modelcard import read_model_card
 from licheck.targets.modelfile import is_modelfile_name, modelfile_target
+from licheck.targets.search import find_targets, is_model_folder
 from licheck.yamlload import line_of, load_yaml
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def discover(paths: Sequence[str], config: Config | None = None) -> list[Target]
         return [read_target(default_manifest(config))]
     targets: list[Target] = []
     seen: set[str] = set()
-    for text in paths:
+    for text in _expanded(paths):
         target = read_target(text)
         # The same file named twice (e.g. a manifest and the .licheck.yaml naming it, both
         # passed by pre-commit) is checked once.
@@ -66,6 +67,22 @@ def discover(paths: Sequence[str], config: Config | None = None) -> list[Target]
             seen.add(key)
         targets.append(target)
     return targets
+
+
+def _expanded(paths: Sequence[str]) -> Iterator[str]:
+    """The TARGETs, with a folder that is neither a model nor holds a manifest at its top
+    replaced by the manifests and model cards found under it (`licheck.targets.search`)."""
+    for text in paths:
+        p = Path(os.path.expanduser(text))
+        if not p.is_dir() or any((p / n).is_file() for n in DEFAULT_MANIFESTS) or is_model_folder(p):
+            yield text
+            continue
+        found = find_targets(p)
+        if not found:
+            raise InputError("no manifest under this folder (licheck.yaml, models.yaml) and no "
+                             "model card (README.md with front matter), and it is not a model "
+                             "folder (config.json, adapter_config.json, weights)", path=text)
+        yield from found
 
 
 def default_manifest(config: Config | None) -> str:

@@ -158,3 +158,74 @@ def test_dead_hub_is_in_every_format(work: Path, fmt: str) -> None:
 def test_a_hub_that_answers_gives_no_notice(work: Path, mock_hub: MockHub) -> None:  # noqa: F811
     code, out, err = run("check", "--format", "json", "NousResearch/Hermes-3-Llama-3.1-8B")
     assert "Hub unreachable" not in err + out
+
+
+# --- a folder that is not a model --------------------------------------------------------------------
+
+CARD = "---\nlicense: apache-2.0\nbase_model: mistralai/Mistral-7B-v0.1\n---\n# Acme 7B\n"
+
+
+def test_a_project_folder_is_searched_for_manifests_and_cards(work: Path) -> None:
+    write(work / "README.md", "# My project\n\nNot a model card.\n")
+    write(work / "LICENSE", "MIT\n")
+    write(work / "deploy" / "licheck.yaml", "models: [mistralai/Mistral-7B-v0.1]\n")
+    write(work / "models" / "acme-7b" / "README.md", CARD)
+    write(work / ".hidden" / "licheck.yaml", "models: [nowhere/at-all]\n")
+    code, out, err = run("check", "--offline", "--format", "json", ".")
+    doc = json.loads(out)
+    assert code == 0, err
+    assert sorted(m["location"]["file"] for m in doc["models"]) == [
+        "deploy/licheck.yaml", "models/acme-7b/README.md"]
+
+
+def test_gitignore_is_honoured_in_a_git_work_tree(work: Path) -> None:
+    (work / ".git").mkdir()   # a work tree (licheck never runs git)
+    write(work / ".gitignore", "vendor/\n")
+    write(work / "licheck.yaml.d" / "x", "")
+    write(work / "app" / "models.yaml", "models: [mistralai/Mistral-7B-v0.1]\n")
+    write(work / "vendor" / "licheck.yaml", "models: [nowhere/at-all]\n")
+    code, out, err = run("check", "--offline", "--format", "json", ".")
+    assert code == 0, err
+    assert [m["location"]["file"] for m in json.loads(out)["models"]] == ["app/models.yaml"]
+
+
+def test_nothing_found_is_exit_2(work: Path) -> None:
+    write(work / "README.md", "# My project\n")
+    write(work / "src" / "main.py", "print()\n")
+    code, _, err = run("check", "--offline", ".")
+    assert code == 2 and "no manifest under" in err and err.count("\n") == 1
+
+
+def test_a_model_folder_is_still_a_model(work: Path) -> None:
+    write(work / "m" / "config.json", "{}")
+    write(work / "m" / "README.md", CARD)
+    code, out, err = run("check", "--offline", "--format", "json", "m")
+    assert [m["ref"] for m in json.loads(out)["models"]] == ["m"]
+
+
+@pytest.mark.parametrize(("rules", "path", "is_dir", "ignored"), [
+    ("vendor/\n", "vendor", True, True),
+    ("vendor/\n", "vendor", False, False),
+    ("*.yaml\n!keep.yaml\n", "a/keep.yaml", False, False),
+    ("*.yaml\n!keep.yaml\n", "a/other.yaml", False, True),
+    ("/top.yaml\n", "a/top.yaml", False, False),
+    ("/top.yaml\n", "top.yaml", False, True),
+    ("docs/**/README.md\n", "docs/a/b/README.md", False, True),
+    ("build\n!build/licheck.yaml\n", "build/licheck.yaml", False, True),   # under an ignored folder
+    ("# comment\n\\#hash\n", "#hash", False, True),
+])
+def test_gitignore_rules(tmp_path: Path, rules: str, path: str, is_dir: bool, ignored: bool) -> None:
+    from licheck.targets.ignore import Ignored
+
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / ".gitignore", rules)
+    assert Ignored(tmp_path)(tmp_path / path, is_dir=is_dir) is ignored
+
+
+def test_nested_gitignore_applies_below_its_folder(tmp_path: Path) -> None:
+    from licheck.targets.ignore import Ignored
+
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "sub" / ".gitignore", "x.yaml\n")
+    assert Ignored(tmp_path)(tmp_path / "sub" / "x.yaml", is_dir=False)
+    assert not Ignored(tmp_path)(tmp_path / "x.yaml", is_dir=False)
