@@ -69,7 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return 2
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):   # click wraps Ctrl-C in Abort
+            click.echo("licheck: interrupted", err=True)
+            return 130
         click.echo("licheck: aborted", err=True)
         return 2
     except KeyboardInterrupt:

@@ -15,7 +15,7 @@ import click
 from licheck.check import exit_code, run_check
 from licheck.cli._env import command_env, config_option
 from licheck.errors import InputError
-from licheck.files import write_atomically
+from licheck.files import user_file_mode, write_atomically
 from licheck.formats import FORMAT_NAMES, render
 from licheck.formats._common import strip_controls
 from licheck.kinds import FAIL_ON_CHOICES
@@ -85,7 +85,7 @@ def write_report(path: str, text: str) -> None:
     if not (target.parent if str(target.parent) else Path(".")).is_dir():
         raise InputError("cannot write the report: the folder does not exist", path=path)
     try:
-        write_atomically(target, text)
+        write_atomically(target, text, mode=user_file_mode(target))
     except OSError as exc:
         raise InputError(f"cannot write the report: {exc.strerror or exc}", path=path) from None
 

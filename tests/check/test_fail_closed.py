@@ -229,3 +229,43 @@ def test_nested_gitignore_applies_below_its_folder(tmp_path: Path) -> None:
     write(tmp_path / "sub" / ".gitignore", "x.yaml\n")
     assert Ignored(tmp_path)(tmp_path / "sub" / "x.yaml", is_dir=False)
     assert not Ignored(tmp_path)(tmp_path / "x.yaml", is_dir=False)
+
+
+# --- Ctrl-C ---------------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_ctrl_c_stops_at_once_with_130_and_leaves_nothing(work: Path) -> None:
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    hanging = socket.socket()   # accepts connections and never answers: a hanging Hub
+    hanging.bind(("127.0.0.1", 0))
+    hanging.listen(64)
+    root = Path(__file__).resolve().parents[2]
+    write(work / "licheck.yaml", "models:\n" + "".join(f"  - acme/model-{i}\n" for i in range(6)))
+    cache = work / "cache"
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "LICHECK_CACHE_DIR": str(cache),
+           "HF_ENDPOINT": f"http://127.0.0.1:{hanging.getsockname()[1]}", "NO_COLOR": "1",
+           "HF_HOME": str(work / "hf"), "NO_PROXY": "127.0.0.1"}
+    proc = subprocess.Popen([sys.executable, "-m", "licheck", "check", "licheck.yaml", "-o", "out.json",
+                             "--format", "json"], cwd=work, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        time.sleep(2.0)   # well into the requests that hang
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        proc.kill()
+        hanging.close()
+    assert proc.returncode == 130, err
+    assert took < 1.0
+    assert b"Traceback" not in err
+    assert not (work / "out.json").exists()
+    assert not list(work.glob(".out.json.*"))
+    leftovers = [p for p in cache.rglob("*") if p.is_file() and p.name.endswith(".tmp")] if cache.exists() else []
+    assert leftovers == []
