@@ -30,7 +30,7 @@ from licheck.data import data_dir
 from licheck.env import Env
 from licheck.errors import ConfigError
 from licheck.kinds import KINDS, fail_threshold
-from licheck.lineage import resolve_many
+from licheck.lineage import declared_mismatch, resolve_many
 from licheck.model import Finding, Lineage, ModelRef, Severity
 from licheck.report import ModelReport, Report, sort_findings
 from licheck.rules.evaluate import evaluate
@@ -45,6 +45,8 @@ from licheck.waivers import (
 )
 from licheck.yamlload import load_yaml
 
+_OWN_CARD_ADVICE = ("Correct your card's `license:` to the licence that binds the model (you may "
+                    "not publish it under looser terms), and comply with every inherited licence.")
 STRICT_KINDS = tuple(k.name for k in KINDS.values() if k.strict)
 
 
@@ -242,6 +244,11 @@ def _findings_for(entry: ModelEntry, lineage: Lineage, ctx: Context, env: Env) -
     placed = [f if f.location is not None and f.model else
               dataclasses.replace(f, location=f.location or entry.location, model=f.model or model_id)
               for f in [*_suggested(entry, lineage, env), *own]]
+    if entry.card_path and lineage.nodes:
+        # Your own card declaring a licence other than one that binds the model is an error
+        # (docs/contract.md section 3): you are about to publish it under the wrong terms.
+        placed = [dataclasses.replace(f, severity=Severity.ERROR, how_to_comply=_OWN_CARD_ADVICE)
+                  if declared_mismatch(f, lineage.nodes[0].id) else f for f in placed]
     return [*placed[:len(lineage.findings)],
             *evaluate(lineage, ctx, env.rulebook, location=entry.location),
             *placed[len(lineage.findings):]]

@@ -64,7 +64,7 @@ MAX_DEPTH = 16
 DEFAULT_DEADLINE = 20.0
 _OPEN_DECLARATIONS = ("other", "unknown", "")
 
-__all__ = ["MAX_DEPTH", "determine_licence", "resolve", "resolve_many"]
+__all__ = ["MAX_DEPTH", "declared_mismatch", "declares", "determine_licence", "resolve", "resolve_many"]
 
 
 def default_deadline() -> float:
@@ -368,14 +368,22 @@ class _Assembler:
                     continue
                 strict = not permissive(lid)
                 severity = Severity.WARNING if strict else Severity.INFO
-                if own is None:
-                    said = "declares no licence"
-                else:
-                    said = f"declares '{own}'"
+                said = "declares no licence" if own is None else declares(own)
                 msg = (f"{node.id} {said} but derives from {holder}, licensed '{lid}': "
                        f"'{lid}' still binds users of {node.id}")
                 out.append(self._finding("licence_mismatch", severity, msg, holder, licence=lid))
         return out
+
+
+def declares(licence: str) -> str:
+    """How a `licence_mismatch` message says what the model declares (after its id)."""
+    return f"declares '{licence}'"
+
+
+def declared_mismatch(finding: Finding, model_id: str) -> bool:
+    """A `licence_mismatch` about `model_id` itself declaring a licence (not declaring none,
+    not an ancestor's own mismatch)."""
+    return finding.kind == "licence_mismatch" and finding.message.startswith(f"{model_id} declares '")
 
 
 # --- public API ----------------------------------------------------------------------------------
