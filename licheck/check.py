@@ -114,7 +114,7 @@ def run_check(
         done.notes.insert(0, hub)
     report = _report(env, done, findings, extra,
                      [{**o.waiver.to_json(), "status": o.status} for o in outcomes])
-    return dataclasses.replace(report, hub_unreachable=hub)
+    return dataclasses.replace(report, hub_unreachable=hub, config_path=env.config.path)
 
 
 def exit_code(report: Report, fail_on: str = "error") -> int:

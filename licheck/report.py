@@ -105,6 +105,9 @@ class Report:
     # "Hub unreachable: ..." when the Hub could not answer and the catalogue or cache stood in
     # (also one of `notes`, so every format says it; the command line says it on stderr).
     hub_unreachable: str | None = None
+    # The config file of the run, if any: where SARIF places findings about models named on
+    # the command line (they were written nowhere else).
+    config_path: str | None = None
 
     # -- views ---------------------------------------------------------------------------
 
