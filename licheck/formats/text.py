@@ -76,14 +76,14 @@ class _Advice:
 
     def __init__(self, verbose: bool) -> None:
         self.verbose = verbose
-        self.given: dict[str, str] = {}   # advice -> the finding id it was first given for
+        self.given: dict[str, Finding] = {}   # advice -> the finding it was first given for
 
     def __call__(self, f: Finding) -> str:
         text = _clean(advice(f))
-        first = self.given.setdefault(text, f.id)
-        if self.verbose or first == f.id:
+        first = self.given.setdefault(text, f)
+        if self.verbose or first is f:
             return text
-        return f"as for {first} above"
+        return f"as for {first.id} above"
 
 
 def _finding_lines(f: Finding, model: ModelReport | None, paint: _Painter,
@@ -130,8 +130,8 @@ def render_text(report: Report, *, color: bool = False, quiet: bool = False, ver
         if model.location is not None:
             head += paint(f"  {_clean(where_text(model.location))}", "dim")
         out.append(head)
-        out.extend(_lineage_lines(model))
-        out.append("  licences: " + (", ".join(model.licences) or "none determined"))
+        out.extend(_wrapped(_lineage_lines(model), width))
+        out.extend(_wrapped(["  licences: " + (", ".join(model.licences) or "none determined")], width))
         findings = sort_findings(model.findings)
         if not findings:
             out.append("  " + paint("no findings", "dim"))
@@ -148,7 +148,7 @@ def render_text(report: Report, *, color: bool = False, quiet: bool = False, ver
         out.extend(_wrapped([paint(f"note: {_clean(note)}", "dim")], width))
     s = report.summary()
     worst = next((sev for sev in ("error", "warning", "obligation") if s[sev]), None)
-    out.append(paint(summary_line(report), worst or "dim"))
+    out.extend(_wrapped([paint(summary_line(report), worst or "dim")], width))
     return "\n".join(out) + "\n"
 
 
@@ -158,7 +158,7 @@ def _wrapped(lines: list[str], width: int | None) -> list[str]:
         return lines
     out: list[str] = []
     for line in lines:
-        if len(_ESCAPE.sub("", line)) <= width or "\x1b" in line:
+        if len(_ESCAPE.sub("", line)) <= width:
             out.append(line)
             continue
         indent = len(line) - len(line.lstrip(" "))
