@@ -104,6 +104,8 @@ def run_check(
     lineages = _resolve(env, refs)
     done = _evaluate(env, read, dict(zip(refs, lineages, strict=True)), contexts)
     findings = done.findings
+    if env.config.levels:   # the config's level per kind, before --strict (the flag wins)
+        findings = [_level(f, env.config.levels) for f in findings]
     if strict or env.config.strict:
         findings = [_strict(f) for f in findings]
     waivers = _config_waivers(env.config) + [w for t in read for w in t.waivers]
@@ -204,6 +206,14 @@ def _hub_unreachable(env: Env, lineages: Sequence[Lineage]) -> str | None:
     return (f"Hub unreachable ({reasons[0]}): {sources.count('catalogue')} model(s) from the "
             f"built-in catalogue, " + (f"{cached} from the cache, " if cached else "")
             + f"{sources.count('unresolved')} unresolved")
+
+
+def _level(finding: Finding, levels: Mapping[str, str]) -> Finding:
+    """The config's `levels: {kind: severity}`, like cargo-deny's lint levels."""
+    level = levels.get(finding.kind)
+    if level is None or str(finding.severity) == level:
+        return finding
+    return dataclasses.replace(finding, severity=Severity[level.upper()])
 
 
 def _strict(finding: Finding) -> Finding:

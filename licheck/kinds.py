@@ -217,6 +217,7 @@ TRIGGERS: Mapping[str, Trigger] = MappingProxyType({t.name: t for t in (
 # `--fail-on X` fails on an unwaived finding at X or above; `never` never fails.
 NEVER = "never"
 FAIL_ON_CHOICES: tuple[str, ...] = (*_SEVERITIES, NEVER)
+SEVERITY_NAMES: tuple[str, ...] = _SEVERITIES   # lowest first, as `levels:` in a config takes them
 
 
 def fail_threshold(choice: str) -> Severity | None:
