@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resolve": ("licheck.cli.resolve", "resolve"),
     "identify": ("licheck.cli.identify", "identify"),
     "explain": ("licheck.cli.rules", "explain"),
+    "init": ("licheck.cli.init", "init"),
     "licences": ("licheck.cli.licences", "licences"),
     "rules": ("licheck.cli.rules", "rules"),
 }
