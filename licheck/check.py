@@ -21,6 +21,7 @@ import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from licheck import __version__
@@ -36,6 +37,7 @@ from licheck.report import ModelReport, Report, sort_findings
 from licheck.rules.evaluate import evaluate
 from licheck.schema import suggest
 from licheck.targets import ModelEntry, Target, discover
+from licheck.targets.ignore import head_commit
 from licheck.waivers import (
     Waiver,
     apply_waivers,
@@ -116,7 +118,8 @@ def run_check(
         done.notes.insert(0, hub)
     report = _report(env, done, findings, extra,
                      [{**o.waiver.to_json(), "status": o.status} for o in outcomes])
-    return dataclasses.replace(report, hub_unreachable=hub, config_path=env.config.path)
+    return dataclasses.replace(report, hub_unreachable=hub, config_path=env.config.path,
+                               scope=_scope(read))
 
 
 def exit_code(report: Report, fail_on: str = "error") -> int:
@@ -176,7 +179,8 @@ def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Line
             lineage = lineages[entry.ref]
             model_findings = _findings_for(entry, lineage, _entry_context(entry, tctx), env)
             models.append(ModelReport(ref=entry.written, lineage=lineage,
-                                      location=entry.location, findings=model_findings))
+                                      location=entry.location, findings=model_findings,
+                                      display_name=entry.card_name))
             findings.extend(model_findings)
     if len(used) == 1:
         run_ctx = next(iter(used.values()))
@@ -189,6 +193,17 @@ def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Line
     if not models and not any(t.findings for t in read):
         notes.append("no models to check")
     return _Evaluated(models, findings, notes, run_ctx)
+
+
+def _scope(read: Sequence[Target]) -> tuple[tuple[str, str], ...]:
+    """What the run checked (files, or the ids given), and the git commit they are at."""
+    named = [t.path or ", ".join(e.written for e in t.entries) for t in read]
+    scope = [("Checked", ", ".join(dict.fromkeys(n for n in named if n)) or "nothing")]
+    folder = next((Path(t.path).parent for t in read if t.path), Path("."))
+    commit = head_commit(folder)
+    if commit is not None:
+        scope.append(("Git commit", commit))
+    return tuple(scope)
 
 
 def _hub_unreachable(env: Env, lineages: Sequence[Lineage]) -> str | None:

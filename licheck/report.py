@@ -69,6 +69,9 @@ class ModelReport:
     lineage: Lineage
     location: Location | None
     findings: list[Finding]
+    # The name a model card gives the model (your own model, checked before publishing); its
+    # folder is only where it lies. None for every other target.
+    display_name: str | None = None
 
     @property
     def id(self) -> str:
@@ -108,6 +111,8 @@ class Report:
     # The config file of the run, if any: where SARIF places findings about models named on
     # the command line (they were written nowhere else).
     config_path: str | None = None
+    # What was checked, for the review report: ("Targets", "licheck.yaml"), ("Git commit", sha).
+    scope: tuple[tuple[str, str], ...] = ()
 
     # -- views ---------------------------------------------------------------------------
 

@@ -142,3 +142,33 @@ def _read(path: Path) -> str:
         return read_text(path)
     except LicheckError:
         return ""
+
+
+def head_commit(folder: Path) -> str | None:
+    """The commit checked out in the work tree holding `folder`, read from `.git` (a linked
+    worktree's `.git` file and a packed ref included); None outside a repository."""
+    root = work_tree_root(folder.resolve())
+    if root is None:
+        return None
+    gitdir = root / ".git"
+    if gitdir.is_file():   # a linked worktree or a submodule: "gitdir: <path>"
+        pointer = _read(gitdir).strip()
+        if not pointer.startswith("gitdir:"):
+            return None
+        gitdir = (root / pointer[len("gitdir:"):].strip()).resolve()
+    head = _read(gitdir / "HEAD").strip()
+    if not head.startswith("ref:"):
+        return head if re.fullmatch(r"[0-9a-f]{40,64}", head) else None
+    ref = head[len("ref:"):].strip()
+    common = gitdir
+    if (gitdir / "commondir").is_file():
+        common = (gitdir / _read(gitdir / "commondir").strip()).resolve()
+    for base in (gitdir, common):
+        value = _read(base / ref).strip()
+        if re.fullmatch(r"[0-9a-f]{40,64}", value):
+            return value
+    for line in _read(common / "packed-refs").splitlines():
+        sha, _, name = line.partition(" ")
+        if name.strip() == ref and re.fullmatch(r"[0-9a-f]{40,64}", sha):
+            return sha
+    return None
