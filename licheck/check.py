@@ -292,12 +292,21 @@ def _suggested(entry: ModelEntry, lineage: Lineage, env: Env) -> list[Finding]:
             if f.kind == "unresolved" and f.via == [root.id] else f for f in lineage.findings]
 
 
+_KNOWN: dict[int, tuple[Env, list[str]]] = {}
+
+
 def _known_model_ids(env: Env) -> list[str]:
-    """Hub ids licheck knows without asking the Hub: the catalogue's and the cache's."""
+    """Hub ids licheck knows without asking the Hub: the catalogue's and the cache's (read
+    once per environment: the cache is scanned, which is only worth it for a typo)."""
+    held = _KNOWN.get(id(env))
+    if held is not None and held[0] is env:
+        return held[1]
     ids = {e.id for e in env.catalogue.entries()}
     for key in env.cache.keys("hub-facts-v1:"):
         ids.add(key.rsplit(":", 1)[-1].split("@", 1)[0])
-    return sorted(ids)
+    _KNOWN.clear()   # one environment at a time: a long-lived process keeps no stale list
+    _KNOWN[id(env)] = (env, sorted(ids))
+    return _KNOWN[id(env)][1]
 
 
 # --- contexts ----------------------------------------------------------------------------

@@ -185,7 +185,7 @@ def _isatty(stream: TextIO) -> bool:
 
 
 @contextmanager
-def _progress(stream: TextIO, delay: float = 0.8) -> Iterator[Callable[[int], None] | None]:
+def _progress(stream: TextIO, delay: float = 1.0) -> Iterator[Callable[[int], None] | None]:
     """A spinner on a terminal's stderr, shown only when resolving takes more than `delay`."""
     if not _isatty(stream):
         yield None
