@@ -93,8 +93,10 @@ def _finding_lines(f: Finding, model: ModelReport | None, paint: _Painter,
     lines = [f"  {label} {_clean(f.id)}: {_clean(f.message)}"]
     pad = " " * 13
     details = []
-    loc = where_text(where(f, model))
-    if loc:
+    place = where(f, model)
+    loc = where_text(place)
+    repeated = told is not None and not told.verbose and model is not None and place == model.location
+    if loc and not repeated:   # the model's heading already says where it was written
         details.append(_clean(loc))
     if f.clause is not None:
         details.append(f"{_clean(f.clause.licence)} \u00a7{_clean(f.clause.section)}")

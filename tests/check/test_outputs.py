@@ -161,3 +161,11 @@ def test_color_always_colours_the_cli_output(work: Path) -> None:
     assert "\x1b[" in out
     _, out, _ = run("check", "--offline", "--color", "never", "licheck.yaml")
     assert "\x1b[" not in out
+
+
+def test_the_models_location_is_not_repeated_under_each_finding(work: Path) -> None:
+    write(work / "licheck.yaml", "models:\n  - meta-llama/Llama-3.1-8B-Instruct\n")
+    _, out, _ = run("check", "--offline", "licheck.yaml")
+    _, verbose, _ = run("check", "--offline", "-v", "licheck.yaml")
+    assert out.count("licheck.yaml:2") == 1       # the model's heading only
+    assert verbose.count("licheck.yaml:2") > 1
