@@ -306,7 +306,7 @@ def _known_model_ids(env: Env) -> list[str]:
     if held is not None and held[0] is env:
         return held[1]
     ids = {e.id for e in env.catalogue.entries()}
-    for key in env.cache.keys("hub-facts-v1:"):
+    for key in env.cache.keys("hub-facts-"):   # every version of the Hub source's entries
         ids.add(key.rsplit(":", 1)[-1].split("@", 1)[0])
     _KNOWN.clear()   # one environment at a time: a long-lived process keeps no stale list
     _KNOWN[id(env)] = (env, sorted(ids))
