@@ -260,6 +260,12 @@ BUILTIN_FINDINGS: dict[str, tuple[str, str]] = {
                       "is wrong, or what it waived is gone."),
     "card/no-base-model": ("unresolved", "A model card declares no base_model, so the licences it may "
                            "inherit cannot be checked."),
+    "fingerprint/undeclared-base": ("provenance", "A model declares no base model, but its weights' "
+                                    "structure (config, tokenizer, tensor shapes) matches a base "
+                                    "under a restrictive licence (an error with --strict)."),
+    "fingerprint/base-contradicted": ("provenance", "A model declares a base model, but its weights' "
+                                      "structure matches another base: the declared lineage may be "
+                                      "wrong."),
     "litellm/unidentified-model": ("unresolved", "A LiteLLM proxy entry names a model licheck cannot "
                                    "tie to an open-weight model id."),
 }

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from licheck.errors import ConfigError
-from licheck.kinds import KINDS
+from licheck.kinds import BUILTIN_FINDINGS, KINDS
 from licheck.model import Finding, Location, Severity
 from licheck.schema import Field, Schema, suggest
 from licheck.yamlload import YamlMap, line_of, load_yaml
@@ -218,7 +218,7 @@ def _waiver_finding(waiver: Waiver, finding_id: str, message: str) -> Finding:
 
 
 # Finding ids that do not start with a licence id (`lineage/unresolved`, `policy/deny`, ...).
-NON_LICENCE_PREFIXES = ("lineage", "policy", "waiver", "card", "litellm")
+NON_LICENCE_PREFIXES = tuple(sorted({i.split("/", 1)[0] for i in BUILTIN_FINDINGS}))
 
 
 def check_waiver_licences(waivers: Iterable[Waiver], licence_ids: Sequence[str]) -> None:

@@ -32,7 +32,7 @@ def _ids_in_code() -> set[str]:
                     and isinstance(node.value.value, str) and "/" in node.value.value:
                 found.add(node.value.value)
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
-                    re.fullmatch(r"waiver/[a-z]+", node.value):
+                    re.fullmatch(r"(waiver|fingerprint)/[a-z-]+", node.value):
                 found.add(node.value)
     lineage = (ROOT / "licheck" / "lineage.py").read_text(encoding="utf-8")
     found |= {f"lineage/{k}" for k in re.findall(r'self\._finding\("([a-z_]+)"', lineage)}
@@ -41,7 +41,7 @@ def _ids_in_code() -> set[str]:
 
 def test_every_builtin_id_in_the_code_is_explained() -> None:
     in_code = _ids_in_code()
-    assert in_code >= {"policy/deny", "waiver/unused", "lineage/unresolved"}
+    assert in_code >= {"policy/deny", "waiver/unused", "lineage/unresolved", "fingerprint/undeclared-base"}
     assert in_code <= set(BUILTIN_FINDINGS)
     assert all(kind in KINDS for kind, _ in BUILTIN_FINDINGS.values())
 

@@ -133,6 +133,8 @@ def test_waiver_rules_with_globs_and_lineage_ids_are_accepted(work: Path) -> Non
                                  "  - rule: llama3*/attribution\n    reason: r\n    approved_by: x\n"
                                  "    expires: 2099-01-01\n"
                                  "  - rule: lineage/unresolved\n    reason: r\n    approved_by: x\n"
+                                 "    expires: 2099-01-01\n"
+                                 "  - rule: fingerprint/undeclared-base\n    reason: r\n    approved_by: x\n"
                                  "    expires: 2099-01-01\n")
     code, _, err = run("check", "--offline", "licheck.yaml")
     assert code in (0, 1) and "licheck.yaml" not in err, err
