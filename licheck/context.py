@@ -142,11 +142,17 @@ class Policy:
         bundled licences or the user's own): an unknown one would silently deny or allow
         nothing. Raises ConfigError naming the file and line, with a suggestion."""
         for key, spelling, path, line in self.written:
-            if corpus.lookup(spelling) is None:
-                close = suggest(spelling, corpus.ids())
-                hint = f" (did you mean '{close}'?)" if close else ""
-                raise ConfigError(f"'policy.{key}': unknown licence id '{spelling}'{hint}; "
-                                  "`licheck licences` lists the ids and aliases", path=path, line=line)
+            if spelling in corpus or corpus.lookup(spelling) is not None:
+                continue
+            shared = corpus.ambiguous(spelling)
+            if shared:
+                raise ConfigError(f"'policy.{key}': '{spelling}' is a name several licences share "
+                                  f"({', '.join(shared)}); write the id of the one you mean",
+                                  path=path, line=line)
+            close = suggest(spelling, corpus.ids())
+            hint = f" (did you mean '{close}'?)" if close else ""
+            raise ConfigError(f"'policy.{key}': unknown licence id '{spelling}'{hint}; "
+                              "`licheck licences` lists the ids and aliases", path=path, line=line)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ class CatalogueSource:
         facts.relation = relations.pop() if len(relations) == 1 else ("unknown" if relations else None)
         where = f" ({entry.path}:{entry.line})" if entry.path else ""
         facts.notes.append(f"licheck catalogue entry {entry.id}{where}")
+        if entry.checked:   # where the curated licence was read, so a reviewer can follow it
+            facts.notes.append(f"licence checked against: {entry.checked}")
         if entry.id.lower() != ref.name.lower():
             facts.notes.append(f"'{ref.name}' is listed as another name of {entry.id}")
         if entry.licence is None:

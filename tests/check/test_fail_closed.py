@@ -271,3 +271,9 @@ def test_ctrl_c_stops_at_once_with_130_and_leaves_nothing(work: Path) -> None:
     assert not list(work.glob(".out.json.*"))
     leftovers = [p for p in cache.rglob("*") if p.is_file() and p.name.endswith(".tmp")] if cache.exists() else []
     assert leftovers == []
+
+
+def test_a_name_several_licences_share_must_be_made_precise(work: Path) -> None:
+    write(work / "ctx.yaml", "policy:\n  deny_licences: [modified-mit]\n")
+    code, _, err = run("check", "--offline", "--context", "ctx.yaml", "mistralai/Mistral-7B-v0.1")
+    assert code == 2 and "ctx.yaml:2" in err and "several licences share" in err
