@@ -113,6 +113,8 @@ class Report:
     config_path: str | None = None
     # What was checked, for the review report: ("Targets", "licheck.yaml"), ("Git commit", sha).
     scope: tuple[tuple[str, str], ...] = ()
+    # The lock files the lineages were read from (`licheck.lock`): path and digest of each.
+    locks: list[dict[str, str]] = field(default_factory=list)
 
     # -- views ---------------------------------------------------------------------------
 
@@ -169,6 +171,8 @@ class Report:
             "waivers": self.waivers,
             "notes": list(self.notes),
         }
+        if self.locks:
+            out["locks"] = [dict(lock) for lock in self.locks]
         return jsonable(out)  # type: ignore[no-any-return]
 
 

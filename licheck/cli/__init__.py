@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explain": ("licheck.cli.rules", "explain"),
     "init": ("licheck.cli.init", "init"),
     "licences": ("licheck.cli.licences", "licences"),
+    "lock": ("licheck.cli.lock", "lock"),
     "rules": ("licheck.cli.rules", "rules"),
 }
 

@@ -41,6 +41,9 @@ from licheck.sources.registry import standard_sources
               help="No network: use the cache, local files and the built-in catalogue.")
 @click.option("--strict", is_flag=True, default=False,
               help="Unresolved models and unknown licences are errors, not warnings.")
+@click.option("--locked", is_flag=True, default=False,
+              help="Every model must come from the manifest's licheck.lock; a stale or missing "
+                   "lock is an input error (exit 2).")
 @click.option("--quiet", "-q", is_flag=True, default=False,
               help="Text: one line per finding (file:line: severity id message).")
 @click.option("--verbose", "-v", is_flag=True, default=False,
@@ -50,7 +53,7 @@ from licheck.sources.registry import standard_sources
                    "FORCE_COLOR forces it).")
 def check(targets: tuple[str, ...], context_path: str | None, config_path: str | None,
           fmt: str | None, outputs: tuple[str, ...], fail_on: str | None, offline: bool,
-          strict: bool, quiet: bool, verbose: bool, color_mode: str) -> int:
+          strict: bool, locked: bool, quiet: bool, verbose: bool, color_mode: str) -> int:
     """Check models against their licences and your deployment context.
 
     A TARGET is a licheck manifest, a model card (README.md), an Ollama Modelfile, a
@@ -58,9 +61,13 @@ def check(targets: tuple[str, ...], context_path: str | None, config_path: str |
     org/name@rev, ollama:NAME). A folder that is none of these is searched for manifests
     and model cards. With none, the config's manifest, else licheck.yaml or models.yaml here.
 
+    A manifest with a licheck.lock beside it is checked against the lineages in the lock
+    (no network, no cache); see `licheck lock`.
+
     \b
     Exit codes: 0 nothing unwaived at or above --fail-on; 1 something is;
-                2 could not run (bad arguments, input, config or context).
+                2 could not run (bad arguments, input, config or context;
+                  with --locked, a lock that does not hold every model).
     """
     offline = offline or os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
     env = command_env(config_path, offline=offline, sources=standard_sources)
@@ -71,7 +78,7 @@ def check(targets: tuple[str, ...], context_path: str | None, config_path: str |
 
     with _progress(sys.stderr) as progress:
         report = run_check(env, list(targets), context_path=context_path, strict=strict,
-                           progress=progress)
+                           progress=progress, locked=locked)
     if report.hub_unreachable:
         click.echo(f"licheck: {report.hub_unreachable}", err=True)
     refuse_inputs(plan, report_inputs(report))
@@ -142,6 +149,7 @@ def report_inputs(report: Report) -> list[str]:
     """The files the run read: where models were written, waivers, the context file."""
     files = {m.location.file for m in report.models if m.location is not None}
     files |= {w["location"]["file"] for w in report.waivers if isinstance(w.get("location"), dict)}
+    files |= {lock["path"] for lock in report.locks if lock.get("path")}
     source = report.context.get("source") if isinstance(report.context, dict) else None
     if isinstance(source, str):
         files.add(source)

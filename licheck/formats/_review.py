@@ -106,6 +106,8 @@ class Review:
     licences: dict[str, LicenceView] = field(default_factory=dict)
     scope: list[tuple[str, str]] = field(default_factory=list)   # what was checked, at which commit
     sources_notice: str | None = None   # lineage not from live model cards: say so prominently
+    # The lock files the lineages came from, (path, digest): a sign-off refers to exact facts.
+    locks: list[tuple[str, str]] = field(default_factory=list)
 
 
 def web_url(url: str | None) -> str | None:
@@ -255,4 +257,5 @@ def build(report: Report) -> Review:
         licences=licences,
         scope=list(report.scope),
         sources_notice=sources_notice(report),
+        locks=[(str(lock.get("path")), str(lock.get("digest"))) for lock in report.locks],
     )

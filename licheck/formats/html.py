@@ -208,6 +208,7 @@ def render(report: Report, *, color: bool = False) -> str:
     ]
     p += [f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in r.scope]
     p += [f"<tr><th>Data: {e(k)}</th><td>{e(v)}</td></tr>" for k, v in r.data_versions.items()]
+    p += [f"<tr><th>Lineages from</th><td>{e(path)} ({e(digest)})</td></tr>" for path, digest in r.locks]
     p += [f"<tr><th>Models checked</th><td>{s['models']}</td></tr></tbody></table>"]
     if r.sources_notice:
         p.append(f'<p class="notice"><strong>Notice:</strong> {e(r.sources_notice)}</p>')

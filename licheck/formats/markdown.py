@@ -166,6 +166,8 @@ def render(report: Report, *, color: bool = False) -> str:
     out += [f"| {esc(label)} | {esc(value)} |" for label, value in r.scope]
     for key, value in r.data_versions.items():
         out.append(f"| Data: {esc(key)} | {esc(value)} |")
+    for path, digest in r.locks:
+        out.append(f"| Lineages from | {esc(path)} ({esc(digest)}) |")
     out += [f"| Models checked | {s['models']} |", ""]
     if r.sources_notice:
         out += [f"> **Notice:** {esc(r.sources_notice)}", ""]
