@@ -33,7 +33,7 @@ from licheck.errors import ConfigError
 from licheck.kinds import KINDS, default_severity, fail_threshold
 from licheck.lineage import declared_mismatch, resolve_many
 from licheck.lockfile import LOCK_NAME, LockFile, entry_key, lock_path, read_lock, stale_reason
-from licheck.model import Finding, Lineage, ModelRef, Severity
+from licheck.model import Finding, Lineage, ModelFacts, ModelRef, Severity
 from licheck.report import ModelReport, Report, sort_findings
 from licheck.rules.evaluate import evaluate
 from licheck.schema import suggest
@@ -112,7 +112,9 @@ def run_check(
     if progress is not None:
         progress(len(refs))
     lineages = _resolve(env, refs, locks, read, locked)
-    done = _evaluate(env, read, dict(zip(refs, lineages, strict=True)), contexts)
+    locked_ids = [n.result.id for lock in locks.values() for n in lock.nodes
+                  if isinstance(n.result, ModelFacts) and n.result.source == "hub"]
+    done = _evaluate(env, read, dict(zip(refs, lineages, strict=True)), contexts, locked_ids)
     done.notes.extend(f"lineages of {path} read from {lock.path} ({lock.digest})"
                       for path, lock in locks.items())
     findings = done.findings
@@ -264,7 +266,7 @@ def _report_misses(registry: LockedRegistry, read: Sequence[Target], locks: Mapp
 
 
 def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Lineage],
-              contexts: _Contexts) -> _Evaluated:
+              contexts: _Contexts, locked_ids: Sequence[str] = ()) -> _Evaluated:
     """Every target's models checked against the context that applies to each."""
     own_contexts: dict[int, _Ctx] = {}
     models: list[ModelReport] = []
@@ -282,7 +284,8 @@ def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Line
         findings.extend(target.findings)
         for entry in target.entries:
             lineage = lineages[entry.ref]
-            model_findings = _findings_for(entry, lineage, _entry_context(entry, tctx), env)
+            model_findings = _findings_for(entry, lineage, _entry_context(entry, tctx), env,
+                                           locked_ids)
             models.append(ModelReport(ref=entry.written, lineage=lineage,
                                       location=entry.location, findings=model_findings,
                                       display_name=entry.card_name))
@@ -368,7 +371,8 @@ def _report(env: Env, done: _Evaluated, findings: list[Finding], extra: list[Fin
     )
 
 
-def _findings_for(entry: ModelEntry, lineage: Lineage, ctx: Context, env: Env) -> list[Finding]:
+def _findings_for(entry: ModelEntry, lineage: Lineage, ctx: Context, env: Env,
+                  locked_ids: Sequence[str] = ()) -> list[Finding]:
     """This entry's findings: the lineage's, the rules', and the target's own about it, each
     placed at the entry (one lineage may serve several entries, each with its own location
     and waivers)."""
@@ -376,7 +380,7 @@ def _findings_for(entry: ModelEntry, lineage: Lineage, ctx: Context, env: Env) -
     own = [dataclasses.replace(f, model=model_id) for f in entry.findings]
     placed = [f if f.location is not None and f.model else
               dataclasses.replace(f, location=f.location or entry.location, model=f.model or model_id)
-              for f in [*_suggested(entry, lineage, env), *own]]
+              for f in [*_suggested(entry, lineage, env, locked_ids), *own]]
     if entry.card_path and lineage.nodes:
         # Your own card declaring a licence other than one that binds the model is an error
         # (docs/contract.md section 3): you are about to publish it under the wrong terms.
@@ -387,13 +391,14 @@ def _findings_for(entry: ModelEntry, lineage: Lineage, ctx: Context, env: Env) -
             *placed[len(lineage.findings):]]
 
 
-def _suggested(entry: ModelEntry, lineage: Lineage, env: Env) -> list[Finding]:
+def _suggested(entry: ModelEntry, lineage: Lineage, env: Env,
+               locked_ids: Sequence[str] = ()) -> list[Finding]:
     """The lineage's findings, where the model the user named could not be found with the
-    nearest id licheck knows (catalogue and cache) suggested: a typo is the likeliest cause."""
+    nearest id licheck knows (catalogue, cache and the run's locks) suggested: a typo is the likeliest cause."""
     root = lineage.nodes[0] if lineage.nodes else None
     if root is None or root.resolved or entry.ref.kind != "hub":
         return lineage.findings
-    close = suggest(entry.ref.name, _known_model_ids(env))
+    close = suggest(entry.ref.name, [*_known_model_ids(env), *locked_ids])
     if close is None or close.lower() == entry.ref.name.lower():
         return lineage.findings
     return [dataclasses.replace(f, message=f"{f.message} (did you mean '{close}'?)")

@@ -291,6 +291,23 @@ BUILTIN_FINDINGS: dict[str, tuple[str, str]] = {
     "fingerprint/base-contradicted": ("provenance", "A model declares a base model, but its weights' "
                                       "structure matches another base: the declared lineage may be "
                                       "wrong."),
+    "drift/licence-changed": ("drift", "`lock --check`: a model's declared licence changed upstream "
+                              "since the lock (an error)."),
+    "drift/licence-text-changed": ("drift", "`lock --check`: the text of a model's licence file "
+                                   "changed upstream since the lock (an error)."),
+    "drift/base-changed": ("drift", "`lock --check`: a model's base models changed upstream since "
+                           "the lock."),
+    "drift/revision-moved": ("drift", "`lock --check`: the revision a model was locked at moved "
+                             "upstream to another commit."),
+    "drift/gone": ("drift", "`lock --check`: a locked model is gone from the Hub."),
+    "drift/gated": ("drift", "`lock --check`: a locked model is now gated on the Hub."),
+    "drift/source-changed": ("drift", "`lock --check`: a model locked from one source is now read "
+                             "from another."),
+    "drift/lock-stale": ("drift", "The manifest names a model its licheck.lock does not hold (new, "
+                         "or its reference changed): run `licheck lock --update` (with --locked, an "
+                         "input error)."),
+    "lock/unchecked": ("unresolved", "`lock --check` could not check a locked model for drift (the "
+                       "Hub did not answer)."),
     "litellm/unidentified-model": ("unresolved", "A LiteLLM proxy entry names a model licheck cannot "
                                    "tie to an open-weight model id."),
 }

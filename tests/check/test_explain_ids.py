@@ -32,7 +32,7 @@ def _ids_in_code() -> set[str]:
                     and isinstance(node.value.value, str) and "/" in node.value.value:
                 found.add(node.value.value)
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
-                    re.fullmatch(r"(waiver|fingerprint)/[a-z-]+", node.value):
+                    re.fullmatch(r"(waiver|fingerprint|drift|lock)/[a-z-]+", node.value):
                 found.add(node.value)
     lineage = (ROOT / "licheck" / "lineage.py").read_text(encoding="utf-8")
     found |= {f"lineage/{k}" for k in re.findall(r'self\._finding\("([a-z_]+)"', lineage)}

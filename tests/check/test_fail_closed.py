@@ -277,3 +277,16 @@ def test_a_name_several_licences_share_must_be_made_precise(work: Path) -> None:
     write(work / "ctx.yaml", "policy:\n  deny_licences: [modified-mit]\n")
     code, _, err = run("check", "--offline", "--context", "ctx.yaml", "mistralai/Mistral-7B-v0.1")
     assert code == 2 and "ctx.yaml:2" in err and "several licences share" in err
+
+
+def test_suggestions_come_from_the_lock_too(work: Path, mock_hub: MockHub,  # noqa: F811
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    mock_hub.add_repo("acme/support-classifier", {"license": "apache-2.0"})
+    write(work / "licheck.yaml", "models: [acme/support-classifier]\n")
+    code, _, err = run("lock")
+    assert code == 0, err
+    monkeypatch.setenv("LICHECK_CACHE_DIR", str(work / "empty-cache"))   # only the lock knows it
+    write(work / "licheck.yaml", "models: [acme/support-classifier, acme/support-clasifier]\n")
+    code, out, err = run("check", "--offline", "--format", "json", "licheck.yaml")
+    typo = [f for f in unresolved(json.loads(out)) if f["model"] == "acme/support-clasifier"]
+    assert typo and "did you mean 'acme/support-classifier'?" in typo[0]["message"], out
