@@ -1,0 +1,321 @@
+"""`licheck notice`: the artefacts the binding licences require for a context, and only those.
+
+From a `check` report (its JSON form), the rules behind its findings and the licence corpus,
+this builds:
+
+* `NOTICE`: every notice sentence a licence requires in distributed copies (a `notice`
+  rule's `notice_text`), verbatim, once each;
+* `LICENSES/<id>.txt`: a copy of each licence with a notice duty and of the policies it
+  incorporates (the REUSE layout), verbatim;
+* `CHECKLIST.md`: what to display and where (`attribution` rules' `display_text` and
+  `where`), then every remaining duty with its rule id and clause: conflicts to resolve
+  first (renaming, ...), registration, the parts of a notice duty no file can fulfil
+  (marking modified files, a model's own NOTICE contents), and what could not be checked.
+
+Only findings decide: a rule that does not apply to the context (e.g. a notice rule when
+nothing is distributed) gives no finding, hence no artefact. Everything here is pure and
+deterministic; `evaluate_targets` is the one call into the check pipeline.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from licheck.errors import InputError
+from licheck.licences import Corpus
+from licheck.rules import Rulebook
+
+NOTICE_FILE = "NOTICE"
+CHECKLIST_FILE = "CHECKLIST.md"
+LICENSES_DIR = "LICENSES"
+# What an existing output folder may hold for licheck to replace it: its own earlier output.
+OWN_NAMES = frozenset({NOTICE_FILE, CHECKLIST_FILE, LICENSES_DIR})
+# Kinds that mean the declared use is not allowed as is: artefacts alone cannot fix them.
+_UNCHECKED_KINDS = ("unresolved", "licence_unknown")
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """What the check pipeline gives this command: the report as JSON and the data behind it."""
+
+    report: Mapping[str, Any]
+    rulebook: Rulebook
+    corpus: Corpus
+
+
+def evaluate_targets(targets: Sequence[str], *, context_path: str | None,
+                     config_path: str | None, offline: bool) -> Evaluated:
+    """ADAPTER (the only call into the check pipeline; re-point it after the refactor).
+
+    Runs `check` on the targets under the context and returns its JSON report with the
+    rulebook and corpus it used."""
+    from licheck.check import _corpus, run_check
+    from licheck.config import load_config
+    from licheck.licences import default_corpus
+    from licheck.rules import default_rulebook, load_rulebook
+
+    config = load_config(config_path)
+    report = run_check(list(targets), context_path=context_path, config=config, offline=offline)
+    corpus = _corpus(config) or default_corpus()
+    rulebook = (load_rulebook(config.extra_rules, corpus=corpus)
+                if config.extra_rules or corpus is not default_corpus() else default_rulebook())
+    return Evaluated(report.to_json(), rulebook, corpus)
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One rule's finding(s), merged over the models it binds."""
+
+    rule_id: str
+    kind: str
+    severity: str
+    licence: str | None
+    section: str | None
+    quote: str | None
+    models: tuple[str, ...]
+    message: str
+    how_to_comply: str | None
+
+
+@dataclass(frozen=True)
+class Display:
+    rule_id: str
+    licence: str
+    section: str
+    texts: tuple[str, ...]       # any one of them
+    where: str | None
+    models: tuple[str, ...]
+
+
+@dataclass
+class Bundle:
+    """The artefacts, as relative path -> content, plus what they were built from."""
+
+    notices: list[tuple[str, str, str]] = field(default_factory=list)   # (licence, section, sentence)
+    licences: list[str] = field(default_factory=list)
+    displays: list[Display] = field(default_factory=list)
+    conflicts: list[Duty] = field(default_factory=list)
+    duties: list[tuple[Duty, str, bool]] = field(default_factory=list)   # (duty, what, done here)
+    unchecked: list[Duty] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """True when nothing blocks the use and every model could be checked."""
+        return not self.conflicts and not self.unchecked
+
+
+def _merge(findings: Iterable[Mapping[str, Any]]) -> list[Duty]:
+    """Unwaived findings grouped by rule id (and message, which differ per model only by name)."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for f in findings:
+        if f.get("waived"):
+            continue
+        groups.setdefault(str(f["id"]), []).append(f)
+    out = []
+    for rule_id in sorted(groups):
+        items = groups[rule_id]
+        first = items[0]
+        clause = first.get("clause") or {}
+        out.append(Duty(
+            rule_id=rule_id, kind=str(first["kind"]), severity=str(first["severity"]),
+            licence=first.get("licence"), section=clause.get("section"), quote=clause.get("quote"),
+            models=tuple(sorted({str(f["model"]) for f in items})), message=str(first["message"]),
+            how_to_comply=first.get("how_to_comply")))
+    return out
+
+
+def build(report: Mapping[str, Any], rulebook: Rulebook, corpus: Corpus) -> Bundle:
+    """The artefacts the findings of `report` call for (deterministic: same input, same bytes)."""
+    bundle = Bundle()
+    copied: set[str] = set()
+    for duty in _merge(report.get("findings") or ()):
+        rule = rulebook.get(duty.rule_id)
+        if duty.kind in _UNCHECKED_KINDS:
+            bundle.unchecked.append(duty)
+        elif duty.kind == "notice" and rule is not None:
+            sentence = rule.param("notice_text")
+            if sentence:
+                bundle.notices.append((rule.licence, rule.section, sentence))
+            copied.add(rule.licence)
+            for req in rule.param("requirements") or ():
+                bundle.duties.append((duty, req, _is_fulfilled(req)))
+        elif duty.kind == "attribution" and rule is not None:
+            bundle.displays.append(Display(
+                rule_id=rule.id, licence=rule.licence, section=rule.section,
+                texts=tuple(rule.param("display_text") or ()), where=rule.param("where"),
+                models=duty.models))
+        elif duty.severity == "error":
+            bundle.conflicts.append(duty)
+        elif duty.severity in ("obligation", "warning"):
+            bundle.duties.append((duty, duty.how_to_comply or duty.message, False))
+    for lid in sorted(copied):
+        lic = corpus.get(lid)
+        for inc in (lid, *(lic.incorporates if lic else ())):
+            if inc not in bundle.licences:
+                bundle.licences.append(inc)
+    bundle.licences.sort()
+    bundle.notices = sorted(set(bundle.notices))
+    bundle.files = _files(bundle, corpus, report)
+    return bundle
+
+
+def _is_fulfilled(requirement: str) -> bool:
+    """Whether NOTICE / LICENSES fulfil a notice rule's requirement (a copy of the licence,
+    the Notice file itself); anything more (marking modified files, a model's own NOTICE
+    contents) stays open on the checklist."""
+    text = requirement.lower()
+    return text.startswith(("a copy of the", 'a "notice" text file containing the notice_text',
+                            'a "notice" text file with the notice_text (')) and ";" not in text
+
+
+def _files(bundle: Bundle, corpus: Corpus, report: Mapping[str, Any]) -> dict[str, str]:
+    files: dict[str, str] = {}
+    if bundle.notices:
+        sentences: list[str] = []
+        for _lid, _section, sentence in bundle.notices:
+            if sentence not in sentences:
+                sentences.append(sentence)
+        files[NOTICE_FILE] = "\n\n".join(sentences) + "\n"
+    for lid in bundle.licences:
+        lic = corpus.get(lid)
+        if lic is not None and lic.has_text:
+            text = lic.read_text(0)
+            files[f"{LICENSES_DIR}/{lid}.txt"] = text if text.endswith("\n") else text + "\n"
+    files[CHECKLIST_FILE] = checklist(bundle, corpus, report)
+    return dict(sorted(files.items()))
+
+
+def _models(models: Sequence[str]) -> str:
+    return ", ".join(f"`{m}`" for m in models)
+
+
+def _clause(duty: Duty) -> str:
+    if duty.licence and duty.section:
+        return f"`{duty.rule_id}`, {duty.licence} section {duty.section}"
+    return f"`{duty.rule_id}`"
+
+
+def checklist(bundle: Bundle, corpus: Corpus, report: Mapping[str, Any]) -> str:
+    """CHECKLIST.md: what to display, then every duty the files do not fulfil."""
+    models = [str(m.get("id")) for m in report.get("models") or ()]
+    out = ["# Licence obligations checklist", "",
+           f"Models: {_models(models) if models else 'none'}.", "",
+           "Produced by `licheck notice` from the licences that bind these models under the declared "
+           "deployment context. It is not legal advice.", ""]
+    if bundle.conflicts:
+        out += ["## Conflicts to resolve first", "",
+                "The declared use is not allowed as is; the files here do not change that.", ""]
+        out += [f"- [ ] **{d.message}** ({_clause(d)}; {_models(d.models)}). {d.how_to_comply or ''}".rstrip()
+                for d in bundle.conflicts]
+        out.append("")
+    if bundle.unchecked:
+        out += ["## Could not be checked", "",
+                "These models' licences are not all known, so this list may be incomplete.", ""]
+        out += [f"- [ ] {d.message} (`{d.rule_id}`; {_models(d.models)})" for d in bundle.unchecked]
+        out.append("")
+    out += ["## Display", ""]
+    if bundle.displays:
+        for disp in bundle.displays:
+            texts = " or ".join(f"“{t}”" for t in disp.texts)
+            out.append(f"- [ ] Display {texts} on {disp.where or 'a place the licence names'} "
+                       f"(`{disp.rule_id}`, {disp.licence} section {disp.section}; {_models(disp.models)})")
+    else:
+        out.append("Nothing to display under this context.")
+    out += ["", "## Ship with every copy you distribute", ""]
+    if bundle.notices or bundle.licences:
+        if bundle.notices:
+            out.append(f"- [x] `{NOTICE_FILE}` with the notice sentence(s) of: "
+                       + ", ".join(f"{lid} section {sec}" for lid, sec, _ in bundle.notices))
+        for lid in bundle.licences:
+            lic = corpus.get(lid)
+            if lic is not None and lic.has_text:
+                out.append(f"- [x] `{LICENSES_DIR}/{lid}.txt`: {lic.name}")
+            else:
+                out.append(f"- [ ] {lid}: licheck has no verbatim text of it; obtain the text from "
+                           "the licensor and ship it")
+    else:
+        out.append("Nothing: the context distributes no weights.")
+    out += ["", "## Other obligations", ""]
+    if bundle.duties:
+        out += [f"- [{'x' if done else ' '}] {what}" + (" (the files here)" if done else "")
+                + f" ({_clause(d)}; {_models(d.models)})" for d, what, done in bundle.duties]
+    else:
+        out.append("None.")
+    return "\n".join(out) + "\n"
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def check_output_dir(output: str, inputs: Iterable[str]) -> Path:
+    """The folder to write, refused when writing it could touch an input or someone's files."""
+    target = Path(output)
+    resolved = target.resolve()
+    for raw in inputs:
+        if not raw:
+            continue
+        src = Path(raw).resolve()
+        if not Path(raw).exists():
+            continue
+        if src == resolved or resolved in src.parents or src in resolved.parents:
+            raise InputError("the output folder must not be, contain or lie inside an input "
+                             f"({raw})", path=output)
+    if target.exists():
+        if not target.is_dir() or target.is_symlink():
+            raise InputError("exists and is not a folder", path=output)
+        foreign = sorted(p.name for p in target.iterdir() if p.name not in OWN_NAMES)
+        if foreign:
+            raise InputError(f"the folder holds files licheck did not write ({', '.join(foreign[:3])}); "
+                             "give a new or earlier `licheck notice` folder", path=output)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError("the parent folder does not exist", path=output)
+    return target
+
+
+def write_bundle(target: Path, files: Mapping[str, str]) -> None:
+    """Write all files into a temporary sibling folder, then swap it in: a reader sees the old
+    folder or the new one, never half of one."""
+    import tempfile
+
+    parent = target.parent if str(target.parent) else Path(".")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    old: Path | None = None
+    try:
+        for rel, text in files.items():
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
+            os.replace(target, old / "previous")
+        os.replace(tmp, target)
+    except BaseException:
+        if old is not None and not target.exists():
+            os.replace(old / "previous", target)   # put the earlier output back
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def render_text(bundle: Bundle) -> str:
+    """Every file, one after the other, for stdout."""
+    parts = []
+    for rel, text in bundle.files.items():
+        if rel.startswith(LICENSES_DIR + "/"):
+            continue
+        parts.append(f"==> {rel} <==\n{text}")
+    if bundle.licences:
+        parts.append(f"==> {LICENSES_DIR}/ <==\n" + "".join(
+            f"{LICENSES_DIR}/{lid}.txt\n" for lid in bundle.licences)
+            + "(give --output DIR to write them)\n")
+    return "\n".join(parts)
