@@ -90,6 +90,7 @@ class Display:
     texts: tuple[str, ...]       # any one of them
     where: str | None
     models: tuple[str, ...]
+    how_to_comply: str
 
 
 @dataclass
@@ -149,7 +150,7 @@ def build(report: Mapping[str, Any], rulebook: Rulebook, corpus: Corpus) -> Bund
             bundle.displays.append(Display(
                 rule_id=rule.id, licence=rule.licence, section=rule.section,
                 texts=tuple(rule.param("display_text") or ()), where=rule.param("where"),
-                models=duty.models))
+                models=duty.models, how_to_comply=rule.how_to_comply))
         elif duty.severity == "error":
             bundle.conflicts.append(duty)
         elif duty.severity in ("obligation", "warning"):
@@ -224,7 +225,8 @@ def checklist(bundle: Bundle, corpus: Corpus, report: Mapping[str, Any]) -> str:
         for disp in bundle.displays:
             texts = " or ".join(f"“{t}”" for t in disp.texts)
             out.append(f"- [ ] Display {texts} on {disp.where or 'a place the licence names'} "
-                       f"(`{disp.rule_id}`, {disp.licence} section {disp.section}; {_models(disp.models)})")
+                       f"(`{disp.rule_id}`, {disp.licence} section {disp.section}; {_models(disp.models)}). "
+                       f"To comply: {disp.how_to_comply}")
     else:
         out.append("Nothing to display under this context.")
     out += ["", "## Ship with every copy you distribute", ""]
