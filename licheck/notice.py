@@ -103,12 +103,21 @@ class Bundle:
     conflicts: list[Duty] = field(default_factory=list)
     duties: list[tuple[Duty, str, bool]] = field(default_factory=list)   # (duty, what, done here)
     unchecked: list[Duty] = field(default_factory=list)
+    # Notice sentences licheck knows only from third-party quotations: never put in NOTICE as
+    # if verbatim, but left open on the checklist (licence, rule id, sentence as quoted).
+    unverified: list[tuple[str, str, str]] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
 
     @property
+    def missing_texts(self) -> list[str]:
+        """Licences to ship of which licheck has no verbatim text."""
+        return [lid for lid in self.licences if f"{LICENSES_DIR}/{lid}.txt" not in self.files]
+
+    @property
     def complete(self) -> bool:
-        """True when nothing blocks the use and every model could be checked."""
-        return not self.conflicts and not self.unchecked
+        """True when nothing blocks the use, every model could be checked, and every file
+        the licences ask for is here, verbatim."""
+        return not (self.conflicts or self.unchecked or self.unverified or self.missing_texts)
 
 
 def _merge(findings: Iterable[Mapping[str, Any]]) -> list[Duty]:
@@ -141,8 +150,11 @@ def build(report: Mapping[str, Any], rulebook: Rulebook, corpus: Corpus) -> Bund
             bundle.unchecked.append(duty)
         elif duty.kind == "notice" and rule is not None:
             sentence = rule.param("notice_text")
-            if sentence:
+            lic = corpus.get(rule.licence)
+            if sentence and rule.confidence == "verified" and lic is not None and lic.has_text:
                 bundle.notices.append((rule.licence, rule.section, sentence))
+            elif sentence:
+                bundle.unverified.append((rule.licence, rule.id, sentence))
             copied.add(rule.licence)
             for req in rule.param("requirements") or ():
                 bundle.duties.append((duty, req, _is_fulfilled(req)))
@@ -230,7 +242,7 @@ def checklist(bundle: Bundle, corpus: Corpus, report: Mapping[str, Any]) -> str:
     else:
         out.append("Nothing to display under this context.")
     out += ["", "## Ship with every copy you distribute", ""]
-    if bundle.notices or bundle.licences:
+    if bundle.notices or bundle.licences or bundle.unverified:
         if bundle.notices:
             out.append(f"- [x] `{NOTICE_FILE}` with the notice sentence(s) of: "
                        + ", ".join(f"{lid} section {sec}" for lid, sec, _ in bundle.notices))
@@ -243,6 +255,10 @@ def checklist(bundle: Bundle, corpus: Corpus, report: Mapping[str, Any]) -> str:
                            "the licensor and ship it")
     else:
         out.append("Nothing: the context distributes no weights.")
+    for lid, rule_id, sentence in bundle.unverified:
+        out.append(f"- [ ] a Notice sentence for {lid} (`{rule_id}`): licheck knows it only from third-party "
+                   f"quotations, so it is not in `{NOTICE_FILE}`; copy it from the licence text itself. "
+                   f"As quoted: “{sentence}”")
     out += ["", "## Other obligations", ""]
     if bundle.duties:
         out += [f"- [{'x' if done else ' '}] {what}" + (" (the files here)" if done else "")

@@ -31,8 +31,8 @@ def notice(targets: tuple[str, ...], context_path: str | None, config_path: str 
 
     \b
     Exit codes: 0 the files are complete for this context; 1 they are written but a
-                conflict remains or a model could not be checked (see CHECKLIST.md);
-                2 could not run.
+                conflict remains, a model could not be checked, or a text licheck does
+                not have verbatim is missing (see CHECKLIST.md); 2 could not run.
     """
     from licheck.formats._common import strip_controls
     from licheck.notice import build, check_output_dir, evaluate_targets, render_text, write_bundle
@@ -61,7 +61,9 @@ def notice(targets: tuple[str, ...], context_path: str | None, config_path: str 
         click.echo("licheck: not complete: "
                    + "; ".join(x for x in (
                        f"{len(bundle.conflicts)} conflict(s) to resolve" if bundle.conflicts else "",
-                       f"{len(bundle.unchecked)} model problem(s) not checked" if bundle.unchecked else "")
+                       f"{len(bundle.unchecked)} model problem(s) not checked" if bundle.unchecked else "",
+                       f"{len(bundle.unverified) + len(bundle.missing_texts)} text(s) licheck does not have "
+                       "verbatim" if bundle.unverified or bundle.missing_texts else "")
                        if x), err=True)
         return 1
     return 0
