@@ -1,0 +1,118 @@
+"""`licheck models`: the catalogue under a context, with the verdicts `check` gives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cmd_helpers import FIXTURES, GOLDEN, no_traceback, run
+
+from licheck.catalogue import CatalogueEntry, default_catalogue
+from licheck.check import run_check
+from licheck.licences import default_corpus
+from licheck.models_query import check_query, derive_tasks, evaluate_models, preselect, verdicts
+
+
+def models_json(*args: str) -> dict:
+    code, out, err = run("models", "--format", "json", *args)
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_same_verdicts_as_check(work: Path) -> None:
+    """One evaluator: each model's blocking rule ids are exactly the errors `check` reports."""
+    doc = models_json("--context", str(FIXTURES / "distributes.yaml"))
+    assert doc["summary"]["models"] == len(default_catalogue())
+    sample = [m for m in doc["models"] if m["verdict"] == "blocked"][:5] + \
+             [m for m in doc["models"] if m["verdict"] != "blocked"][:5]
+    report = run_check([m["id"] for m in sample], context_path=str(FIXTURES / "distributes.yaml"),
+                       offline=True).to_json()
+    for model in sample:
+        found = [f for f in report["findings"] if f["model"] == model["id"] and not f["waived"]]
+        assert model["blocked_by"] == sorted({f["id"] for f in found if f["severity"] == "error"})
+        assert [o["id"] for o in model["obligations"]] == sorted(
+            {f["id"] for f in found if f["severity"] == "obligation"})
+
+
+def test_verdicts_follow_the_context(work: Path) -> None:
+    internal = {m["id"]: m for m in models_json("--context", str(FIXTURES / "internal.yaml"))["models"]}
+    dist = {m["id"]: m for m in models_json("--context", str(FIXTURES / "distributes.yaml"))["models"]}
+    llama = "meta-llama/Llama-3.1-8B-Instruct"
+    assert [o["id"] for o in internal[llama]["obligations"]] == ["llama3.1/attribution"]
+    assert {o["id"] for o in dist[llama]["obligations"]} == {"llama3.1/attribution", "llama3.1/notice"}
+    # a research licence is blocked in commercial production, whatever is distributed
+    assert internal["mistralai/Pixtral-Large-Instruct-2411"]["verdict"] == "blocked"
+    assert "mrl/non-commercial" in internal["mistralai/Pixtral-Large-Instruct-2411"]["blocked_by"]
+    # "Llama-Acme-8B" is a fine name for Llama 3.1 but not for Meta Llama 3 ("Llama 3" prefix)
+    assert dist["meta-llama/Meta-Llama-3-8B-Instruct"]["blocked_by"] == ["llama3/naming"]
+    assert "naming" not in json.dumps(dist[llama]["blocked_by"])
+
+
+def test_filters(work: Path) -> None:
+    meta = models_json("--publisher", "meta", "--modality", "image")["models"]
+    assert meta and all(m["publisher"] == "Meta" and "image" in m["modalities"] for m in meta)
+    cn = models_json("--origin", "cn", "--licence", "apache-2.0")["models"]
+    assert cn and all(m["origin"] == "CN" and "apache-2.0" in m["licences"] for m in cn)
+    both = models_json("--publisher", "Meta", "--publisher", "Google")["models"]
+    assert {m["publisher"] for m in both} == {"Meta", "Google"}
+    images = models_json("--task", "image-generation")
+    assert {m["id"].split("/")[0] for m in images["models"]} == {"CompVis", "runwayml", "stabilityai"}
+    assert images["left_out_without_task"] == 4   # the Cosmos video models
+
+
+def test_sort(work: Path) -> None:
+    by_verdict = [m["verdict"] for m in models_json("--sort", "verdict")["models"]]
+    order = ["usable", "obligations", "review", "blocked"]
+    assert by_verdict == sorted(by_verdict, key=order.index)
+    dates = [m["release_date"] for m in models_json("--sort", "release")["models"]]
+    known = [d for d in dates if d]
+    assert known == sorted(known, reverse=True) and dates[: len(known)] == known
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--task", "vison"], "unknown task 'vison'; did you mean 'vision'?"),
+    (["--modality", "images"], "did you mean 'image'?"),
+    (["--publisher", "Mata"], "did you mean 'Meta'?"),
+    (["--origin", "XX"], "unknown publisher country 'XX'"),
+    (["--licence", "lama3.1"], "did you mean 'llama3.1'?"),
+    (["--sort", "date"], "unknown sort key 'date'"),
+    (["--context", "missing.yaml"], "missing.yaml: context file not found"),
+])
+def test_unknown_values_exit_2_with_a_suggestion(work: Path, args: list[str], message: str) -> None:
+    code, out, err = run("models", *args)
+    assert code == 2 and message in err and not out
+    no_traceback(err)
+
+
+def test_bad_context_exits_2(work: Path) -> None:
+    (work / "ctx.yaml").write_text("use:\n  comercial: true\n", encoding="utf-8")
+    code, _o, err = run("models", "--context", "ctx.yaml")
+    assert code == 2 and "ctx.yaml:2: unknown key 'use.comercial'" in err
+    no_traceback(err)
+
+
+def test_tasks_are_derived_conservatively() -> None:
+    def entry(mid: str, *mods: str) -> CatalogueEntry:
+        return CatalogueEntry(id=mid, publisher=None, origin=None, licence=None, modalities=mods,
+                              release_date=None)
+
+    assert derive_tasks(entry("a/chat", "text")) == ("text-generation",)
+    assert derive_tasks(entry("a/bge-embed", "text")) == ("embeddings",)
+    assert derive_tasks(entry("a/vlm", "text", "image")) == ("text-generation", "vision")
+    assert derive_tasks(entry("a/stable-diffusion-x", "text", "image")) == ("image-generation",)
+    assert derive_tasks(entry("a/Cosmos-Diffusion", "text", "video")) == ()
+    assert derive_tasks(entry("a/whisper", "audio", "text")) == ("speech",)
+    assert derive_tasks(entry("a/omni", "text", "image", "audio")) == ("speech",)
+
+
+def test_in_process_query_and_golden(work: Path) -> None:
+    entries = default_catalogue().entries()
+    query = check_query(entries, default_corpus(), tasks=["vision"], sort="verdict")
+    chosen, untasked = preselect(entries, query)
+    items = verdicts(chosen, evaluate_models([e.id for e in chosen], context_path=None), query)
+    assert items and all("vision" in v.tasks for v in items) and untasked == 4
+    code, out, _err = run("models", "--task", "vision", "--sort", "verdict", "--format", "markdown")
+    assert code == 0 and out == (GOLDEN / "models-vision-by-verdict.md").read_text(encoding="utf-8")
+    code, out, _err = run("models", "--context", str(FIXTURES / "internal.yaml"))
+    assert code == 0 and out == (GOLDEN / "models-internal.txt").read_text(encoding="utf-8")
