@@ -122,25 +122,25 @@ def compare_rules(rules_a: list[Rule], rules_b: list[Rule]) -> list[RulePair]:
             pairs.append((ra, None))
     rest_b = [r for r in right if r.id not in matched_b]
     # A lone rule of a kind on each side is the same clause under another name.
-    for i, (ra, rb) in enumerate(pairs):
-        if rb is not None or ra is None:
+    for i, (lone, other) in enumerate(pairs):
+        if other is not None or lone is None:
             continue
-        same_a = [r for r in unmatched_a if r.kind == ra.kind]
-        same_b = [r for r in rest_b if r.kind == ra.kind]
+        same_a = [r for r in unmatched_a if r.kind == lone.kind]
+        same_b = [r for r in rest_b if r.kind == lone.kind]
         if len(same_a) == 1 and len(same_b) == 1:
-            pairs[i] = (ra, same_b[0])
+            pairs[i] = (lone, same_b[0])
             rest_b.remove(same_b[0])
-    pairs += [(None, rb) for rb in rest_b]
+    pairs += [(None, added) for added in rest_b]
     out = []
-    for ra, rb in pairs:
-        if ra is not None and rb is not None:
-            changes = _changes(ra, rb)
-            out.append(RulePair("changed" if changes else "unchanged", ra.kind, _subject(rb),
-                                RuleSide.of(ra), RuleSide.of(rb), changes))
-        elif ra is not None:
-            out.append(RulePair("removed", ra.kind, _subject(ra), RuleSide.of(ra), None))
-        elif rb is not None:
-            out.append(RulePair("added", rb.kind, _subject(rb), None, RuleSide.of(rb)))
+    for old, new in pairs:
+        if old is not None and new is not None:
+            changes = _changes(old, new)
+            out.append(RulePair("changed" if changes else "unchanged", old.kind, _subject(new),
+                                RuleSide.of(old), RuleSide.of(new), changes))
+        elif old is not None:
+            out.append(RulePair("removed", old.kind, _subject(old), RuleSide.of(old), None))
+        elif new is not None:
+            out.append(RulePair("added", new.kind, _subject(new), None, RuleSide.of(new)))
     return out
 
 

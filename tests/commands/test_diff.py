@@ -210,3 +210,19 @@ def test_html_in_headless_chromium(tmp_path: Path) -> None:
     assert not re.search(r"<script\b", dom)
     shot = (tmp_path / "shot.png").read_bytes()
     assert shot[:8] == b"\x89PNG\r\n\x1a\n" and len(shot) > 20_000   # a page with text, not blank
+
+
+def test_a_lone_rule_of_a_kind_pairs_across_names() -> None:
+    from dataclasses import replace
+
+    from licheck.licence_diff import compare_rules
+
+    rulebook = default_rulebook()
+    a = rulebook.get("llama3/output-training")
+    assert a is not None
+    b = replace(a, id="other/no-distillation", licence="other", params={**a.params, "excluding": None})
+    (p,) = compare_rules([a], [b])
+    assert p.status == "changed" and p.b is not None and p.b.id == "other/no-distillation"
+    assert [c.field for c in p.changes] == ["excluding"]
+    both = compare_rules([a, replace(a, id="llama3/second")], [b])
+    assert [x.status for x in both] == ["removed", "removed", "added"]   # two on one side: no guess
