@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,7 @@ class Bundle:
     # Notice sentences licheck knows only from third-party quotations: never put in NOTICE as
     # if verbatim, but left open on the checklist (licence, rule id, sentence as quoted).
     unverified: list[tuple[str, str, str]] = field(default_factory=list)
+    carried: list[tuple[str, str]] = field(default_factory=list)   # (model, its own NOTICE contents)
     files: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -140,10 +141,16 @@ def _merge(findings: Iterable[Mapping[str, Any]]) -> list[Duty]:
     return out
 
 
-def build(report: Mapping[str, Any], rulebook: Rulebook, corpus: Corpus) -> Bundle:
-    """The artefacts the findings of `report` call for (deterministic: same input, same bytes)."""
+def build(report: Mapping[str, Any], rulebook: Rulebook, corpus: Corpus, *,
+          shipped: Mapping[str, str] | None = None) -> Bundle:
+    """The artefacts the findings of `report` call for (deterministic: same input, same bytes).
+
+    `shipped` maps a model id to the contents of the NOTICE file the model itself ships
+    (`shipped_notices`): with a notice duty, those contents are carried into NOTICE, as
+    Apache-2.0 4(d) asks."""
     bundle = Bundle()
     copied: set[str] = set()
+    shipped = shipped or {}
     for duty in _merge(report.get("findings") or ()):
         rule = rulebook.get(duty.rule_id)
         if duty.kind in _UNCHECKED_KINDS:
@@ -156,8 +163,19 @@ def build(report: Mapping[str, Any], rulebook: Rulebook, corpus: Corpus) -> Bund
             elif sentence:
                 bundle.unverified.append((rule.licence, rule.id, sentence))
             copied.add(rule.licence)
+            carried = [m for m in duty.models if m in shipped]
+            for model in carried:
+                if (model, shipped[model]) not in bundle.carried:
+                    bundle.carried.append((model, shipped[model]))
             for req in rule.param("requirements") or ():
-                bundle.duties.append((duty, req, _is_fulfilled(req)))
+                if _about_notice_file(req) and carried:
+                    # done for the models whose NOTICE was read; open for the others
+                    rest = tuple(m for m in duty.models if m not in carried)
+                    bundle.duties.append((replace(duty, models=tuple(carried)), req, True))
+                    if rest:
+                        bundle.duties.append((replace(duty, models=rest), req, False))
+                else:
+                    bundle.duties.append((duty, req, _is_fulfilled(req)))
         elif duty.kind == "attribution" and rule is not None:
             bundle.displays.append(Display(
                 rule_id=rule.id, licence=rule.licence, section=rule.section,
@@ -174,6 +192,7 @@ def build(report: Mapping[str, Any], rulebook: Rulebook, corpus: Corpus) -> Bund
                 bundle.licences.append(inc)
     bundle.licences.sort()
     bundle.notices = sorted(set(bundle.notices))
+    bundle.carried.sort()
     bundle.files = _files(bundle, corpus, report)
     return bundle
 
@@ -187,14 +206,40 @@ def _is_fulfilled(requirement: str) -> bool:
                             'a "notice" text file with the notice_text (')) and ";" not in text
 
 
+def _about_notice_file(requirement: str) -> bool:
+    """A requirement to carry the Work's own NOTICE file contents (Apache-2.0 4(d))."""
+    return "notice file" in requirement.lower() and "notice_text" not in requirement.lower()
+
+
+def shipped_notices(report: Mapping[str, Any], max_bytes: int = 256 * 1024) -> dict[str, str]:
+    """The NOTICE file each local model folder of the report ships (model id -> contents).
+
+    Hub models' files are not fetched here: for them the duty stays open on the checklist."""
+    from licheck.files import read_text
+
+    out: dict[str, str] = {}
+    for model in report.get("models") or ():
+        lineage = model.get("lineage") or []
+        if not lineage or lineage[0].get("source") != "local":
+            continue
+        folder = Path(str(model.get("id")))
+        for name in ("NOTICE", "NOTICE.txt", "NOTICE.md"):
+            if (folder / name).is_file():
+                out[str(model["id"])] = read_text(folder / name, max_bytes=max_bytes).strip("\n") + "\n"
+                break
+    return out
+
+
 def _files(bundle: Bundle, corpus: Corpus, report: Mapping[str, Any]) -> dict[str, str]:
     files: dict[str, str] = {}
-    if bundle.notices:
+    if bundle.notices or bundle.carried:
         sentences: list[str] = []
         for _lid, _section, sentence in bundle.notices:
             if sentence not in sentences:
                 sentences.append(sentence)
-        files[NOTICE_FILE] = "\n\n".join(sentences) + "\n"
+        parts = ["\n\n".join(sentences) + "\n"] if sentences else []
+        parts += [f"Notices of {model} (from its NOTICE file):\n\n{text}" for model, text in bundle.carried]
+        files[NOTICE_FILE] = "\n".join(parts)
     for lid in bundle.licences:
         lic = corpus.get(lid)
         if lic is not None and lic.has_text:
@@ -242,10 +287,12 @@ def checklist(bundle: Bundle, corpus: Corpus, report: Mapping[str, Any]) -> str:
     else:
         out.append("Nothing to display under this context.")
     out += ["", "## Ship with every copy you distribute", ""]
-    if bundle.notices or bundle.licences or bundle.unverified:
+    if bundle.notices or bundle.licences or bundle.unverified or bundle.carried:
         if bundle.notices:
             out.append(f"- [x] `{NOTICE_FILE}` with the notice sentence(s) of: "
                        + ", ".join(f"{lid} section {sec}" for lid, sec, _ in bundle.notices))
+        for model, _text in bundle.carried:
+            out.append(f"- [x] `{NOTICE_FILE}` carries the contents of the NOTICE file `{model}` ships")
         for lid in bundle.licences:
             lic = corpus.get(lid)
             if lic is not None and lic.has_text:

@@ -35,7 +35,14 @@ def notice(targets: tuple[str, ...], context_path: str | None, config_path: str 
                 not have verbatim is missing (see CHECKLIST.md); 2 could not run.
     """
     from licheck.formats._common import strip_controls
-    from licheck.notice import build, check_output_dir, evaluate_targets, render_text, write_bundle
+    from licheck.notice import (
+        build,
+        check_output_dir,
+        evaluate_targets,
+        render_text,
+        shipped_notices,
+        write_bundle,
+    )
 
     if context_path is not None and not Path(context_path).is_file():
         raise InputError("context file not found", path=context_path)
@@ -45,7 +52,8 @@ def notice(targets: tuple[str, ...], context_path: str | None, config_path: str 
     offline = offline or os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
     evaluated = evaluate_targets(list(targets), context_path=context_path, config_path=config_path,
                                  offline=offline)
-    bundle = build(evaluated.report, evaluated.rulebook, evaluated.corpus)
+    bundle = build(evaluated.report, evaluated.rulebook, evaluated.corpus,
+                   shipped=shipped_notices(evaluated.report))
     if target_dir is None:
         click.echo(strip_controls(render_text(bundle)), nl=False)
     else:

@@ -182,3 +182,22 @@ def test_in_process_and_against_the_mock_hub(work: Path, monkeypatch: pytest.Mon
     bundle = build(evaluated.report, evaluated.rulebook, evaluated.corpus)
     assert "Llama 3.1 is licensed under the Llama 3.1 Community License" in bundle.files["NOTICE"]
     assert "LICENSES/llama3.1.txt" in bundle.files
+
+
+def test_a_local_models_own_notice_file_is_carried(work: Path) -> None:
+    model = work / "acme-chat"
+    model.mkdir()
+    (model / "README.md").write_text("---\nlicense: apache-2.0\nbase_model: Qwen/Qwen2.5-7B-Instruct\n---\n",
+                                     encoding="utf-8")
+    (model / "NOTICE").write_text("AcmeChat\nCopyright 2026 Acme Corp.\n", encoding="utf-8")
+    (work / "ctx.yaml").write_text("use: {distributes_weights: true}\n", encoding="utf-8")
+    code, _out, err = run("notice", "--context", "ctx.yaml", "-o", "out", "acme-chat", "Qwen/Qwen2.5-7B-Instruct")
+    assert code == 0, err
+    notice = (work / "out" / "NOTICE").read_text(encoding="utf-8")
+    assert notice == "Notices of acme-chat (from its NOTICE file):\n\nAcmeChat\nCopyright 2026 Acme Corp.\n"
+    checklist = (work / "out" / "CHECKLIST.md").read_text(encoding="utf-8")
+    # 4(d) is done for the folder that was read, open for the Hub model whose files were not
+    done = [line for line in checklist.splitlines() if "NOTICE file, if it has one (4(d))" in line]
+    assert len(done) == 2 and any(
+        line.startswith("- [x]") and "`acme-chat`" in line for line in done) and any(
+        line.startswith("- [ ]") and "`Qwen/Qwen2.5-7B-Instruct`" in line for line in done)
