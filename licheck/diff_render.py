@@ -160,7 +160,25 @@ def _sev(f: FindingChange) -> str:
 
 
 def _md(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    from licheck.formats.markdown import esc
+
+    return esc(text)
+
+
+def _c(text: object) -> str:
+    from licheck.formats.markdown import code
+
+    return code(text)
+
+
+def _quote(text: str) -> list[str]:
+    from licheck.formats.markdown import quote_block
+
+    return quote_block(text)
+
+
+def _escaped(ops: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(op, _md(text)) for op, text in ops]
 
 
 def _markdown(result: LicenceDiff | ReportDiff) -> str:
@@ -169,7 +187,7 @@ def _markdown(result: LicenceDiff | ReportDiff) -> str:
 
 def _md_licences(d: LicenceDiff) -> str:
     c = d.counts
-    out = [f"# Licence diff: {_lic_title(d)}", "",
+    out = [f"# Licence diff: {_md(_lic_title(d))}", "",
            f"Rules: {c['changed']} changed, {c['removed']} removed, {c['added']} added, "
            f"{c['unchanged']} unchanged.", ""]
     if d.metadata:
@@ -180,52 +198,52 @@ def _md_licences(d: LicenceDiff) -> str:
     for p in d.rules:
         if p.status == "unchanged":
             continue
-        out += [f"### {_pair_title(p)}", ""]
+        out += [f"### {_md(_pair_title(p))}", ""]
         if p.changes:
             out += ["| Parameter | A | B |", "|---|---|---|"]
             out += [f"| {ch.field} | {_md(_value(ch.old))} | {_md(_value(ch.new))} |" for ch in p.changes]
             out.append("")
         for label, side in (("A", p.a), ("B", p.b)):
             if side is not None:
-                out += [f"{label}: `{side.licence}` section {side.section}", "", f"> {side.quote}", ""]
+                out += [f"{label}: {_c(side.licence)} section {_md(side.section)}", "", *_quote(side.quote), ""]
     unchanged = [p for p in d.rules if p.status == "unchanged"]
     if unchanged:
-        out += ["Unchanged: " + ", ".join(f"`{p.kind}` ({p.subject})" for p in unchanged), ""]
+        out += ["Unchanged: " + ", ".join(f"{_c(p.kind)} ({p.subject})" for p in unchanged), ""]
     out += ["## Text, word by word", "",
             f"{len(d.text)} section(s) differ, {d.unchanged_sections} identical. "
             "Removed words are struck through, added words in bold.", ""]
     for t in d.text:
-        out += [f"**{t.section}** ({t.status}): {_words(t.ops, '~~{}~~', '**{}**')}", ""]
+        out += [f"**{_md(t.section)}** ({t.status}): {_words(_escaped(t.ops), '~~{}~~', '**{}**')}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _md_reports(d: ReportDiff) -> str:
-    out = [f"# Report diff: `{d.old_name}` → `{d.new_name}`", ""]
+    out = [f"# Report diff: {_c(d.old_name)} → {_c(d.new_name)}", ""]
     if d.empty:
         return "\n".join(out + ["No differences."]) + "\n"
     if d.models_added or d.models_removed:
-        out += ["## Models", ""] + [f"- added `{m}`" for m in d.models_added]
-        out += [f"- removed `{m}`" for m in d.models_removed] + [""]
+        out += ["## Models", ""] + [f"- added {_c(m)}" for m in d.models_added]
+        out += [f"- removed {_c(m)}" for m in d.models_removed] + [""]
     if d.licences:
         out += ["## Licences per model", "", "| Model | Added | Removed |", "|---|---|---|"]
-        out += [f"| `{lc.model}` | {', '.join(lc.added)} | {', '.join(lc.removed)} |" for lc in d.licences]
+        out += [f"| {_c(lc.model)} | {', '.join(lc.added)} | {', '.join(lc.removed)} |" for lc in d.licences]
         out.append("")
     if d.findings:
         out += ["## Findings", "", "| Change | Finding | Model | Severity | Message | Clause |",
                 "|---|---|---|---|---|---|"]
         for f in d.findings:
             clause = f"{f.clause.get('licence')} {f.clause.get('section')}" if f.clause else ""
-            out.append(f"| {_STATUS_WORDS[f.status]} | `{f.id}` | `{f.model}` | {_sev(f)} | "
+            out.append(f"| {_STATUS_WORDS[f.status]} | {_c(f.id)} | {_c(f.model)} | {_sev(f)} | "
                        f"{_md(f.message)} | {_md(clause)} |")
         out.append("")
     if d.waivers_expired:
         out += ["## Waivers expired", ""]
-        out += [f"- `{w.get('rule') or w.get('kind')}` on `{w.get('model')}`, expired {w.get('expires')} "
-                f"(approved by {w.get('approved_by')})" for w in d.waivers_expired]
+        out += [f"- {_c(w.get('rule') or w.get('kind'))} on {_c(w.get('model'))}, expired {_md(w.get('expires'))} "
+                f"(approved by {_md(w.get('approved_by'))})" for w in d.waivers_expired]
         out.append("")
     if d.context:
         out += ["## Context", "", "| Field | Old | New |", "|---|---|---|"]
-        out += [f"| `{k}` | {_md(_value(a))} | {_md(_value(b))} |" for k, a, b in d.context]
+        out += [f"| {_c(k)} | {_md(_value(a))} | {_md(_value(b))} |" for k, a, b in d.context]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

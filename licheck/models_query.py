@@ -238,12 +238,14 @@ def render_text(items: Sequence[Verdict], untasked: int) -> str:
 
 
 def render_markdown(items: Sequence[Verdict], untasked: int) -> str:
+    from licheck.formats.markdown import code, esc
+
     out = ["# Models under this context", "", _summary_line(items, untasked) + ".", "",
            "| Model | Verdict | Licences | Publisher | Tasks | Blocked by / to do |", "|---|---|---|---|---|---|"]
     for v in items:
-        todo = ", ".join(f"`{x}`" for x in v.blocked_by) or ", ".join(
-            f"`{fid}`" for fid, _ in (*v.review, *v.obligations))
+        todo = ", ".join(code(x) for x in v.blocked_by) or ", ".join(
+            code(fid) for fid, _ in (*v.review, *v.obligations))
         who = (v.publisher or "") + (f" ({v.origin})" if v.origin else "")
-        out.append(f"| `{v.id}` | {VERDICT_WORDS[v.verdict]} | {', '.join(v.licences) or 'unknown'} | "
-                   f"{who.replace('|', '/')} | {', '.join(v.tasks) or 'not known'} | {todo} |")
+        out.append(f"| {code(v.id)} | {VERDICT_WORDS[v.verdict]} | {esc(', '.join(v.licences) or 'unknown')} | "
+                   f"{esc(who)} | {', '.join(v.tasks) or 'not known'} | {todo} |")
     return "\n".join(out) + "\n"

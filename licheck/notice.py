@@ -250,17 +250,30 @@ def _files(bundle: Bundle, corpus: Corpus, report: Mapping[str, Any]) -> dict[st
 
 
 def _models(models: Sequence[str]) -> str:
-    return ", ".join(f"`{m}`" for m in models)
+    from licheck.formats.markdown import code
+
+    return ", ".join(code(m) for m in models)
+
+
+def _e(text: object) -> str:
+    """Data escaped for Markdown (it renders literally)."""
+    from licheck.formats.markdown import esc
+
+    return esc(text)
 
 
 def _clause(duty: Duty) -> str:
+    from licheck.formats.markdown import code
+
     if duty.licence and duty.section:
-        return f"`{duty.rule_id}`, {duty.licence} section {duty.section}"
-    return f"`{duty.rule_id}`"
+        return f"{code(duty.rule_id)}, {_e(duty.licence)} section {_e(duty.section)}"
+    return code(duty.rule_id)
 
 
 def checklist(bundle: Bundle, corpus: Corpus, report: Mapping[str, Any]) -> str:
     """CHECKLIST.md: what to display, then every duty the files do not fulfil."""
+    from licheck.formats.markdown import code
+
     models = [str(m.get("id")) for m in report.get("models") or ()]
     out = ["# Licence obligations checklist", "",
            f"Models: {_models(models) if models else 'none'}.", "",
@@ -269,46 +282,46 @@ def checklist(bundle: Bundle, corpus: Corpus, report: Mapping[str, Any]) -> str:
     if bundle.conflicts:
         out += ["## Conflicts to resolve first", "",
                 "The declared use is not allowed as is; the files here do not change that.", ""]
-        out += [f"- [ ] **{d.message}** ({_clause(d)}; {_models(d.models)}). {d.how_to_comply or ''}".rstrip()
+        out += [f"- [ ] **{_e(d.message)}** ({_clause(d)}; {_models(d.models)}). {_e(d.how_to_comply or '')}".rstrip()
                 for d in bundle.conflicts]
         out.append("")
     if bundle.unchecked:
         out += ["## Could not be checked", "",
                 "These models' licences are not all known, so this list may be incomplete.", ""]
-        out += [f"- [ ] {d.message} (`{d.rule_id}`; {_models(d.models)})" for d in bundle.unchecked]
+        out += [f"- [ ] {_e(d.message)} ({code(d.rule_id)}; {_models(d.models)})" for d in bundle.unchecked]
         out.append("")
     out += ["## Display", ""]
     if bundle.displays:
         for disp in bundle.displays:
-            texts = " or ".join(f"“{t}”" for t in disp.texts)
-            out.append(f"- [ ] Display {texts} on {disp.where or 'a place the licence names'} "
-                       f"(`{disp.rule_id}`, {disp.licence} section {disp.section}; {_models(disp.models)}). "
-                       f"To comply: {disp.how_to_comply}")
+            texts = " or ".join(f"“{_e(t)}”" for t in disp.texts)
+            out.append(f"- [ ] Display {texts} on {_e(disp.where or 'a place the licence names')} "
+                       f"({code(disp.rule_id)}, {_e(disp.licence)} section {_e(disp.section)}; "
+                       f"{_models(disp.models)}). To comply: {_e(disp.how_to_comply)}")
     else:
         out.append("Nothing to display under this context.")
     out += ["", "## Ship with every copy you distribute", ""]
     if bundle.notices or bundle.licences or bundle.unverified or bundle.carried:
         if bundle.notices:
             out.append(f"- [x] `{NOTICE_FILE}` with the notice sentence(s) of: "
-                       + ", ".join(f"{lid} section {sec}" for lid, sec, _ in bundle.notices))
+                       + ", ".join(f"{_e(lid)} section {_e(sec)}" for lid, sec, _ in bundle.notices))
         for model, _text in bundle.carried:
-            out.append(f"- [x] `{NOTICE_FILE}` carries the contents of the NOTICE file `{model}` ships")
+            out.append(f"- [x] `{NOTICE_FILE}` carries the contents of the NOTICE file {code(model)} ships")
         for lid in bundle.licences:
             lic = corpus.get(lid)
             if lic is not None and lic.has_text:
-                out.append(f"- [x] `{LICENSES_DIR}/{lid}.txt`: {lic.name}")
+                out.append(f"- [x] {code(f'{LICENSES_DIR}/{lid}.txt')}: {_e(lic.name)}")
             else:
-                out.append(f"- [ ] {lid}: licheck has no verbatim text of it; obtain the text from "
+                out.append(f"- [ ] {_e(lid)}: licheck has no verbatim text of it; obtain the text from "
                            "the licensor and ship it")
     else:
         out.append("Nothing: the context distributes no weights.")
     for lid, rule_id, sentence in bundle.unverified:
-        out.append(f"- [ ] a Notice sentence for {lid} (`{rule_id}`): licheck knows it only from third-party "
-                   f"quotations, so it is not in `{NOTICE_FILE}`; copy it from the licence text itself. "
-                   f"As quoted: “{sentence}”")
+        out.append(f"- [ ] a Notice sentence for {_e(lid)} ({code(rule_id)}): licheck knows it only from "
+                   f"third-party quotations, so it is not in `{NOTICE_FILE}`; copy it from the licence text "
+                   f"itself. As quoted: “{_e(sentence)}”")
     out += ["", "## Other obligations", ""]
     if bundle.duties:
-        out += [f"- [{'x' if done else ' '}] {what}" + (" (the files here)" if done else "")
+        out += [f"- [{'x' if done else ' '}] {_e(what)}" + (" (the files here)" if done else "")
                 + f" ({_clause(d)}; {_models(d.models)})" for d, what, done in bundle.duties]
     else:
         out.append("None.")
