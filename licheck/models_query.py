@@ -16,9 +16,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from licheck.catalogue import MODALITIES, CatalogueEntry
+from licheck.catalogue import MODALITIES, Catalogue, CatalogueEntry
 from licheck.errors import InputError
 
 TASKS = ("text-generation", "embeddings", "vision", "speech", "image-generation")
@@ -28,23 +29,52 @@ VERDICT_WORDS = {"usable": "usable", "obligations": "usable with obligations",
 SORTS = ("name", "verdict", "publisher", "release", "licence")
 
 
-def evaluate_models(model_ids: Sequence[str], *, context_path: str | None) -> Mapping[str, Any]:
+def evaluate_models(model_ids: Sequence[str], *, context_path: str | None,
+                    config_path: str | None = None) -> Mapping[str, Any]:
     """ADAPTER (the only call into the check pipeline; re-point it after the refactor).
 
-    The JSON report of `check` for these catalogue ids under the context, resolved from the
-    bundled catalogue alone (never the network)."""
-    from licheck.catalogue import default_catalogue
+    The JSON report of `check` for these catalogue ids under the context (else the config's,
+    else the defaults, as `check` decides), resolved from the catalogue alone (never the
+    network), with the config's extra rules, licences and catalogue folders."""
     from licheck.check import run_check
+    from licheck.config import load_config
     from licheck.sources.base import ModelRef
     from licheck.sources.catalogue import CatalogueSource
     from licheck.sources.registry import SourceRegistry
     from licheck.targets import ModelEntry, Target
 
-    catalogue = default_catalogue()
+    config = load_config(config_path)
+    catalogue = load_models_catalogue(config_path)
     sources = SourceRegistry([CatalogueSource(catalogue)], catalogue=catalogue, offline=True)
     target = Target(kind="ref", path=None,
                     entries=[ModelEntry(ref=ModelRef("hub", mid), written=mid) for mid in model_ids])
-    return run_check([target], context_path=context_path, offline=True, sources=sources).to_json()
+    return run_check([target], context_path=context_path, config=config, offline=True,
+                     sources=sources).to_json()
+
+
+def models_corpus(config_path: str | None = None) -> Any:
+    """The licence corpus `models` names licences from: bundled plus the config's folders."""
+    from licheck.check import _corpus
+    from licheck.config import load_config
+    from licheck.licences import default_corpus
+
+    return _corpus(load_config(config_path)) or default_corpus()
+
+
+def load_models_catalogue(config_path: str | None = None) -> Catalogue:
+    """The catalogue `models` lists: the bundled one plus the config's `extra_catalogue`."""
+    from licheck.catalogue import default_catalogue, load_catalogue
+    from licheck.check import _corpus
+    from licheck.config import load_config
+
+    config = load_config(config_path)
+    if not config.extra_catalogue:
+        return default_catalogue()
+    for folder in config.extra_catalogue:
+        if not Path(folder).is_dir():
+            raise InputError(f"'extra_catalogue' folder not found: {folder}", path=config.path,
+                             line=config.line("extra_catalogue"))
+    return load_catalogue(config.extra_catalogue, licences=_corpus(config))
 
 
 def derive_tasks(entry: CatalogueEntry) -> tuple[str, ...]:

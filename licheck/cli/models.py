@@ -12,6 +12,8 @@ from licheck.errors import InputError
 @click.command()
 @click.option("--context", "context_path", metavar="FILE", help="Deployment context (YAML); default: "
               "a commercial production deployment with no other facts.")
+@click.option("--config", "config_path", metavar="FILE",
+              help="Config file (default: .licheck.yaml or [tool.licheck] in pyproject.toml).")
 @click.option("--task", "tasks", multiple=True, metavar="T",
               help="text-generation, embeddings, vision, speech or image-generation (repeatable).")
 @click.option("--modality", "modalities", multiple=True, metavar="M", help="text, image, audio or video (repeatable).")
@@ -24,14 +26,14 @@ from licheck.errors import InputError
               help="name, verdict, publisher, release (newest first) or licence.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True, help="Output format.")
-def models(context_path: str | None, tasks: tuple[str, ...], modalities: tuple[str, ...],
+def models(context_path: str | None, config_path: str | None, tasks: tuple[str, ...], modalities: tuple[str, ...],
            publishers: tuple[str, ...], origins: tuple[str, ...], licences: tuple[str, ...],
            sort: str, fmt: str) -> int:
     """Every catalogue model with its verdict under your context: usable, usable with
     obligations (listed), needs review, or blocked (by which rules).
 
     The verdicts are those `licheck check` gives each model, from licheck's catalogue
-    alone (no network). Filters of the same option are alternatives; different options
+    alone (no network), with the config's context, rules and catalogue folders. Filters of the same option are alternatives; different options
     must all hold.
 
     \b
@@ -39,12 +41,12 @@ def models(context_path: str | None, tasks: tuple[str, ...], modalities: tuple[s
     """
     import json
 
-    from licheck.catalogue import default_catalogue
     from licheck.formats._common import strip_controls
-    from licheck.licences import default_corpus
     from licheck.models_query import (
         check_query,
         evaluate_models,
+        load_models_catalogue,
+        models_corpus,
         preselect,
         render_markdown,
         render_text,
@@ -54,11 +56,11 @@ def models(context_path: str | None, tasks: tuple[str, ...], modalities: tuple[s
 
     if context_path is not None and not Path(context_path).is_file():
         raise InputError("context file not found", path=context_path)
-    entries = default_catalogue().entries()
-    query = check_query(entries, default_corpus(), tasks=tasks, modalities=modalities,
+    entries = load_models_catalogue(config_path).entries()
+    query = check_query(entries, models_corpus(config_path), tasks=tasks, modalities=modalities,
                         publishers=publishers, origins=origins, licences=licences, sort=sort)
     chosen, untasked = preselect(entries, query)
-    report = evaluate_models([e.id for e in chosen], context_path=context_path)
+    report = evaluate_models([e.id for e in chosen], context_path=context_path, config_path=config_path)
     items = verdicts(chosen, report, query)
     if fmt == "json":
         text = json.dumps(to_json(items, query, report.get("context") or {}, untasked), indent=2,

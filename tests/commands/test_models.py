@@ -116,3 +116,23 @@ def test_in_process_query_and_golden(work: Path) -> None:
     assert code == 0 and out == (GOLDEN / "models-vision-by-verdict.md").read_text(encoding="utf-8")
     code, out, _err = run("models", "--context", str(FIXTURES / "internal.yaml"))
     assert code == 0 and out == (GOLDEN / "models-internal.txt").read_text(encoding="utf-8")
+
+
+def test_config_context_and_extra_catalogue(work: Path) -> None:
+    """As in `check`: the config's context applies without --context, and its catalogue
+    folders add models."""
+    models_dir = work / "our-catalogue" / "models"
+    models_dir.mkdir(parents=True)
+    (models_dir / "acme.yml").write_text(
+        "models:\n  - {id: acme/acme-chat-8b, licence: llama3.1, modalities: [text], publisher: Acme, origin: FR,\n"
+        "     parents: [{id: meta-llama/Llama-3.1-8B-Instruct, relation: finetune}]}\n", encoding="utf-8")
+    (work / ".licheck.yaml").write_text(
+        "extra_catalogue: [our-catalogue]\n"
+        "context: {use: {distributes_weights: true, derived_model_name: AcmeChat}}\n", encoding="utf-8")
+    doc = models_json("--publisher", "Acme")
+    (acme,) = doc["models"]
+    assert acme["id"] == "acme/acme-chat-8b" and acme["verdict"] == "blocked"
+    assert acme["blocked_by"] == ["llama3.1/naming"]   # the config's derived_model_name
+    assert doc["context"]["use"]["distributes_weights"] is True
+    code, _o, err = run("models", "--config", "missing.yaml")
+    assert code == 2 and "missing.yaml" in err
