@@ -299,7 +299,7 @@ def checklist(bundle: Bundle, corpus: Corpus, report: Mapping[str, Any]) -> str:
                        f"{_models(disp.models)}). To comply: {_e(disp.how_to_comply)}")
     else:
         out.append("Nothing to display under this context.")
-    out += ["", "## Ship with every copy you distribute", ""]
+    out += ["", "## Files to give with every copy (distributed weights, or hosted where the licence says so)", ""]
     if bundle.notices or bundle.licences or bundle.unverified or bundle.carried:
         if bundle.notices:
             out.append(f"- [x] `{NOTICE_FILE}` with the notice sentence(s) of: "
@@ -314,7 +314,7 @@ def checklist(bundle: Bundle, corpus: Corpus, report: Mapping[str, Any]) -> str:
                 out.append(f"- [ ] {_e(lid)}: licheck has no verbatim text of it; obtain the text from "
                            "the licensor and ship it")
     else:
-        out.append("Nothing: the context distributes no weights.")
+        out.append("Nothing: under this context no licence asks for its text or a Notice file.")
     for lid, rule_id, sentence in bundle.unverified:
         out.append(f"- [ ] a Notice sentence for {_e(lid)} ({code(rule_id)}): licheck knows it only from "
                    f"third-party quotations, so it is not in `{NOTICE_FILE}`; copy it from the licence text "

@@ -65,7 +65,7 @@ def test_a_context_that_distributes_nothing_gets_no_distribution_duty() -> None:
     assert not bundle.notices and not bundle.licences
     assert set(bundle.files) == {"CHECKLIST.md"}
     assert all(duty.kind != "notice" for duty, _what, _done in bundle.duties)
-    assert "Nothing: the context distributes no weights." in bundle.files["CHECKLIST.md"]
+    assert "Nothing: under this context no licence asks for its text or a Notice file." in bundle.files["CHECKLIST.md"]
     # what remains is display and registration, never a copy or a Notice file
     assert bundle.displays and "Notice" not in "".join(what for _d, what, _x in bundle.duties)
 
@@ -201,3 +201,13 @@ def test_a_local_models_own_notice_file_is_carried(work: Path) -> None:
     assert len(done) == 2 and any(
         line.startswith("- [x]") and "`acme-chat`" in line for line in done) and any(
         line.startswith("- [ ]") and "`Qwen/Qwen2.5-7B-Instruct`" in line for line in done)
+
+
+def test_a_hosted_openrail_model_gets_its_licence_copy_but_no_notice(work: Path) -> None:
+    """CreativeML OpenRAIL-M asks hosted services too to pass its terms on with a copy."""
+    (work / "ctx.yaml").write_text("use: {offered_as_service: true, distributes_weights: false}\n", encoding="utf-8")
+    evaluated = evaluate_targets(["CompVis/stable-diffusion-v1-4"], context_path="ctx.yaml", config_path=None,
+                                 offline=True)
+    bundle = build(evaluated.report, evaluated.rulebook, evaluated.corpus)
+    assert bundle.licences == ["creativeml-openrail-m"] and "NOTICE" not in bundle.files
+    assert "Attachment A use restrictions as an enforceable provision" in bundle.files["CHECKLIST.md"]
