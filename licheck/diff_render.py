@@ -62,6 +62,7 @@ def to_json(result: LicenceDiff | ReportDiff) -> dict[str, Any]:
             "text": [{"section": t.section, "status": t.status,
                       "ops": [[op, s] for op, s in t.ops]} for t in result.text],
             "unchanged_sections": result.unchanged_sections,
+            "missing_text": list(result.missing_text),
         }
     return {
         "schema_version": 1, "diff": "reports", "old": result.old_name, "new": result.new_name,
@@ -122,6 +123,9 @@ def _text_licences(d: LicenceDiff) -> str:
     if unchanged:
         out.append("Unchanged: " + ", ".join(f"{p.kind} ({p.subject})" for p in unchanged))
         out.append("")
+    if d.missing_text:
+        out.append(f"Texts not compared: licheck has no verbatim text of {', '.join(d.missing_text)}.")
+        return "\n".join(out) + "\n"
     out.append(f"Text, word by word ({len(d.text)} section(s) differ, {d.unchanged_sections} identical):")
     for t in d.text:
         out.append(f"  [{t.section}] {t.status}: {_words(t.ops, '[-{}-]', '{{+{}+}}')}")
@@ -209,6 +213,10 @@ def _md_licences(d: LicenceDiff) -> str:
     unchanged = [p for p in d.rules if p.status == "unchanged"]
     if unchanged:
         out += ["Unchanged: " + ", ".join(f"{_c(p.kind)} ({p.subject})" for p in unchanged), ""]
+    if d.missing_text:
+        out += ["## Text, word by word", "",
+                f"Not compared: licheck has no verbatim text of {_md(', '.join(d.missing_text))}."]
+        return "\n".join(out) + "\n"
     out += ["## Text, word by word", "",
             f"{len(d.text)} section(s) differ, {d.unchanged_sections} identical. "
             "Removed words are struck through, added words in bold.", ""]
@@ -320,6 +328,10 @@ def _html_licences(d: LicenceDiff) -> str:
         body.append("<p>Unchanged: " + ", ".join(f"<code>{e(p.kind)}</code> ({e(p.subject)})"
                                                  for p in unchanged) + "</p>")
     body.append("</section>")
+    if d.missing_text:
+        body.append(f'<section id="text"><h2>Text, word by word</h2><p>Not compared: licheck has no '
+                    f"verbatim text of {e(', '.join(d.missing_text))}.</p></section>")
+        return _page(f"Licence diff: {_lic_title(d)}", body)
     body.append(f'<section id="text"><h2>Text, word by word</h2><p>{len(d.text)} section(s) differ, '
                 f"{d.unchanged_sections} identical.</p>")
     body += [f'<div class="finding status-{e(t.status)}"><h3>{e(t.section)} ({e(t.status)})</h3>'

@@ -73,6 +73,7 @@ class LicenceDiff:
     policies: tuple[str, str] | None = None     # (a policy, b policy) compared in `rules` too
     text: list[TextPart] = field(default_factory=list)
     unchanged_sections: int = 0
+    missing_text: tuple[str, ...] = ()          # licences licheck has no verbatim text of
 
     @property
     def counts(self) -> dict[str, int]:
@@ -167,6 +168,7 @@ def compare(id_a: str, id_b: str, rulebook: Rulebook, corpus: Corpus) -> Licence
             diff.rules += compare_rules(rulebook.rules_for(pa), rulebook.rules_for(pb))
     if a.has_text and b.has_text:
         diff.text, diff.unchanged_sections = compare_texts(a.read_text(0), b.read_text(0))
+    diff.missing_text = tuple(lic.id for lic in (a, b) if not lic.has_text)
     return diff
 
 

@@ -232,3 +232,19 @@ def test_a_lone_rule_of_a_kind_pairs_across_names() -> None:
     assert [c.field for c in p.changes] == ["excluding"]
     both = compare_rules([a, replace(a, id="llama3/second")], [b])
     assert [x.status for x in both] == ["removed", "removed", "added"]   # two on one side: no guess
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
+def test_every_licence_compares_in_every_format(fmt: str) -> None:
+    corpus, rulebook = default_corpus(), default_rulebook()
+    ids = corpus.ids()
+    for a, b in zip(ids, ids[1:] + ids[:1], strict=True):
+        page = render(compare(a, b, rulebook, corpus), fmt)
+        assert corpus[a].name.split()[0] in page or fmt == "json"
+
+
+def test_a_licence_without_text_says_its_text_was_not_compared(work: Path) -> None:
+    code, out, err = run("diff", "qwen-research", "qwen")
+    assert code == 0, err
+    assert "Texts not compared: licheck has no verbatim text of qwen." in out
+    assert "CHANGED" in out or "REMOVED" in out or "ADDED" in out
