@@ -138,8 +138,10 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any], *, old_name: str = "
     diff.waivers_expired = [w for w in new.get("waivers") or ()
                             if _expired(w) and _waiver_id(w) not in expired_before]
 
+    # `source` names the file the context came from: where, not what, so not a change to sign.
     ca, cb = _flatten(old.get("context") or {}), _flatten(new.get("context") or {})
-    diff.context = [(k, ca.get(k), cb.get(k)) for k in sorted(set(ca) | set(cb)) if ca.get(k) != cb.get(k)]
+    diff.context = [(k, ca.get(k), cb.get(k)) for k in sorted(set(ca) | set(cb))
+                    if ca.get(k) != cb.get(k) and k != "source"]
     return diff
 
 
