@@ -80,6 +80,7 @@ class Duty:
     models: tuple[str, ...]
     message: str
     how_to_comply: str | None
+    waiver: str | None = None    # why it is waived, by whom, until when; None when it is not
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class Display:
     where: str | None
     models: tuple[str, ...]
     how_to_comply: str
+    waiver: str | None = None
 
 
 @dataclass
@@ -107,6 +109,7 @@ class Bundle:
     # if verbatim, but left open on the checklist (licence, rule id, sentence as quoted).
     unverified: list[tuple[str, str, str]] = field(default_factory=list)
     carried: list[tuple[str, str]] = field(default_factory=list)   # (model, its own NOTICE contents)
+    waived: list[Duty] = field(default_factory=list)   # conflicts and unchecked models, waived
     files: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -121,23 +124,36 @@ class Bundle:
         return not (self.conflicts or self.unchecked or self.unverified or self.missing_texts)
 
 
+def _waiver_text(waiver: Any) -> str:
+    if not isinstance(waiver, Mapping):
+        return "waived"
+    parts = [str(waiver.get("reason") or "no reason given")]
+    if waiver.get("approved_by"):
+        parts.append(f"approved by {waiver['approved_by']}")
+    if waiver.get("expires"):
+        parts.append(f"until {waiver['expires']}")
+    return ", ".join(parts)
+
+
 def _merge(findings: Iterable[Mapping[str, Any]]) -> list[Duty]:
-    """Unwaived findings grouped by rule id (and message, which differ per model only by name)."""
-    groups: dict[str, list[Mapping[str, Any]]] = {}
+    """Findings grouped by rule id and waiver (messages differ per model only by its name).
+
+    A waiver accepts a finding; it does not remove the duty behind it, so waived duties are
+    kept (their files are still written) and shown as waived."""
+    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     for f in findings:
-        if f.get("waived"):
-            continue
-        groups.setdefault(str(f["id"]), []).append(f)
+        waiver = _waiver_text(f.get("waiver")) if f.get("waived") else ""
+        groups.setdefault((str(f["id"]), waiver), []).append(f)
     out = []
-    for rule_id in sorted(groups):
-        items = groups[rule_id]
+    for rule_id, waiver in sorted(groups):
+        items = groups[(rule_id, waiver)]
         first = items[0]
         clause = first.get("clause") or {}
         out.append(Duty(
             rule_id=rule_id, kind=str(first["kind"]), severity=str(first["severity"]),
             licence=first.get("licence"), section=clause.get("section"), quote=clause.get("quote"),
             models=tuple(sorted({str(f["model"]) for f in items})), message=str(first["message"]),
-            how_to_comply=first.get("how_to_comply")))
+            how_to_comply=first.get("how_to_comply"), waiver=waiver or None))
     return out
 
 
@@ -153,7 +169,9 @@ def build(report: Mapping[str, Any], rulebook: Rulebook, corpus: Corpus, *,
     shipped = shipped or {}
     for duty in _merge(report.get("findings") or ()):
         rule = rulebook.get(duty.rule_id)
-        if duty.kind in _UNCHECKED_KINDS:
+        if duty.waiver is not None and (duty.kind in _UNCHECKED_KINDS or duty.severity == "error"):
+            bundle.waived.append(duty)
+        elif duty.kind in _UNCHECKED_KINDS:
             bundle.unchecked.append(duty)
         elif duty.kind == "notice" and rule is not None:
             sentence = rule.param("notice_text")
@@ -175,16 +193,16 @@ def build(report: Mapping[str, Any], rulebook: Rulebook, corpus: Corpus, *,
                     if rest:
                         bundle.duties.append((replace(duty, models=rest), req, False))
                 else:
-                    bundle.duties.append((duty, req, _is_fulfilled(req)))
+                    bundle.duties.append((duty, req, _is_fulfilled(req) or duty.waiver is not None))
         elif duty.kind == "attribution" and rule is not None:
             bundle.displays.append(Display(
                 rule_id=rule.id, licence=rule.licence, section=rule.section,
                 texts=tuple(rule.param("display_text") or ()), where=rule.param("where"),
-                models=duty.models, how_to_comply=rule.how_to_comply))
+                models=duty.models, how_to_comply=rule.how_to_comply, waiver=duty.waiver))
         elif duty.severity == "error":
             bundle.conflicts.append(duty)
         elif duty.severity in ("obligation", "warning"):
-            bundle.duties.append((duty, duty.how_to_comply or duty.message, False))
+            bundle.duties.append((duty, duty.how_to_comply or duty.message, duty.waiver is not None))
     for lid in sorted(copied):
         lic = corpus.get(lid)
         for inc in (lid, *(lic.incorporates if lic else ())):
@@ -290,13 +308,20 @@ def checklist(bundle: Bundle, corpus: Corpus, report: Mapping[str, Any]) -> str:
                 "These models' licences are not all known, so this list may be incomplete.", ""]
         out += [f"- [ ] {_e(d.message)} ({code(d.rule_id)}; {_models(d.models)})" for d in bundle.unchecked]
         out.append("")
+    if bundle.waived:
+        out += ["## Waived", "", "Accepted by a waiver; shown so the reviewer sees what was accepted.", ""]
+        out += [f"- [x] {_e(d.message)} ({_clause(d)}; {_models(d.models)}). Waived: {_e(d.waiver)}"
+                for d in bundle.waived]
+        out.append("")
     out += ["## Display", ""]
     if bundle.displays:
         for disp in bundle.displays:
             texts = " or ".join(f"“{_e(t)}”" for t in disp.texts)
-            out.append(f"- [ ] Display {texts} on {_e(disp.where or 'a place the licence names')} "
+            out.append(f"- [{'x' if disp.waiver else ' '}] Display {texts} on "
+                       f"{_e(disp.where or 'a place the licence names')} "
                        f"({code(disp.rule_id)}, {_e(disp.licence)} section {_e(disp.section)}; "
-                       f"{_models(disp.models)}). To comply: {_e(disp.how_to_comply)}")
+                       f"{_models(disp.models)}). To comply: {_e(disp.how_to_comply)}"
+                       + (f" Waived: {_e(disp.waiver)}" if disp.waiver else ""))
     else:
         out.append("Nothing to display under this context.")
     out += ["", "## Files to give with every copy (distributed weights, or hosted where the licence says so)", ""]
@@ -321,7 +346,8 @@ def checklist(bundle: Bundle, corpus: Corpus, report: Mapping[str, Any]) -> str:
                    f"itself. As quoted: “{_e(sentence)}”")
     out += ["", "## Other obligations", ""]
     if bundle.duties:
-        out += [f"- [{'x' if done else ' '}] {_e(what)}" + (" (the files here)" if done else "")
+        out += [f"- [{'x' if done else ' '}] {_e(what)}"
+                + (f" (waived: {_e(d.waiver)})" if d.waiver else " (the files here)" if done else "")
                 + f" ({_clause(d)}; {_models(d.models)})" for d, what, done in bundle.duties]
     else:
         out.append("None.")

@@ -211,3 +211,20 @@ def test_a_hosted_openrail_model_gets_its_licence_copy_but_no_notice(work: Path)
     bundle = build(evaluated.report, evaluated.rulebook, evaluated.corpus)
     assert bundle.licences == ["creativeml-openrail-m"] and "NOTICE" not in bundle.files
     assert "Attachment A use restrictions as an enforceable provision" in bundle.files["CHECKLIST.md"]
+
+
+def test_a_waiver_accepts_a_finding_but_keeps_its_files(work: Path) -> None:
+    (work / "licheck.yaml").write_text(
+        "context:\n  use: {distributes_weights: true, derived_model_name: AcmeChat-8B}\n"
+        f"models: [{LLAMA}]\n"
+        "waivers:\n"
+        "  - {rule: llama3.1/naming, model: 'meta-llama/*', reason: naming exception, approved_by: legal, expires: 2099-01-01}\n"
+        "  - {rule: llama3.1/notice, model: 'meta-llama/*', reason: shipped, approved_by: legal, expires: 2099-01-01}\n",
+        encoding="utf-8")
+    code, out, err = run("notice")
+    assert code == 0, err   # the only conflict is waived
+    assert "## Conflicts to resolve first" not in out
+    assert "## Waived" in out and "Waived: naming exception, approved by legal, until 2099-01-01" in out
+    # a waived notice duty still gets its files: a waiver is no reason to ship less
+    assert "Llama 3.1 is licensed under the Llama 3.1 Community License" in out.split("==> NOTICE <==")[1]
+    assert "(waived: shipped, approved by legal, until 2099-01-01)" in out
