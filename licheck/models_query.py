@@ -54,17 +54,14 @@ def evaluate_models(model_ids: Sequence[str], *, context_path: str | None,
 
 def models_corpus(config_path: str | None = None) -> Any:
     """The licence corpus `models` names licences from: bundled plus the config's folders."""
-    from licheck.check import _corpus
-    from licheck.config import load_config
-    from licheck.licences import default_corpus
+    from licheck.configured import rules_and_licences
 
-    return _corpus(load_config(config_path)) or default_corpus()
+    return rules_and_licences(config_path)[1]
 
 
 def load_models_catalogue(config_path: str | None = None) -> Catalogue:
     """The catalogue `models` lists: the bundled one plus the config's `extra_catalogue`."""
     from licheck.catalogue import default_catalogue, load_catalogue
-    from licheck.check import _corpus
     from licheck.config import load_config
 
     config = load_config(config_path)
@@ -74,7 +71,7 @@ def load_models_catalogue(config_path: str | None = None) -> Catalogue:
         if not Path(folder).is_dir():
             raise InputError(f"'extra_catalogue' folder not found: {folder}", path=config.path,
                              line=config.line("extra_catalogue"))
-    return load_catalogue(config.extra_catalogue, licences=_corpus(config))
+    return load_catalogue(config.extra_catalogue, licences=models_corpus(config_path))
 
 
 def derive_tasks(entry: CatalogueEntry) -> tuple[str, ...]:

@@ -54,16 +54,13 @@ def evaluate_targets(targets: Sequence[str], *, context_path: str | None,
 
     Runs `check` on the targets under the context and returns its JSON report with the
     rulebook and corpus it used."""
-    from licheck.check import _corpus, run_check
+    from licheck.check import run_check
     from licheck.config import load_config
-    from licheck.licences import default_corpus
-    from licheck.rules import default_rulebook, load_rulebook
+    from licheck.configured import rules_and_licences
 
     config = load_config(config_path)
     report = run_check(list(targets), context_path=context_path, config=config, offline=offline)
-    corpus = _corpus(config) or default_corpus()
-    rulebook = (load_rulebook(config.extra_rules, corpus=corpus)
-                if config.extra_rules or corpus is not default_corpus() else default_rulebook())
+    rulebook, corpus = rules_and_licences(config_path)
     return Evaluated(report.to_json(), rulebook, corpus)
 
 

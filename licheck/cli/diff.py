@@ -6,13 +6,16 @@ import difflib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from licheck.diff_render import FORMATS
 from licheck.errors import InputError
 from licheck.files import read_text
+
+if TYPE_CHECKING:
+    from licheck.licences import Corpus
 
 
 @click.command()
@@ -21,7 +24,10 @@ from licheck.files import read_text
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output format (html: the review report's printable page).")
 @click.option("--output", "-o", "output", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-def diff(a: str, b: str, fmt: str, output: str | None) -> int:
+@click.option("--config", "config_path", metavar="FILE",
+              help="Config file whose extra licences and rules count (default: .licheck.yaml or "
+                   "[tool.licheck] in pyproject.toml).")
+def diff(a: str, b: str, fmt: str, output: str | None, config_path: str | None) -> int:
     """Compare two licences (`licheck diff llama3 llama3.1`) or two `check --format json`
     reports (`licheck diff old.json new.json`).
 
@@ -33,23 +39,22 @@ def diff(a: str, b: str, fmt: str, output: str | None) -> int:
     \b
     Exit codes: 0 compared (differences are shown, not judged); 2 could not run.
     """
+    from licheck.configured import rules_and_licences
     from licheck.diff_render import render
     from licheck.formats._common import strip_controls
 
-    kind_a, kind_b = _kind(a), _kind(b)
+    rulebook, corpus = rules_and_licences(config_path)
+    kind_a, kind_b = _kind(a, corpus), _kind(b, corpus)
     if kind_a != kind_b:
         raise InputError(f"cannot compare a {kind_a} ('{a}') with a {kind_b} ('{b}'): give two licence "
                          "ids or two JSON reports")
     result: Any
     if kind_a == "licence":
         from licheck.licence_diff import compare
-        from licheck.licences import default_corpus
-        from licheck.rules import default_rulebook
 
-        corpus = default_corpus()
         id_a, id_b = corpus.lookup(a), corpus.lookup(b)
         assert id_a is not None and id_b is not None
-        result = compare(id_a, id_b, default_rulebook(), corpus)
+        result = compare(id_a, id_b, rulebook, corpus)
     else:
         from licheck.report_diff import compare as compare_reports
 
@@ -65,11 +70,8 @@ def diff(a: str, b: str, fmt: str, output: str | None) -> int:
     return 0
 
 
-def _kind(arg: str) -> str:
+def _kind(arg: str, corpus: Corpus) -> str:
     """'licence' for a known licence id or alias, 'report' for a file; else exit 2 with a hint."""
-    from licheck.licences import default_corpus
-
-    corpus = default_corpus()
     if os.path.isfile(arg):
         return "report"
     if corpus.lookup(arg) is not None:

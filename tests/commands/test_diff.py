@@ -248,3 +248,17 @@ def test_a_licence_without_text_says_its_text_was_not_compared(work: Path) -> No
     assert code == 0, err
     assert "Texts not compared: licheck has no verbatim text of qwen." in out
     assert "CHANGED" in out or "REMOVED" in out or "ADDED" in out
+
+
+def test_a_users_own_licence_and_rules_via_the_config(work: Path) -> None:
+    lic = work / "our-licences"
+    lic.mkdir()
+    text = "ACME MODEL LICENCE\n\n1. Use. You may use the model.\n2. Naming. Name derived models Acme-first.\n"
+    (lic / "acme.txt").write_text(text, encoding="utf-8")
+    (lic / "acme.yml").write_text("id: acme\nname: Acme Model Licence\nkind: model-licence\ntexts: [acme.txt]\n",
+                                  encoding="utf-8")
+    (work / ".licheck.yaml").write_text("extra_licences: [our-licences]\n", encoding="utf-8")
+    code, out, err = run("diff", "acme", "mit")
+    assert code == 0, err
+    assert "Acme Model Licence (acme) → MIT License (mit)" in out
+    assert run("diff", "acme", "mit", "--config", "missing.yaml")[0] == 2
