@@ -80,13 +80,13 @@ def cases() -> list[Case]:
 
 def in_process(all_cases: list[Case], rounds: int) -> dict[str, str | None]:
     start = time.perf_counter()
-    index_for()
+    index_for(default_corpus())
     build = time.perf_counter() - start
     answers: dict[str, str | None] = {}
     start, cpu = time.perf_counter(), time.process_time()
     for _ in range(rounds):
         for _, name, pert, text in all_cases:
-            answers[f"{name}/{pert}"] = identify(text).licence
+            answers[f"{name}/{pert}"] = identify(text, default_corpus()).licence
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     n = rounds * len(all_cases)
     print(f"index build (once per process):     {build * 1000:8.1f} ms")

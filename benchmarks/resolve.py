@@ -25,6 +25,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from mockhub import MockHub  # noqa: E402
 
 from licheck.cache import Cache  # noqa: E402
+from licheck.licences import default_corpus  # noqa: E402
 from licheck.lineage import resolve, resolve_many  # noqa: E402
 from licheck.sources.hub import HubSource  # noqa: E402
 from licheck.sources.registry import SourceRegistry  # noqa: E402
@@ -46,7 +47,7 @@ def build_hub(n: int, latency: float) -> tuple[MockHub, list[str], int]:
 
 
 def registry(cache_dir: Path, **kwargs: object) -> SourceRegistry:
-    return SourceRegistry([HubSource(cache=Cache(cache_dir), **kwargs)])  # type: ignore[arg-type]
+    return SourceRegistry([HubSource(cache=Cache(cache_dir), corpus=default_corpus(), **kwargs)])  # type: ignore[arg-type]
 
 
 def timed(label: str, hub: MockHub, nodes: int, fn) -> tuple[float, list]:
@@ -79,15 +80,17 @@ def main() -> int:
           f"{args.latency * 1000:.0f} ms per request, pool of {args.workers}")
     results = {}
     results["cold sequential"], _ = timed("cold, sequential (resolve x N)", hub, nodes,
-                                          lambda: [resolve(m, sources=registry(work / "c1")) for m in models])
+                                          lambda: [resolve(m, sources=registry(work / "c1"), corpus=default_corpus()) for m in models])
     results["warm sequential"], _ = timed("warm, sequential (resolve x N)", hub, nodes,
-                                          lambda: [resolve(m, sources=registry(work / "c1")) for m in models])
+                                          lambda: [resolve(m, sources=registry(work / "c1"), corpus=default_corpus()) for m in models])
     results["cold concurrent"], lineages = timed(
         "cold, concurrent (resolve_many)", hub, nodes,
-        lambda: resolve_many(models, sources=registry(work / "c2"), max_workers=args.workers))
+        lambda: resolve_many(models, sources=registry(work / "c2"), corpus=default_corpus(),
+                             max_workers=args.workers))
     results["warm concurrent"], _ = timed(
         "warm, concurrent (resolve_many)", hub, nodes,
-        lambda: resolve_many(models, sources=registry(work / "c2"), max_workers=args.workers))
+        lambda: resolve_many(models, sources=registry(work / "c2"), corpus=default_corpus(),
+                             max_workers=args.workers))
     ok = all(len(lin.nodes) == 3 and not any(f.kind == "unresolved" for f in lin.findings) for lin in lineages)
     print(f"all {len(lineages)} lineages complete (3 nodes, nothing unresolved): {ok}")
     per_node = hub.count()  # after warm run: 0
@@ -99,7 +102,7 @@ def main() -> int:
     os.environ["HF_ENDPOINT"] = dead.url
     black = [f"org/model-{i}" for i in range(20)]
     start = time.perf_counter()
-    out = resolve_many(black, sources=registry(work / "c3"))
+    out = resolve_many(black, sources=registry(work / "c3"), corpus=default_corpus())
     elapsed = time.perf_counter() - start
     unresolved = sum(1 for lin in out if lin.findings and lin.findings[0].kind == "unresolved")
     print(f"{'black-holed Hub, 20 models':<34} {elapsed:7.3f} s  {dead.count():5d} requests  "

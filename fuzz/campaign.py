@@ -217,21 +217,22 @@ def run_bomb(kind: str) -> dict[str, Any]:
                 from licheck.targets import read_target
                 out = f"parsed ({len(read_target(arg).entries)} models)"
             elif how == "modelfile":
-                from licheck.targets.modelfile import read_modelfile
-                out = f"parsed ({len(read_modelfile(arg).entries)} models)"
+                from licheck.targets.modelfile import modelfile_target
+                out = f"parsed ({len(modelfile_target(arg).entries)} models)"
             elif how == "card":
                 from licheck.targets.modelcard import read_model_card
                 out = f"parsed ({len(read_model_card(arg).entries)} models)"
             elif how == "identify":
+                from licheck.licences import default_corpus
                 from licheck.matching import identify_file
-                out = f"identified: {identify_file(arg).licence}"
+                out = f"identified: {identify_file(arg, default_corpus()).licence}"
             elif how == "hub":
                 out = _hub_bomb(arg)
             elif how == "ref":
                 from licheck.refs import parse_ref
                 out = f"parsed: {parse_ref(arg)}"
             else:
-                from licheck.sources.base import ModelRef
+                from licheck.model import ModelRef
                 from licheck.sources.local import LocalDirSource
                 facts = LocalDirSource().fetch(ModelRef(kind="path", name=arg))
                 out = "fetched: " + "; ".join(getattr(facts, "notes", []) or [])[:150]
@@ -248,8 +249,7 @@ def run_bomb(kind: str) -> dict[str, Any]:
 
 def _child(args: list[str], timeout: float) -> dict[str, Any]:
     cmd = [sys.executable, os.path.abspath(__file__), *args]
-    # A cache of its own: fuzzed rule and catalogue files are parsed data files, which
-    # licheck keeps in the cache folder (licheck.datacache); never fill the user's with them.
+    # A cache folder of its own: never read or fill the user's with fuzzed input.
     with tempfile.TemporaryDirectory(prefix="licheck-fuzz-cache-") as cache:
         env = {**os.environ, "LICHECK_CACHE_DIR": cache}
         try:

@@ -16,8 +16,12 @@ if TYPE_CHECKING:
 
 
 def identify(text: str | bytes) -> Identification:
-    """Identify which bundled licence a text is (see `licheck.matching`)."""
+    """Identify which bundled licence a text is (see `licheck.matching`).
+
+    The library's entry point, as the command line is the program's: it builds what it
+    needs (the bundled corpus) and passes it down."""
+    from licheck.licences import default_corpus
     from licheck.matching import identify as _identify
 
-    return _identify(text)
+    return _identify(text, default_corpus())
 

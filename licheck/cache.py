@@ -26,7 +26,6 @@ from licheck.files import write_atomically
 FORMAT_VERSION = 1
 DEFAULT_TTL = 24 * 3600.0
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
-MAX_STORE_BYTES = 64 * 1024 * 1024   # the one file of parsed data files (licheck.datacache)
 
 
 def default_cache_dir() -> Path:
@@ -117,16 +116,14 @@ class Cache:
             if path.name.startswith(".") and path.name.endswith(".tmp"):   # see write_atomically
                 found.append(f"temporary file left: {path.name}")
                 continue
-            # Parsed data files (licheck.datacache) are kept beside the entries, in one file.
-            store = path.parent == self.directory and path.name.startswith("parsed-")
             try:
-                if path.stat().st_size > (MAX_STORE_BYTES if store else MAX_ENTRY_BYTES):
+                if path.stat().st_size > MAX_ENTRY_BYTES:
                     raise ValueError("oversized entry")
                 doc = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError, RecursionError) as exc:
                 found.append(f"{path.name}: {type(exc).__name__}")
                 continue
-            keys = {"format", "docs"} if store else {"version", "key", "stored_at", "value"}
+            keys = {"version", "key", "stored_at", "value"}
             if not (isinstance(doc, dict) and keys <= set(doc)):
                 found.append(f"{path.name}: not a cache entry")
         return found

@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from licheck.errors import ConfigError, InputError
-from licheck.sources.base import ModelFacts, ModelRef, ParentLink
+from licheck.model import ModelFacts, ModelRef, ParentLink
+from licheck.refs import hub_ref, parse_ref
 from licheck.yamlload import YamlList, YamlMap, parse_yaml
 
 # The Hub server's own front-matter regex (hf-hub.md section 1.1), anchored at the start.
@@ -66,9 +67,6 @@ def read_card(text: str, path: str) -> YamlMap:
 
 
 def _parent_from_string(value: str) -> ModelRef | None:
-    # Late import: refs imports sources.base only, but keep cardmeta importable on its own.
-    from licheck.refs import hub_ref, parse_ref
-
     text = value.strip()
     if not text or len(text) > 512:
         return None

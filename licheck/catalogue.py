@@ -27,28 +27,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from licheck import datacache
+from licheck.countries import country_problem
 from licheck.data import data_dir
-from licheck.datacache import load_data_yaml
 from licheck.errors import DataError
+from licheck.hubid import hub_id_problem, is_hub_id, segment_problem
+from licheck.licences import Corpus, default_corpus
 from licheck.model import RELATIONS
+from licheck.schema import Field, Schema
 from licheck.yamldoc import YamlList, YamlMap
+from licheck.yamlload import load_yaml
 
 MODALITIES = ("text", "image", "audio", "video")
 
-# ISO 3166-1 alpha-2 (officially assigned codes).
-_COUNTRIES = frozenset("""
-AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR
-BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ
-EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW
-GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY
-KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV
-MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY
-QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG
-TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM
-ZW""".split())
-
-_HUB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
 _OLLAMA_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)*")
 _OLLAMA_TAG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
@@ -218,52 +208,56 @@ def split_ollama_name(name: str | None) -> tuple[str, str | None] | None:
 
 # --- loading ---------------------------------------------------------------------------
 
-_MODEL_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "id": (str, True),
-    "licence": ((str, type(None)), True),
-    "modalities": (list, True),
-    "release_date": ((str, _dt.date, type(None)), False),
-    "publisher": ((str, type(None)), False),
-    "origin": ((str, type(None)), False),
-    "parents": (list, False),
-    "aliases": (list, False),
-    "notes": ((str, type(None)), False),
-}
-_ORG_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "publisher": (str, True),
-    "origin": ((str, type(None)), True),
-    "aliases": (list, False),
-    "notes": ((str, type(None)), False),
-}
-_FAMILY_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    "default": ((str, type(None)), False),
-    "tags": (dict, True),
-    "notes": ((str, type(None)), False),
-}
+_TEXT = Field((str,), nullable=True)
+_NAMES = Field((list,), items=str, nonempty=True)
+MODEL_SCHEMA = Schema("a catalogue model", {
+    "id": Field((str,), required=True),
+    "licence": Field((str,), required=True, nullable=True),
+    "modalities": Field((list,), required=True, items=str, nonempty=True, min_items=1),
+    "release_date": Field((str, _dt.date), nullable=True, expect="a date YYYY-MM-DD"),
+    "publisher": _TEXT,
+    "origin": _TEXT,
+    "parents": Field((list,), schema=Schema("a parent", {
+        "id": Field((str,), required=True),
+        "relation": Field((str,), required=True, choices=RELATIONS),
+    })),
+    "aliases": _NAMES,
+    "notes": _TEXT,
+})
+ORG_SCHEMA = Schema("a catalogue organisation", {
+    "publisher": Field((str,), required=True),
+    "origin": Field((str,), required=True, nullable=True),
+    "aliases": _NAMES,
+    "notes": _TEXT,
+})
+FAMILY_SCHEMA = Schema("an Ollama family", {
+    "default": Field((str, int, float), nullable=True, expect="a tag"),
+    "tags": Field((dict,), required=True),
+    "notes": _TEXT,
+})
 
 
-def _check_keys(doc: YamlMap, spec: Mapping[str, tuple[type | tuple[type, ...], bool]],
-                path: Path, what: str) -> None:
-    for key in doc:
-        if key not in spec:
-            raise DataError(f"{what}: unknown key '{key}' (expected one of: {', '.join(spec)})",
-                            path=path, line=doc.line_of(key))
-    for key, (typ, required) in spec.items():
-        if key not in doc:
-            if required:
-                raise DataError(f"{what}: missing key '{key}'", path=path, line=doc.line)
-            continue
-        if not isinstance(doc[key], typ) or isinstance(doc[key], bool):
-            raise DataError(f"{what}: '{key}' has the wrong type ({type(doc[key]).__name__})",
-                            path=path, line=doc.line_of(key))
+# The files of a catalogue folder: each one mapping with one key.
+ORGS_FILE = Schema("orgs.yml", {"orgs": Field((dict,), required=True,
+                                              expect="a mapping of Hub organisations to publisher and origin")})
+MODELS_FILE = Schema("a catalogue models file", {"models": Field((list,), required=True,
+                                                                 expect="a list of models")})
+OLLAMA_FILE = Schema("ollama.yml", {"ollama": Field((dict,), required=True,
+                                                    expect="a mapping of library names to their tags")})
+
+
+def _check_keys(doc: YamlMap, schema: Schema, path: Path, what: str) -> None:
+    problems = schema.problems(doc)
+    if problems:
+        raise DataError(f"{what}: {problems[0].message}", path=path, line=problems[0].line)
 
 
 def _country(value: str | None, path: Path, line: int | None, what: str) -> str | None:
     if value is None:
         return None
-    if value not in _COUNTRIES:
-        raise DataError(f"{what}: '{value}' is not an ISO 3166-1 alpha-2 country code "
-                        "(upper case, e.g. US, FR, CN)", path=path, line=line)
+    problem = country_problem(value)
+    if problem:
+        raise DataError(f"{what}: {problem}", path=path, line=line)
     return value
 
 
@@ -283,20 +277,18 @@ def _line_of_item(items: Any, index: int, default: int | None) -> int | None:
 
 
 def _load_orgs(path: Path) -> list[OrgDefaults]:
-    doc = load_data_yaml(path)
-    if not isinstance(doc, YamlMap) or set(doc) != {"orgs"} or not isinstance(doc["orgs"], YamlMap):
-        raise DataError("expected a mapping with one key, 'orgs', mapping each Hub organisation "
-                        "to its publisher and origin", path=path, line=getattr(doc, "line", 1))
+    doc = load_yaml(path)
+    ORGS_FILE.check(doc, str(path), cls=DataError, line=1)
     out = []
     for org, body in doc["orgs"].items():
         line = doc["orgs"].line_of(org)
-        if not isinstance(org, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", org):
+        if not isinstance(org, str) or segment_problem(org):
             raise DataError(f"'{org}' is not a Hub organisation name", path=path, line=line)
         if not isinstance(body, YamlMap):
             raise DataError(f"org '{org}': expected a mapping with publisher and origin",
                             path=path, line=line)
         what = f"org '{org}'"
-        _check_keys(body, _ORG_KEYS, path, what)
+        _check_keys(body, ORG_SCHEMA, path, what)
         out.append(OrgDefaults(
             org=org, publisher=body["publisher"],
             origin=_country(body["origin"], path, body.line_of("origin"), what),
@@ -319,10 +311,8 @@ def _iso_date(value: Any, path: Path, line: int | None, what: str) -> str | None
 
 
 def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, CatalogueEntry]]:
-    doc = load_data_yaml(path)
-    if not isinstance(doc, YamlMap) or set(doc) != {"models"} or not isinstance(doc["models"], YamlList):
-        raise DataError("expected a mapping with one key, 'models', holding a list of models",
-                        path=path, line=getattr(doc, "line", 1))
+    doc = load_yaml(path)
+    MODELS_FILE.check(doc, str(path), cls=DataError, line=1)
     out = []
     for i, item in enumerate(doc["models"]):
         line = doc["models"].line_of(i)
@@ -330,19 +320,17 @@ def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, Catalog
             raise DataError("each model must be a mapping (id, licence, modalities, ...)",
                             path=path, line=line)
         what = f"model '{item.get('id', '?')}'"
-        _check_keys(item, _MODEL_KEYS, path, what)
+        _check_keys(item, MODEL_SCHEMA, path, what)
         model_id = item["id"].strip()
-        if not _HUB_ID.fullmatch(model_id):
-            raise DataError(f"'{model_id}' is not a Hub id (org/name)", path=path,
+        problem = hub_id_problem(model_id, namespaced=True)
+        if problem:
+            raise DataError(f"'{model_id}' is not a Hub id (org/name): {problem}", path=path,
                             line=item.line_of("id"))
         licence = item["licence"]
         if licence is not None and licence not in known_licences:
             raise DataError(f"{what}: unknown licence id '{licence}' (see `licheck licences`)",
                             path=path, line=item.line_of("licence"))
         modalities = _strings(item, "modalities", path, what)
-        if not modalities:
-            raise DataError(f"{what}: modalities must list at least one of "
-                            f"{', '.join(MODALITIES)}", path=path, line=item.line_of("modalities"))
         for j, modality in enumerate(modalities):
             if modality not in MODALITIES:
                 raise DataError(f"{what}: unknown modality '{modality}' (expected one of "
@@ -351,19 +339,16 @@ def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, Catalog
         parents = []
         for j, parent in enumerate(item.get("parents") or ()):
             pline = _line_of_item(item["parents"], j, item.line_of("parents"))
-            if not isinstance(parent, YamlMap) or set(parent) != {"id", "relation"}:
-                raise DataError(f"{what}: each parent is a mapping with exactly 'id' and "
-                                "'relation'", path=path, line=pline)
-            if not isinstance(parent["id"], str) or not _HUB_ID.fullmatch(parent["id"]):
+            if not isinstance(parent, YamlMap):
+                raise DataError(f"{what}: each parent is a mapping with 'id' and 'relation'",
+                                path=path, line=pline)
+            if not is_hub_id(parent["id"], namespaced=True):
                 raise DataError(f"{what}: parent id '{parent['id']}' is not a Hub id",
                                 path=path, line=parent.line_of("id"))
-            if parent["relation"] not in RELATIONS:
-                raise DataError(f"{what}: relation '{parent['relation']}' is not one of "
-                                f"{', '.join(RELATIONS)}", path=path, line=parent.line_of("relation"))
             parents.append((parent["id"], parent["relation"]))
         aliases = _strings(item, "aliases", path, what)
         for j, alias in enumerate(aliases):
-            if not _HUB_ID.fullmatch(alias):
+            if not is_hub_id(alias, namespaced=True):
                 raise DataError(f"{what}: alias '{alias}' is not a Hub id", path=path,
                                 line=_line_of_item(item["aliases"], j, item.line_of("aliases")))
         origin = _country(item.get("origin"), path, item.line_of("origin"), what)
@@ -386,10 +371,8 @@ def _shown(path: Path) -> str:
 
 
 def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
-    doc = load_data_yaml(path)
-    if not isinstance(doc, YamlMap) or set(doc) != {"ollama"} or not isinstance(doc["ollama"], YamlMap):
-        raise DataError("expected a mapping with one key, 'ollama', mapping library names to "
-                        "their tags", path=path, line=getattr(doc, "line", 1))
+    doc = load_yaml(path)
+    OLLAMA_FILE.check(doc, str(path), cls=DataError, line=1)
     out: dict[str, tuple[_OllamaFamily, int | None]] = {}
     for family, body in doc["ollama"].items():
         line = doc["ollama"].line_of(family)
@@ -399,7 +382,7 @@ def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
         if not isinstance(body, YamlMap):
             raise DataError(f"ollama '{family}': expected a mapping with 'tags'", path=path, line=line)
         what = f"ollama '{family}'"
-        _check_keys(body, _FAMILY_KEYS, path, what)
+        _check_keys(body, FAMILY_SCHEMA, path, what)
         tags: dict[str, tuple[str, str | None]] = {}
         for tag, target in body["tags"].items():
             tline = body["tags"].line_of(tag)
@@ -413,7 +396,7 @@ def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
                                     "'id' and optional 'notes'", path=path, line=tline)
                 notes = target.get("notes")
                 target = target["id"]
-            if not isinstance(target, str) or not _HUB_ID.fullmatch(target):
+            if not isinstance(target, str) or not is_hub_id(target, namespaced=True):
                 raise DataError(f"{what}: tag '{tag}' must map to a Hub id (org/name)",
                                 path=path, line=tline)
             tags[tag] = (target, notes if isinstance(notes, str) else None)
@@ -427,7 +410,6 @@ def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
     return out
 
 
-@datacache.batch()   # one write of the parsed-data store for the whole folder
 def _load_folder(folder: Path, known_licences: Any, entries: dict[str, CatalogueEntry],
                  orgs: dict[str, OrgDefaults], ollama: dict[str, _OllamaFamily]) -> None:
     """Add one folder's data; within a folder an id may appear once, across folders the
@@ -467,37 +449,22 @@ def _with_org_defaults(entry: CatalogueEntry, orgs: Mapping[str, OrgDefaults]) -
 
 
 def load_catalogue(extra_dirs: Iterable[str | os.PathLike[str]] = (), *,
-                   licences: Any = None) -> Catalogue:
+                   licences: Corpus) -> Catalogue:
     """The bundled catalogue plus users' folders (later folders win on equal ids).
 
-    `licences` is the corpus to check licence ids against (default: the bundled corpus).
+    `licences` is the corpus to check licence ids against: the run's, so a user's catalogue
+    may name a user's licence; it extends or replaces the bundled corpus, never shrinks it.
     """
-    if licences is None:
-        from licheck.licences import default_corpus
-        licences = default_corpus()
-    # The bundled folder is parsed once per process (its ids are checked against the bundled
-    # corpus, which a user corpus can extend or replace but not shrink).
-    bundled = _bundled()
-    entries = dict(bundled[0])
-    orgs = dict(bundled[1])
-    ollama = dict(bundled[2])
-    for folder in extra_dirs:
-        _load_folder(Path(folder), licences, entries, orgs, ollama)
+    entries: dict[str, CatalogueEntry] = {}
+    orgs: dict[str, OrgDefaults] = {}
+    ollama: dict[str, _OllamaFamily] = {}
+    for folder in (data_dir("catalogue"), *(Path(f) for f in extra_dirs)):
+        _load_folder(folder, licences, entries, orgs, ollama)
     resolved = [_with_org_defaults(e, orgs) for e in entries.values()]
     return Catalogue(resolved, orgs.values(), ollama)
 
 
 @cache
-def _bundled() -> tuple[dict[str, CatalogueEntry], dict[str, OrgDefaults], dict[str, _OllamaFamily]]:
-    from licheck.licences import default_corpus
-
-    entries: dict[str, CatalogueEntry] = {}
-    orgs: dict[str, OrgDefaults] = {}
-    ollama: dict[str, _OllamaFamily] = {}
-    _load_folder(data_dir("catalogue"), default_corpus(), entries, orgs, ollama)
-    return entries, orgs, ollama
-
-
-@cache
 def default_catalogue() -> Catalogue:
-    return load_catalogue()
+    """The bundled catalogue alone (for building an environment: `licheck.env`)."""
+    return load_catalogue(licences=default_corpus())

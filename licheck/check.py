@@ -1,7 +1,10 @@
 """The `check` pipeline: targets -> model references -> lineage -> rules -> waivers -> Report.
 
-Pure logic (no click, no printing): the CLI reads arguments, calls `run_check`, renders the
-Report and turns it into an exit code with `exit_code`.
+Pure logic (no click, no printing): the CLI builds the run's environment (`licheck.env`),
+reads arguments, calls `run_check`, renders the Report and turns it into an exit code with
+`exit_code`. `run_check` reads as its steps: read the targets, pick each model's context,
+resolve the lineages, evaluate, then apply `--strict` and the waivers (each gives new
+findings: findings are values) and assemble the report.
 
 Where each model's context comes from, strongest first (CONTRACT.md section 1): `--context
 FILE`, the manifest's `context:`, the config's `context`, the defaults. A manifest entry's
@@ -13,27 +16,29 @@ own `use:` overrides win over both).
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
+import dataclasses
+import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from licheck import __version__, datacache
-from licheck.config import DEFAULT_CONFIG, Config
+from licheck import __version__
+from licheck.config import Config
+from licheck.context import DEFAULT_CONTEXT, Context, context_from_mapping, load_context
+from licheck.data import data_dir
+from licheck.env import Env
 from licheck.errors import ConfigError
-from licheck.model import Finding, Lineage, Severity
+from licheck.kinds import KINDS, fail_threshold
+from licheck.lineage import resolve_many
+from licheck.model import Finding, Lineage, ModelRef, Severity
+from licheck.report import ModelReport, Report, sort_findings
+from licheck.rules.evaluate import evaluate
 from licheck.targets import ModelEntry, Target, discover
 from licheck.waivers import Waiver, apply_waivers, load_waivers, parse_waivers
 from licheck.yamlload import load_yaml
 
-if TYPE_CHECKING:
-    from licheck.context import Context
-    from licheck.report import Report
-
-FAIL_ON_CHOICES = ("error", "warning", "obligation", "info", "never")
-STRICT_KINDS = ("licence_unknown", "unresolved")
+STRICT_KINDS = tuple(k.name for k in KINDS.values() if k.strict)
 
 
 @dataclass(frozen=True)
@@ -44,170 +49,185 @@ class _Ctx:
     explicit_use: frozenset[str] = frozenset()
 
 
-@datacache.batch()   # parsed data files are stored once, after the whole run
+@dataclass(frozen=True)
+class _Contexts:
+    """The contexts that do not depend on a target: `--context FILE` and the config's."""
+
+    cli: _Ctx | None
+    config: _Ctx | None
+
+
+@dataclass
+class _Evaluated:
+    """What evaluating every target gave, before `--strict` and waivers."""
+
+    models: list[ModelReport]
+    findings: list[Finding]
+    notes: list[str]
+    context: _Ctx
+
+
 def run_check(
+    env: Env,
     targets: Sequence[str | Target],
     *,
     context_path: str | None = None,
-    config: Config | None = None,
-    offline: bool = False,
     strict: bool = False,
-    today: dt.date | None = None,
-    sources: Any = None,
     progress: Callable[[int], None] | None = None,
 ) -> Report:
     """Check every model the targets name; raise LicheckError when the input is invalid.
 
-    `today` decides waiver expiry (injectable for tests); `sources` is passed to the lineage
-    resolver (tests use fakes); `progress(n)` is called before resolving `n` models.
+    `env` holds the config, data, sources and clock of the run; `progress(n)` is called
+    before resolving `n` models.
     """
-    from licheck.lineage import resolve_many
-    from licheck.report import Report, sort_findings
-    from licheck.rules import evaluate, load_rulebook
+    env.rulebook.user_rules()   # a bad rule file of the user's stops the run, models or not
+    read = _read_targets(targets, env.config)
+    contexts = _Contexts(
+        cli=_context_file(context_path) if context_path else None,
+        config=(_context_value(env.config.context, env.config.path)
+                if env.config.context is not None else None))
+    refs = _unique_refs(read)
+    if progress is not None:
+        progress(len(refs))
+    lineages = _resolve(env, refs)
+    done = _evaluate(env, read, dict(zip(refs, lineages, strict=True)), contexts)
+    findings = done.findings
+    if strict or env.config.strict:
+        findings = [_strict(f) for f in findings]
+    findings, extra, outcomes = apply_waivers(
+        findings, _config_waivers(env.config) + [w for t in read for w in t.waivers], today=env.today)
+    return _report(env, done, findings, extra,
+                   [{**o.waiver.to_json(), "status": o.status} for o in outcomes])
 
-    config = config or DEFAULT_CONFIG
-    offline = offline or bool(config.offline)
-    strict = strict or bool(config.strict)
-    read: list[Target] = [t for t in targets if isinstance(t, Target)]
+
+def exit_code(report: Report, fail_on: str = "error") -> int:
+    """CONTRACT.md section 1: 1 when an unwaived finding is at or above `fail_on`, else 0."""
+    try:
+        threshold = fail_threshold(fail_on)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if threshold is None:
+        return 0
+    return int(any(not f.waived and f.severity >= threshold for f in report.findings))
+
+
+# --- the steps ---------------------------------------------------------------------------
+
+
+def _read_targets(targets: Sequence[str | Target], config: Config) -> list[Target]:
+    read = [t for t in targets if isinstance(t, Target)]
     names = [t for t in targets if not isinstance(t, Target)]
     if names or not targets:
         read += discover(names, config)
+    return read
 
-    cli_ctx = _context_file(context_path) if context_path else None
-    config_ctx = _context_value(config.context, config.path) if config.context is not None else None
-    _existing_dirs(config, "extra_rules", config.extra_rules)
-    _existing_dirs(config, "extra_catalogue", config.extra_catalogue)
-    corpus = _corpus(config)
-    rulebook = (load_rulebook(config.extra_rules, corpus=corpus)
-                if config.extra_rules or corpus is not None else None)
-    if sources is None and (config.extra_catalogue or config.cache_dir):
-        sources = _configured_sources(config, offline, corpus)
 
-    # Resolve each distinct reference once, in first-seen order.
-    entries = [(target, entry) for target in read for entry in target.entries]
-    unique: dict[Any, int] = {}
-    for _, entry in entries:
-        unique.setdefault(entry.ref, len(unique))
-    if progress is not None:
-        progress(len(unique))
-    lineages = (resolve_many(list(unique), offline=offline, sources=sources, corpus=corpus)
-                if unique else [])
-    if len(lineages) != len(unique):   # a contract breach upstream: never report partially
-        raise RuntimeError(f"lineage returned {len(lineages)} results for {len(unique)} models")
+def _unique_refs(read: Sequence[Target]) -> list[ModelRef]:
+    """Each distinct reference once, in first-seen order."""
+    return list(dict.fromkeys(entry.ref for target in read for entry in target.entries))
 
-    from licheck.report import ModelReport
 
-    contexts: dict[int, _Ctx] = {}
+def _resolve(env: Env, refs: list[ModelRef]) -> list[Lineage]:
+    if not refs:
+        return []
+    lineages = resolve_many(refs, sources=env.sources, corpus=env.corpus)
+    if len(lineages) != len(refs):   # a contract breach upstream: never report partially
+        raise RuntimeError(f"lineage returned {len(lineages)} results for {len(refs)} models")
+    return lineages
+
+
+def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Lineage],
+              contexts: _Contexts) -> _Evaluated:
+    """Every target's models checked against the context that applies to each."""
+    own_contexts: dict[int, _Ctx] = {}
     models: list[ModelReport] = []
     findings: list[Finding] = []
     notes: list[str] = []
     used: dict[str, _Ctx] = {}   # label of each context models were checked against
     for target in read:
         notes.extend(target.notes)
-        own = None if cli_ctx else _target_context(target, contexts)
-        tctx = cli_ctx or own or config_ctx or _default()
+        own = None if contexts.cli else _target_context(target, own_contexts)
+        tctx = contexts.cli or own or contexts.config or _default()
         if target.entries:
-            used.setdefault(_label(target, own, cli_ctx, config_ctx, config), tctx)
+            used.setdefault(_label(target, own, contexts, env.config), tctx)
         findings.extend(target.findings)
         for entry in target.entries:
-            lineage = lineages[unique[entry.ref]]
-            ctx = _entry_context(entry, tctx)
-            model_findings = _findings_for(entry, lineage, ctx, evaluate, rulebook, corpus)
+            lineage = lineages[entry.ref]
+            model_findings = _findings_for(entry, lineage, _entry_context(entry, tctx), env)
             models.append(ModelReport(ref=entry.written, lineage=lineage,
                                       location=entry.location, findings=model_findings))
             findings.extend(model_findings)
     if len(used) == 1:
         run_ctx = next(iter(used.values()))
     else:
-        run_ctx = cli_ctx or config_ctx or _default()
+        run_ctx = contexts.cli or contexts.config or _default()
         if used:
             notes.append("the targets use different contexts; each model was checked against its "
                          f"own ({'; '.join(used)}); the report's context is "
-                         f"{'the config' if config_ctx else 'the default'} one")
-    if not entries and not any(t.findings for t in read):
+                         f"{'the config' if contexts.config else 'the default'} one")
+    if not models and not any(t.findings for t in read):
         notes.append("no models to check")
+    return _Evaluated(models, findings, notes, run_ctx)
 
-    if strict:
-        for finding in findings:
-            if finding.kind in STRICT_KINDS and finding.severity < Severity.ERROR:
-                finding.severity = Severity.ERROR
 
-    waivers = _config_waivers(config) + [w for t in read for w in t.waivers]
-    extra, outcomes = apply_waivers(findings, waivers, today=today)
-    findings.extend(extra)
-    for model in models:
-        model.findings = sort_findings(model.findings)
+def _strict(finding: Finding) -> Finding:
+    """`--strict`: what could not be checked (unresolved, unknown licence) is an error."""
+    if finding.kind in STRICT_KINDS and finding.severity < Severity.ERROR:
+        return dataclasses.replace(finding, severity=Severity.ERROR)
+    return finding
 
-    context = run_ctx.context
+
+def _report(env: Env, done: _Evaluated, findings: list[Finding], extra: list[Finding],
+            waivers: list[dict[str, Any]]) -> Report:
+    """The report: each model lists its findings as they are after `--strict` and waivers.
+
+    `findings` holds, in order, the new value of each of `done.findings`; `extra` the
+    waivers' own findings."""
+    now = dict(zip(map(id, done.findings), findings, strict=True))
+    models = [dataclasses.replace(m, findings=sort_findings(now[id(f)] for f in m.findings))
+              for m in done.models]
     return Report(
-        context=context.to_json(),
+        context=done.context.context.to_json(),
         models=models,
-        findings=sort_findings(findings),
-        waivers=[{**o.waiver.to_json(), "status": o.status} for o in outcomes],
-        generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+        findings=sort_findings([*findings, *extra]),
+        waivers=waivers,
+        generated_at=env.clock().replace(microsecond=0),
         licheck_version=__version__,
         data_versions=_data_versions(),
-        notes=notes,
-        corpus=corpus,
+        notes=done.notes,
+        corpus=env.corpus,
     )
 
 
-def exit_code(report: Report, fail_on: str = "error") -> int:
-    """CONTRACT.md section 1: 1 when an unwaived finding is at or above `fail_on`, else 0."""
-    choice = fail_on.strip().lower()
-    if choice == "never":
-        return 0
-    if choice not in FAIL_ON_CHOICES:
-        raise ConfigError(f"unknown --fail-on value '{fail_on}' (expected one of: "
-                          f"{', '.join(FAIL_ON_CHOICES)})")
-    threshold = Severity.parse(choice)
-    return int(any(not f.waived and f.severity >= threshold for f in report.findings))
-
-
-# --- findings ----------------------------------------------------------------------------
-
-
-def _findings_for(entry: ModelEntry, lineage: Lineage, ctx: Context,
-                  evaluate: Callable[..., list[Finding]], rulebook: Any,
-                  corpus: Any) -> list[Finding]:
-    """This entry's findings: the lineage's, the rules', and the target's own about it.
-
-    Copies, because one lineage may serve several entries (each with its own location and
-    waivers) and waivers mark findings in place.
-    """
+def _findings_for(entry: ModelEntry, lineage: Lineage, ctx: Context, env: Env) -> list[Finding]:
+    """This entry's findings: the lineage's, the rules', and the target's own about it, each
+    placed at the entry (one lineage may serve several entries, each with its own location
+    and waivers)."""
     model_id = lineage.nodes[0].id if lineage.nodes else str(entry.ref)
-    out = [copy.copy(f) for f in lineage.findings]
-    out += evaluate(lineage, ctx, rulebook=rulebook, corpus=corpus)
-    for finding in entry.findings:
-        own = copy.copy(finding)
-        own.model = model_id
-        out.append(own)
-    for finding in out:
-        if finding.location is None:
-            finding.location = entry.location
-        if not finding.model:
-            finding.model = model_id
-    return out
+    own = [dataclasses.replace(f, model=model_id) for f in entry.findings]
+    placed = [f if f.location is not None and f.model else
+              dataclasses.replace(f, location=f.location or entry.location, model=f.model or model_id)
+              for f in [*lineage.findings, *own]]
+    return [*placed[:len(lineage.findings)],
+            *evaluate(lineage, ctx, env.rulebook, location=entry.location),
+            *placed[len(lineage.findings):]]
 
 
 # --- contexts ----------------------------------------------------------------------------
 
 
-def _label(target: Target, own: _Ctx | None, cli: _Ctx | None, cfg: _Ctx | None,
-           config: Config) -> str:
-    if cli is not None:
+def _label(target: Target, own: _Ctx | None, contexts: _Contexts, config: Config) -> str:
+    if contexts.cli is not None:
         return "--context"
     if own is not None:
         ctx = target.context
         return ctx if isinstance(ctx, str) else f"{target.context_origin}: inline context"
-    if cfg is not None:
+    if contexts.config is not None:
         return f"{config.path}: context"
     return "defaults"
 
 
 def _default() -> _Ctx:
-    from licheck.context import DEFAULT_CONTEXT
-
     return _Ctx(DEFAULT_CONTEXT)
 
 
@@ -217,8 +237,6 @@ def _explicit_use(mapping: Any) -> frozenset[str]:
 
 
 def _context_file(path: str) -> _Ctx:
-    from licheck.context import context_from_mapping, load_context
-
     doc = load_yaml(path)
     if doc is None:
         return _Ctx(load_context(path))   # raises its "empty context file" error
@@ -226,8 +244,6 @@ def _context_file(path: str) -> _Ctx:
 
 
 def _context_value(value: str | Mapping[str, Any], origin: str | None) -> _Ctx:
-    from licheck.context import context_from_mapping
-
     if isinstance(value, str):
         return _context_file(value)
     return _Ctx(context_from_mapping(value, origin or "context"), _explicit_use(value))
@@ -271,45 +287,9 @@ def _config_waivers(config: Config) -> list[Waiver]:
     return parse_waivers(config.waivers, config.path or "config")
 
 
-def _corpus(config: Config) -> Any:
-    """The licence corpus with the user's folders, or None for the bundled one."""
-    if not config.extra_licences:
-        return None
-    from licheck.licences import load_corpus
-
-    _existing_dirs(config, "extra_licences", config.extra_licences)
-    return load_corpus(config.extra_licences)
-
-
-def _configured_sources(config: Config, offline: bool, corpus: Any) -> Any:
-    """The standard sources, with the config's cache folder and extra catalogue folders."""
-    from licheck.cache import Cache
-    from licheck.sources.registry import default_sources
-
-    cache = Cache(config.cache_dir) if config.cache_dir else None
-    catalogue = None
-    if config.extra_catalogue:
-        from licheck.catalogue import load_catalogue
-
-        catalogue = load_catalogue(config.extra_catalogue, licences=corpus)
-    registry = default_sources(offline=offline, cache=cache, catalogue=catalogue)
-    return registry
-
-
-def _existing_dirs(config: Config, key: str, folders: Sequence[str]) -> None:
-    for folder in folders:
-        if not os.path.isdir(folder):
-            raise ConfigError(f"'{key}' folder not found: {folder}", path=config.path,
-                              line=config.line(key))
-
-
 def _data_versions() -> dict[str, Any]:
     """What data the verdicts rest on (a digest per bundled folder), so a report can be
     reproduced or compared with another one."""
-    import hashlib
-
-    from licheck.data import data_dir
-
     out: dict[str, Any] = {}
     for name in ("licences", "rules", "catalogue"):
         try:

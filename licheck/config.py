@@ -7,7 +7,7 @@ the file and line, so a typo never silently changes what the gate checks.
     manifest: licheck.yaml        # checked when `licheck check` gets no target
     context: context.yaml         # a path, or the context mapping inline
     waivers: waivers.yaml         # a path, or a list of waivers inline
-    fail_on: error                # error | warning | obligation | never
+    fail_on: error                # error | warning | obligation | info | never
     offline: false
     strict: false
     cache_dir: .licheck-cache
@@ -27,14 +27,28 @@ from pathlib import Path
 from typing import Any
 
 from licheck.errors import ConfigError
+from licheck.kinds import FAIL_ON_CHOICES
+from licheck.schema import Field, Schema
 from licheck.yamlload import YamlList, YamlMap, line_of, load_yaml, read_text
 
 CONFIG_FILE = ".licheck.yaml"
 PYPROJECT = "pyproject.toml"
-FAIL_ON = ("error", "warning", "obligation", "info", "never")
-
-_KEYS = ("manifest", "context", "waivers", "fail_on", "offline", "cache_dir",
-         "extra_licences", "extra_rules", "extra_catalogue", "strict")
+# A key set to null counts as not given.
+_PATH = Field((str,), nonempty=True, nullable=True)
+_PATHS = Field((str, list), items=str, nonempty=True, nullable=True, expect="a path or a list of paths")
+SCHEMA = Schema("the config", {
+    "manifest": _PATH,
+    "context": Field((str, dict), nonempty=True, nullable=True,
+                     expect="a path or a mapping (see docs/contract.md, section 2)"),
+    "waivers": Field((str, list), nonempty=True, nullable=True, expect="a path or a list of waivers"),
+    "fail_on": Field((str,), choices=FAIL_ON_CHOICES, ignore_case=True, nullable=True),
+    "offline": Field((bool,), nullable=True),
+    "cache_dir": _PATH,
+    "extra_licences": _PATHS,
+    "extra_rules": _PATHS,
+    "extra_catalogue": _PATHS,
+    "strict": Field((bool,), nullable=True),
+})
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,7 @@ def load_config(path: str | os.PathLike[str] | None = None, *,
             return DEFAULT_CONFIG
         path = os.path.relpath(found) if not Path(cwd).is_absolute() else found
     p = Path(path)
+    lines: Mapping[str, int | None]
     if p.name == PYPROJECT or p.suffix == ".toml":
         raw, lines = _load_toml(p)
     else:
@@ -156,74 +171,38 @@ def _validate(raw: Mapping[str, Any], p: Path, lines: Mapping[str, int | None]) 
     base = p.parent
     where = {k: v for k, v in lines.items() if v is not None}
 
-    def fail(key: str, message: str) -> ConfigError:
-        return ConfigError(message, path=p, line=where.get(key))
-
-    for key in raw:
-        if key not in _KEYS:
-            raise fail(key, f"unknown key '{key}' (expected one of: {', '.join(_KEYS)})")
-
-    def opt_str(key: str) -> str | None:
-        value = raw.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise fail(key, f"'{key}' must be a non-empty string")
-        return value
-
-    def opt_bool(key: str) -> bool | None:
-        value = raw.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, bool):
-            raise fail(key, f"'{key}' must be true or false")
-        return value
-
-    def paths(key: str) -> tuple[str, ...]:
-        value = raw.get(key)
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise fail(key, f"'{key}' must be a path or a list of paths")
-        return tuple(_rel(v, base) for v in value)
-
-    manifest = opt_str("manifest")
-    fail_on = opt_str("fail_on")
-    if fail_on is not None and fail_on.lower() not in FAIL_ON:
-        raise fail("fail_on", f"'fail_on' must be one of: {', '.join(FAIL_ON)} (got '{fail_on}')")
+    SCHEMA.check(raw, os.fspath(p), lines=where)
+    manifest: str | None = raw.get("manifest")
+    fail_on: str | None = raw.get("fail_on")
+    paths = {key: tuple(_rel(v, base) for v in ([raw[key]] if isinstance(raw[key], str) else raw[key]))
+             for key in ("extra_licences", "extra_rules", "extra_catalogue") if raw.get(key) is not None}
 
     context = raw.get("context")
     if context is not None:
-        if isinstance(context, str) and context.strip():
+        if isinstance(context, str):
             context = _rel(context, base)
-        elif not isinstance(context, dict):
-            raise fail("context", "'context' must be a path or a mapping (see CONTRACT section 2)")
 
     waivers = raw.get("waivers")
     if waivers is not None:
-        if isinstance(waivers, str) and waivers.strip():
+        if isinstance(waivers, str):
             waivers = _rel(waivers, base)
-        elif not isinstance(waivers, list):
-            raise fail("waivers", "'waivers' must be a path or a list of waivers")
         elif not isinstance(waivers, YamlList):
             # from TOML: keep the list, it has no line numbers of its own
             waivers = YamlList(waivers)
             waivers.line = where.get("waivers")
 
-    cache_dir = opt_str("cache_dir")
+    cache_dir: str | None = raw.get("cache_dir")
     return Config(
         path=os.fspath(p),
         manifest=_rel(manifest, base) if manifest else None,
         context=context,
         waivers=waivers,
-        fail_on=fail_on.lower() if fail_on else None,
-        offline=opt_bool("offline"),
-        strict=opt_bool("strict"),
+        fail_on=fail_on.strip().lower() if fail_on else None,
+        offline=raw.get("offline"),
+        strict=raw.get("strict"),
         cache_dir=_rel(cache_dir, base) if cache_dir else None,
-        extra_licences=paths("extra_licences"),
-        extra_rules=paths("extra_rules"),
-        extra_catalogue=paths("extra_catalogue"),
+        extra_licences=paths.get("extra_licences", ()),
+        extra_rules=paths.get("extra_rules", ()),
+        extra_catalogue=paths.get("extra_catalogue", ()),
         line_numbers=dict(where),
     )

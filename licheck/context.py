@@ -19,51 +19,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from licheck.countries import COMMON_MISTAKES, EU_MEMBER_STATES, ISO_3166_ALPHA2
 from licheck.errors import ConfigError
+from licheck.schema import Field, Schema
 from licheck.yamldoc import YamlList, line_of
-
-# --- countries ------------------------------------------------------------------------------
-
-# The 249 officially assigned ISO 3166-1 alpha-2 codes (ISO 3166 Maintenance Agency list as of
-# 2024). Reserved codes such as UK, EL and EU are not countries.
-ISO_3166_ALPHA2: frozenset[str] = frozenset("""
-AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ
-BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ
-CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ
-DE DJ DK DM DO DZ
-EC EE EG EH ER ES ET
-FI FJ FK FM FO FR
-GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY
-HK HM HN HR HT HU
-ID IE IL IM IN IO IQ IR IS IT
-JE JM JO JP
-KE KG KH KI KM KN KP KR KW KY KZ
-LA LB LC LI LK LR LS LT LU LV LY
-MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ
-NA NC NE NF NG NI NL NO NP NR NU NZ
-OM
-PA PE PF PG PH PK PL PM PN PR PS PT PW PY
-QA
-RE RO RS RU RW
-SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ
-TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ
-UA UG UM US UY UZ
-VA VC VE VG VI VN VU
-WF WS
-YE YT
-ZA ZM ZW
-""".split())
-
-_COUNTRY_HINTS = {"UK": "GB", "EL": "GR"}
-
-# The 27 member states of the European Union since 1 February 2020 (after the United Kingdom
-# left; list of the EU's official site, europa.eu, "EU countries"). EU membership, not the EEA:
-# Norway, Iceland and Liechtenstein are EEA but not EU, Switzerland is neither. The Llama
-# 3.2/3.3/4 AUP exclusion speaks of "the European Union" only.
-EU_MEMBER_STATES: frozenset[str] = frozenset("""
-AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK
-""".split())
-EU_MEMBERSHIP_AS_OF = "2020-02-01"
 
 # Spellings of sectors that mean the same thing, so `defense` meets a rule about `defence`.
 SECTOR_ALIASES = {
@@ -232,11 +191,42 @@ DEFAULT_CONTEXT = Context()
 
 # --- loading --------------------------------------------------------------------------------
 
-_TOP_KEYS = ("organisation", "sectors", "use", "policy")
-_ORG_KEYS = ("name", "country", "monthly_active_users", "annual_revenue_usd", "monthly_revenue_usd")
-_USE_KEYS = ("commercial", "production", "offered_as_service", "distributes_weights",
-             "derived_model_name", "trains_on_outputs", "purposes")
-_POLICY_KEYS = ("deny_licences", "allow_licences", "review_origins", "sensitive_sectors")
+_NUM = (int, float)
+_MONTHLY = Field((*_NUM, dict), nullable=True, minimum=0,
+                 expect='a number, or a mapping of "YYYY-MM" months to numbers')
+_WORDS = Field((list,), items=str, nonempty=True, nullable=True)
+_BOOL = Field((bool,))
+_NUMBER = Field(_NUM, minimum=0)
+
+ORGANISATION_SCHEMA = Schema("the context", {
+    "name": Field((str,), nullable=True),
+    "country": Field((str,), nullable=True, expect="an ISO 3166-1 alpha-2 code such as FR"),
+    "monthly_active_users": _MONTHLY,
+    "annual_revenue_usd": Field(_NUM, nullable=True, minimum=0),
+    "monthly_revenue_usd": _MONTHLY,
+})
+USE_SCHEMA = Schema("the context", {
+    "commercial": _BOOL,
+    "production": _BOOL,
+    "offered_as_service": _BOOL,
+    "distributes_weights": _BOOL,
+    "derived_model_name": Field((str,), nullable=True, nonempty=True, expect="a model name or null"),
+    "trains_on_outputs": _BOOL,
+    "purposes": _WORDS,
+})
+POLICY_SCHEMA = Schema("the context", {
+    "deny_licences": _WORDS,
+    "allow_licences": _WORDS,
+    "review_origins": Field((list,), items=str, nullable=True),
+    "sensitive_sectors": _WORDS,
+})
+CONTEXT_SCHEMA = Schema("the context", {
+    "organisation": Field((dict,), nullable=True, schema=ORGANISATION_SCHEMA),
+    "sectors": _WORDS,
+    "use": Field((dict,), nullable=True, schema=USE_SCHEMA),
+    "policy": Field((dict,), nullable=True, schema=POLICY_SCHEMA),
+})
+_USE_KEYS = tuple(USE_SCHEMA.fields)
 
 
 def load_context(path: str | os.PathLike[str]) -> Context:
@@ -261,7 +251,7 @@ def context_from_mapping(mapping: Any, path: str) -> Context:
     if not isinstance(mapping, Mapping):
         raise ConfigError("the context must be a mapping of organisation, sectors, use, policy",
                           path=path, line=line_of(mapping) or 1)
-    _no_unknown_keys(mapping, _TOP_KEYS, path, "")
+    CONTEXT_SCHEMA.check(mapping, path)
     org = _parse_org(_section(mapping, "organisation", path), path)
     sectors = _words(mapping, "sectors", path, "", normalise=normalise_sector)
     use_map = _section(mapping, "use", path)
@@ -272,19 +262,7 @@ def context_from_mapping(mapping: Any, path: str) -> Context:
 
 def _section(mapping: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
     value = mapping.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise ConfigError(f"'{key}' must be a mapping", path=path, line=line_of(mapping, key))
-    return value
-
-
-def _no_unknown_keys(mapping: Mapping[str, Any], allowed: tuple[str, ...], path: str, prefix: str) -> None:
-    for key in mapping:
-        if key not in allowed:
-            where = f"{prefix}.{key}" if prefix else str(key)
-            raise ConfigError(f"unknown key '{where}' (expected one of: {', '.join(allowed)})",
-                              path=path, line=line_of(mapping, key))
+    return {} if value is None else value   # a mapping: the schema has checked it
 
 
 def _number(mapping: Mapping[str, Any], key: str, path: str, prefix: str) -> float | None:
@@ -295,13 +273,9 @@ def _number(mapping: Mapping[str, Any], key: str, path: str, prefix: str) -> flo
 
 
 def _check_number(value: Any, name: str, path: str, line: int | None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"'{name}' must be a number, not {type(value).__name__} {value!r}",
-                          path=path, line=line)
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ConfigError(f"'{name}' must be a finite number", path=path, line=line)
-    if value < 0:
-        raise ConfigError(f"'{name}' must not be negative", path=path, line=line)
+    problems = _NUMBER.problems(value, name, line)
+    if problems:
+        raise problems[0].error(path)
     return float(value)
 
 
@@ -322,23 +296,13 @@ def _monthly(mapping: Mapping[str, Any], key: str, path: str, prefix: str) -> Mo
     return MonthlyValue(single=_check_number(value, name, path, line_of(mapping, key)))
 
 
-def _string(mapping: Mapping[str, Any], key: str, path: str, prefix: str) -> str | None:
-    value = mapping.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ConfigError(f"'{prefix}.{key}' must be a string, not {type(value).__name__}",
-                          path=path, line=line_of(mapping, key))
-    return value
-
-
 def _country(value: Any, name: str, path: str, line: int | None) -> str:
     if not isinstance(value, str):
         raise ConfigError(f"'{name}' must be an ISO 3166-1 alpha-2 code such as FR, not {value!r}",
                           path=path, line=line)
     code = value.strip().upper()
     if code not in ISO_3166_ALPHA2:
-        hint = f" (did you mean {_COUNTRY_HINTS[code]}?)" if code in _COUNTRY_HINTS else ""
+        hint = f" (did you mean {COMMON_MISTAKES[code]}?)" if code in COMMON_MISTAKES else ""
         raise ConfigError(f"'{name}': {value!r} is not an ISO 3166-1 alpha-2 country code{hint}",
                           path=path, line=line)
     return code
@@ -347,16 +311,10 @@ def _country(value: Any, name: str, path: str, line: int | None) -> str:
 def _words(mapping: Mapping[str, Any], key: str, path: str, prefix: str, *,
            normalise: Any = None) -> tuple[str, ...]:
     value = mapping.get(key)
-    name = f"{prefix}.{key}" if prefix else key
     if value is None:
         return ()
-    if not isinstance(value, list):
-        raise ConfigError(f"'{name}' must be a list", path=path, line=line_of(mapping, key))
     out: list[str] = []
-    for i, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip():
-            line = value.line_of(i) if isinstance(value, YamlList) else line_of(mapping, key)
-            raise ConfigError(f"'{name}' items must be non-empty strings, not {item!r}", path=path, line=line)
+    for item in value:   # a list of non-empty strings: the schema has checked it
         word = normalise(item) if normalise else item.strip()
         if word not in out:
             out.append(word)
@@ -364,10 +322,9 @@ def _words(mapping: Mapping[str, Any], key: str, path: str, prefix: str, *,
 
 
 def _parse_org(org: Mapping[str, Any], path: str) -> Organisation:
-    _no_unknown_keys(org, _ORG_KEYS, path, "organisation")
     country = org.get("country")
     return Organisation(
-        name=_string(org, "name", path, "organisation"),
+        name=org.get("name"),
         country=None if country is None else _country(country, "organisation.country", path,
                                                       line_of(org, "country")),
         monthly_active_users=_monthly(org, "monthly_active_users", path, "organisation"),
@@ -378,38 +335,30 @@ def _parse_org(org: Mapping[str, Any], path: str) -> Organisation:
 
 def _parse_use(use: Mapping[str, Any], path: str, prefix: str) -> dict[str, Any]:
     """Only the keys present, validated (so overrides can be merged onto a base)."""
-    _no_unknown_keys(use, _USE_KEYS, path, prefix)
+    USE_SCHEMA.check(use, path, prefix=prefix)
     out: dict[str, Any] = {}
     for key in use:
         value = use[key]
-        line = line_of(use, key)
         if key == "derived_model_name":
-            if value is not None and (not isinstance(value, str) or not value.strip()):
-                raise ConfigError(f"'{prefix}.{key}' must be a model name or null", path=path, line=line)
             out[key] = value.strip() if isinstance(value, str) else None
         elif key == "purposes":
             out[key] = _words(use, key, path, prefix, normalise=lambda w: w.strip().lower())
         else:
-            if not isinstance(value, bool):
-                raise ConfigError(f"'{prefix}.{key}' must be true or false, not {value!r}", path=path, line=line)
             out[key] = value
     return out
 
 
 def _parse_policy(pol: Mapping[str, Any], path: str) -> Policy:
-    _no_unknown_keys(pol, _POLICY_KEYS, path, "policy")
     allow = None
     if pol.get("allow_licences") is not None:
         allow = _words(pol, "allow_licences", path, "policy", normalise=_licence_id)
-    origins = DEFAULT_REVIEW_ORIGINS
+    origins: tuple[str, ...] = DEFAULT_REVIEW_ORIGINS
     if "review_origins" in pol:
         raw = pol.get("review_origins") or []
-        if not isinstance(raw, list):
-            raise ConfigError("'policy.review_origins' must be a list", path=path, line=line_of(pol, "review_origins"))
         origins = tuple(_country(c, "policy.review_origins",
                                  path, raw.line_of(i) if isinstance(raw, YamlList) else line_of(pol, "review_origins"))
                         for i, c in enumerate(raw))
-    sensitive = DEFAULT_SENSITIVE_SECTORS
+    sensitive: tuple[str, ...] = DEFAULT_SENSITIVE_SECTORS
     if "sensitive_sectors" in pol:
         sensitive = _words(pol, "sensitive_sectors", path, "policy", normalise=normalise_sector)
     return Policy(
@@ -421,11 +370,9 @@ def _parse_policy(pol: Mapping[str, Any], path: str) -> Policy:
 
 
 def _licence_id(spelling: str) -> str:
-    """A licence id or alias as the corpus knows it; other spellings are kept as written
-    (they may name a licence from a user's own folder)."""
-    from licheck.licences import default_corpus  # the corpus is only needed for policies
-
-    return default_corpus().lookup(spelling) or spelling.strip()
+    """A licence spelling as written; the rules stage reads it through the run's corpus
+    (bundled licences and the user's own), which knows every alias."""
+    return spelling.strip()
 
 
 __all__ = [

@@ -52,6 +52,3 @@ class RuleFileError(LicheckError):
 class DataError(LicheckError):
     """Bundled or user-supplied data (licences, catalogue) is invalid."""
 
-
-class SourceError(LicheckError):
-    """A model source failed in a way that is not a per-model result (rarely raised)."""

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from licheck.licences import Corpus, Licence
-from licheck.rules import Rule, Rulebook
+from licheck.rules.loader import Rulebook
+from licheck.rules.schema import Rule
 
 # Licence metadata a reviewer weighs, in this order.
 META_FIELDS = ("name", "version", "date", "publisher", "publisher_country", "kind", "status", "incorporates")

@@ -14,39 +14,40 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from licheck import datacache
+from licheck.countries import country_problem
 from licheck.data import data_dir
-from licheck.datacache import load_data_yaml
 from licheck.errors import DataError
-from licheck.yamldoc import YamlMap
+from licheck.schema import Field, Schema
+from licheck.yamlload import load_yaml
 
-KINDS = ("model-licence", "acceptable-use-policy", "permissive", "copyleft", "non-commercial")
+LICENCE_KINDS = ("model-licence", "acceptable-use-policy", "permissive", "copyleft", "non-commercial")
 # "text-missing": known by name and from quotations, but no verbatim text could be obtained;
 # rules about it can only be marked `confidence: secondary`.
 STATUSES = ("complete", "incomplete", "superseded", "text-missing")
 DATE_KINDS = ("release", "effective", "last-modified")
 MAX_TEXT_BYTES = 2 * 1024 * 1024   # the largest bundled text is ~20 KB
 
-_FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
-    # key: (type(s), required)
-    "id": (str, True),
-    "name": (str, True),
-    "version": ((str, type(None)), False),
-    "date": ((str, type(None)), False),
-    "date_kind": ((str, type(None)), False),
-    "publisher": ((str, type(None)), False),
-    "publisher_country": ((str, type(None)), False),
-    "kind": (str, True),
-    "url": ((str, type(None)), False),
-    "incorporates": (list, False),
-    "texts": (list, True),
-    "status": (str, False),
-    "third_party_copy": (bool, False),
-    "source": ((str, type(None)), False),
-    "aliases": (list, False),
-    "reference_phrases": (list, False),
-    "notes": ((str, type(None)), False),
-}
+_TEXT = Field((str,), nullable=True)
+_WORDS = Field((list,), items=str, nonempty=True)
+SCHEMA = Schema("licence metadata", {
+    "id": Field((str,), required=True, nonempty=True),
+    "name": Field((str,), required=True, nonempty=True),
+    "version": _TEXT,
+    "date": _TEXT,
+    "date_kind": Field((str,), nullable=True, choices=DATE_KINDS),
+    "publisher": _TEXT,
+    "publisher_country": _TEXT,
+    "kind": Field((str,), required=True, choices=LICENCE_KINDS),
+    "url": _TEXT,
+    "incorporates": _WORDS,
+    "texts": Field((list,), required=True, items=str, nonempty=True),
+    "status": Field((str,), choices=STATUSES),
+    "third_party_copy": Field((bool,)),
+    "source": _TEXT,
+    "aliases": _WORDS,
+    "reference_phrases": _WORDS,
+    "notes": _TEXT,
+})
 
 
 @dataclass(frozen=True)
@@ -167,27 +168,12 @@ class Corpus:
 
 
 def _load_one(meta_path: Path) -> Licence:
-    doc = load_data_yaml(meta_path)
-    if not isinstance(doc, YamlMap):
-        raise DataError("licence metadata must be a mapping", path=meta_path, line=1)
-    for key in doc:
-        if key not in _FIELDS:
-            raise DataError(f"unknown key '{key}'", path=meta_path, line=doc.line_of(key))
-    for key, (typ, required) in _FIELDS.items():
-        if key not in doc:
-            if required:
-                raise DataError(f"missing key '{key}'", path=meta_path, line=1)
-            continue
-        if not isinstance(doc[key], typ):
-            raise DataError(f"'{key}' has the wrong type", path=meta_path, line=doc.line_of(key))
-    if doc["kind"] not in KINDS:
-        raise DataError(f"kind must be one of {', '.join(KINDS)}", path=meta_path, line=doc.line_of("kind"))
+    doc = load_yaml(meta_path)
+    SCHEMA.check(doc, os.fspath(meta_path), cls=DataError, line=1)
     status = doc.get("status", "complete")
-    if status not in STATUSES:
-        raise DataError(f"status must be one of {', '.join(STATUSES)}", path=meta_path, line=doc.line_of("status"))
-    if doc.get("date_kind") not in (None, *DATE_KINDS):
-        raise DataError(f"date_kind must be one of {', '.join(DATE_KINDS)}", path=meta_path,
-                        line=doc.line_of("date_kind"))
+    country = doc.get("publisher_country")
+    if country is not None and (problem := country_problem(country)):
+        raise DataError(f"'publisher_country': {problem}", path=meta_path, line=doc.line_of("publisher_country"))
     if doc["id"] != meta_path.stem:
         raise DataError(f"id '{doc['id']}' does not match the file name", path=meta_path, line=doc.line_of("id"))
     texts = []
@@ -215,7 +201,6 @@ def _load_one(meta_path: Path) -> Licence:
     )
 
 
-@datacache.batch()   # one write of the parsed-data store for the whole folder
 def _load_dir(folder: Path) -> list[Licence]:
     if not folder.is_dir():
         raise DataError("licence folder not found", path=folder)
@@ -242,4 +227,5 @@ def load_corpus(extra_dirs: Iterable[str | os.PathLike[str]] = ()) -> Corpus:
 
 @cache
 def default_corpus() -> Corpus:
+    """The bundled corpus alone (for building an environment: `licheck.env`)."""
     return load_corpus()

@@ -3,8 +3,8 @@
 **Walking the graph.** Parents are followed through every source (Hub, local directory,
 GGUF, Ollama, catalogue), with many parents per node (merges) and the relation on each
 node. Every model is fetched at most once per run, across all the models of the run
-(`resolve_many` shares one memo), and independent fetches run concurrently in a bounded
-pool under one overall deadline (`LICHECK_DEADLINE`, default 20 s). Cycles are detected
+(`resolve_many` shares one memo), and independent fetches run concurrently on a bounded
+number of threads under one overall deadline (`LICHECK_DEADLINE`, default 20 s). Cycles are detected
 and reported; the walk stops `MAX_DEPTH` (16) levels below the model. Anything that could
 not be followed is a node with `source: "unresolved"` and an `unresolved` finding, never
 an exception.
@@ -13,7 +13,7 @@ an exception.
 says which step, which field or file, which matcher, and with what confidence):
 
 1. the card's declared `license:` (or the Hub's `license:<id>` tag), if it is a licence id
-   or an alias in the corpus (`default_corpus().lookup`). A declared id that is not in the
+   or an alias in the run's corpus (`Corpus.lookup`). A declared id that is not in the
    corpus (e.g. `bsd-3-clause`) stops here as *unknown*: it is reported, not guessed at;
 2. with `license: other` / `unknown` / nothing: `license_name`, then `license_link`,
    through the same alias table;
@@ -40,17 +40,25 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from queue import Empty, SimpleQueue
 
-from licheck.licences import Corpus, default_corpus
-from licheck.model import KINDS, Finding, Lineage, LineageNode, Severity
+from licheck.kinds import default_severity
+from licheck.licences import Corpus
+from licheck.matching import identify
+from licheck.model import (
+    Finding,
+    Lineage,
+    LineageNode,
+    ModelFacts,
+    ModelRef,
+    Severity,
+    Unresolved,
+)
 from licheck.refs import parse_ref
-from licheck.sources.base import ModelFacts, ModelRef, Unresolved
-from licheck.sources.registry import SourceRegistry, default_sources
+from licheck.sources.registry import SourceRegistry
 
 MAX_DEPTH = 16
 DEFAULT_DEADLINE = 20.0
@@ -73,13 +81,9 @@ def _key(ref: ModelRef) -> tuple[str, str, str]:
     return (ref.kind, name, ref.revision or "")
 
 
-if TYPE_CHECKING:
-    from concurrent.futures import Future
-
-    from licheck.matching import Identification
 
 
-# --- fetching: one memo, one pool, one deadline ------------------------------------------------
+# --- fetching: one memo, one crawl, one deadline -----------------------------------------------
 
 class _Crawler:
     def __init__(self, registry: SourceRegistry, max_workers: int, deadline_at: float,
@@ -104,19 +108,32 @@ class _Crawler:
         return True
 
     def crawl(self, roots: Sequence[ModelRef]) -> None:
-        if getattr(self.registry, "offline", False) is True:
-            self._crawl_inline(roots)
-            return
-        # Imported here: offline runs never need it, and it costs ~10 ms (logging, threads).
-        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+        """Fetch the roots and every ancestor they lead to, until none is left or the
+        deadline passes; what is still pending then is unresolved.
 
-        pending: dict[Future[ModelFacts | Unresolved], tuple[ModelRef, int]] = {}
+        Fetches run on up to `max_workers` threads; for an offline registry (local files and
+        the cache only) they run in this thread, as threads would only add start-up."""
+        inline = getattr(self.registry, "offline", False) is True
+        jobs: SimpleQueue[ModelRef | None] = SimpleQueue()
+        done: SimpleQueue[tuple[ModelRef, ModelFacts | Unresolved | BaseException]] = SimpleQueue()
+        workers: list[threading.Thread] = []
+        pending: dict[tuple[str, str, str], tuple[ModelRef, int]] = {}
         queued: set[tuple[str, str, str]] = set()
-        pool = ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="licheck-fetch")
 
         def submit(ref: ModelRef, depth: int) -> None:
-            if self._claim(ref, depth, queued):
-                pending[pool.submit(self._fetch_one, ref)] = (ref, depth)
+            if not self._claim(ref, depth, queued):
+                return
+            pending[_key(ref)] = (ref, depth)
+            if inline:
+                if time.monotonic() < self.deadline_at:
+                    done.put((ref, self._fetch_one(ref)))
+                return
+            if len(workers) < self.max_workers:
+                worker = threading.Thread(target=self._work, args=(jobs, done), daemon=True,
+                                          name=f"licheck-fetch-{len(workers)}")
+                worker.start()
+                workers.append(worker)
+            jobs.put(ref)
 
         try:
             for ref in roots:
@@ -125,46 +142,33 @@ class _Crawler:
                 remaining = self.deadline_at - time.monotonic()
                 if remaining <= 0:
                     break
-                done, _ = wait(list(pending), timeout=remaining, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    ref, depth = pending.pop(fut)
-                    result = fut.result()
-                    self.memo[_key(ref)] = result
-                    if isinstance(result, ModelFacts):
-                        for link in result.parents:
-                            submit(link.ref, depth + 1)
-            for fut, (ref, _depth) in pending.items():
-                fut.cancel()
-                self.memo[_key(ref)] = Unresolved(
-                    ref, f"not fetched within the run's deadline of {self.deadline_s:g} s "
-                         "(LICHECK_DEADLINE)")
+                try:
+                    ref, result = done.get(timeout=remaining)
+                except Empty:
+                    break
+                if isinstance(result, BaseException):   # a bug in a source: not a result
+                    raise result
+                _, depth = pending.pop(_key(ref))
+                self.memo[_key(ref)] = result
+                if isinstance(result, ModelFacts):
+                    for link in result.parents:
+                        submit(link.ref, depth + 1)
         finally:
-            # Requests still running end on their own timeout, which the deadline bounds.
-            pool.shutdown(wait=False, cancel_futures=True)
-
-    def _crawl_inline(self, roots: Sequence[ModelRef]) -> None:
-        """The same walk in this thread, for an offline registry: every fetch reads local
-        files or the cache, so a pool would only add thread start-up and switching."""
-        queue: deque[tuple[ModelRef, int]] = deque()
-        queued: set[tuple[str, str, str]] = set()
-
-        def submit(ref: ModelRef, depth: int) -> None:
-            if self._claim(ref, depth, queued):
-                queue.append((ref, depth))
-
-        for ref in roots:
-            submit(ref, 0)
-        while queue and time.monotonic() < self.deadline_at:
-            ref, depth = queue.popleft()
-            result = self._fetch_one(ref)
-            self.memo[_key(ref)] = result
-            if isinstance(result, ModelFacts):
-                for link in result.parents:
-                    submit(link.ref, depth + 1)
-        for ref, _depth in queue:
+            # Each worker ends after its current fetch, which the deadline bounds.
+            for _ in workers:
+                jobs.put(None)
+        for ref, _depth in pending.values():
             self.memo[_key(ref)] = Unresolved(
                 ref, f"not fetched within the run's deadline of {self.deadline_s:g} s "
                      "(LICHECK_DEADLINE)")
+
+    def _work(self, jobs: SimpleQueue[ModelRef | None],
+              done: SimpleQueue[tuple[ModelRef, ModelFacts | Unresolved | BaseException]]) -> None:
+        while (ref := jobs.get()) is not None:
+            try:
+                done.put((ref, self._fetch_one(ref)))
+            except Exception as exc:  # handed to the crawl, which raises it
+                done.put((ref, exc))
 
     def _fetch_one(self, ref: ModelRef) -> ModelFacts | Unresolved:
         return self.registry.fetch(ref)
@@ -180,9 +184,8 @@ class LicenceChoice:
     unchecked: str | None = None   # a declared licence id that is not in the corpus
 
 
-def determine_licence(facts: ModelFacts, corpus: Corpus | None = None) -> LicenceChoice:
+def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
     """Apply the written order of precedence (module docstring) to one model's facts."""
-    corpus = corpus if corpus is not None else default_corpus()
     field_name = "GGUF general.license" if facts.source == "gguf" else "card license"
     declared = (facts.declared_licence or "").strip()
     if declared.lower() not in _OPEN_DECLARATIONS:
@@ -200,7 +203,7 @@ def determine_licence(facts: ModelFacts, corpus: Corpus | None = None) -> Licenc
             return LicenceChoice(lid, f"{field_name}: {declared or '(none)'}, {field}: {value}", 0.95)
     tried: list[str] = []
     for fname, text in facts.licence_files.items():
-        ident = _identify(text, corpus)
+        ident = identify(text, corpus)
         lid = ident.licence
         if lid:
             conf, matcher = ident.confidence, ident.matcher
@@ -222,12 +225,6 @@ def determine_licence(facts: ModelFacts, corpus: Corpus | None = None) -> Licenc
     return LicenceChoice(None, "; ".join(said) if said else "no licence declared")
 
 
-def _identify(text: str, corpus: Corpus) -> Identification:
-    from licheck.matching import identify  # imported when a LICENSE text is actually read
-
-    return identify(text, corpus)
-
-
 # --- assembling one lineage --------------------------------------------------------------------
 
 def _display(ref: ModelRef) -> str:
@@ -244,6 +241,7 @@ class _Assembler:
         self.nodes: dict[str, LineageNode] = {}
         self.choices: dict[str, LicenceChoice] = {}
         self.unresolved: list[tuple[str, str]] = []   # (node id, reason)
+        self.unknown_parents: list[tuple[str, str]] = []   # (node id, why a parent is unknown)
         self.cycles: list[list[str]] = []
 
     def build(self) -> Lineage:
@@ -291,8 +289,9 @@ class _Assembler:
             if pid != node_id and pid not in parent_ids:
                 parent_ids.append(pid)
         node.parents = parent_ids
-        if parent_ids:
+        if parent_ids or result.unknown_parents:
             node.relation = result.relation or "unknown"
+        self.unknown_parents += [(node_id, why) for why in result.unknown_parents]
         notes = [n for n in result.notes if n]
         node.evidence = "; ".join([choice.evidence, *notes])
         return node_id
@@ -326,10 +325,13 @@ class _Assembler:
         corpus = self.corpus
         out: list[Finding] = []
         for node_id, reason in self.unresolved:
-            out.append(self._finding("unresolved", KINDS["unresolved"],
+            out.append(self._finding("unresolved", default_severity("unresolved"),
                                      f"{node_id}: could not be resolved: {reason}", node_id))
+        for node_id, why in self.unknown_parents:
+            out.append(self._finding("unresolved", default_severity("unresolved"),
+                                     f"{node_id}: a parent could not be resolved: {why}", node_id))
         for cycle in self.cycles:
-            out.append(self._finding("unresolved", KINDS["unresolved"],
+            out.append(self._finding("unresolved", default_severity("unresolved"),
                                      "lineage cycle: " + " -> ".join(cycle) + " (not followed again)",
                                      cycle[0]))
 
@@ -354,7 +356,7 @@ class _Assembler:
                            "licheck's licence corpus: its terms were not checked")
                 else:
                     msg = f"{node.id}: no licence could be determined ({choice.evidence})"
-                out.append(self._finding("licence_unknown", KINDS["licence_unknown"], msg, node.id))
+                out.append(self._finding("licence_unknown", default_severity("licence_unknown"), msg, node.id))
             own = node.licence or choice.unchecked
             for lid, holder in inherited.items():
                 if lid == own:
@@ -373,25 +375,23 @@ class _Assembler:
 
 # --- public API ----------------------------------------------------------------------------------
 
-def resolve(ref: str | ModelRef, *, offline: bool = False, sources: SourceRegistry | None = None,
-            base_dir: Path | None = None, deadline: float | None = None,
-            corpus: Corpus | None = None) -> Lineage:
+def resolve(ref: str | ModelRef, *, sources: SourceRegistry, corpus: Corpus,
+            base_dir: Path | None = None, deadline: float | None = None) -> Lineage:
     """The lineage of one model. Bad references raise InputError; everything else is a result."""
-    return resolve_many([ref], offline=offline, sources=sources, base_dir=base_dir,
-                        deadline=deadline, corpus=corpus)[0]
+    return resolve_many([ref], sources=sources, corpus=corpus, base_dir=base_dir,
+                        deadline=deadline)[0]
 
 
-def resolve_many(refs: Sequence[str | ModelRef], *, offline: bool = False,
-                 sources: SourceRegistry | None = None, base_dir: Path | None = None,
-                 max_workers: int = 8, deadline: float | None = None,
-                 corpus: Corpus | None = None) -> list[Lineage]:
-    """Lineages of many models, sharing fetches, a bounded pool and one overall deadline.
+def resolve_many(refs: Sequence[str | ModelRef], *, sources: SourceRegistry, corpus: Corpus,
+                 base_dir: Path | None = None, max_workers: int = 8,
+                 deadline: float | None = None) -> list[Lineage]:
+    """Lineages of many models, sharing fetches, bounded threads and one overall deadline.
 
-    `corpus` is the licence corpus to name licences from (the bundled one by default; a
-    config's `extra_licences` add to it)."""
+    `sources` answer for each model (offline or not); `corpus` names the licences (the
+    bundled one, plus a config's `extra_licences`)."""
     parsed = [(r if isinstance(r, ModelRef) else parse_ref(r, base_dir=base_dir),
                r if isinstance(r, str) else str(r)) for r in refs]
-    registry = sources if sources is not None else default_sources(offline=offline)
+    registry = sources
     deadline_s = deadline if deadline is not None else default_deadline()
     deadline_at = time.monotonic() + deadline_s
     registry.set_deadline(deadline_at)
@@ -404,5 +404,4 @@ def resolve_many(refs: Sequence[str | ModelRef], *, offline: bool = False,
         root = crawler.memo.get(_key(ref))
         if isinstance(root, Unresolved) and root.error is not None:
             raise root.error   # a target the user named cannot be read: exit 2, not a finding
-    corpus = corpus if corpus is not None else default_corpus()
     return [_Assembler(ref, written.strip(), crawler.memo, corpus).build() for ref, written in parsed]

@@ -1,7 +1,8 @@
-"""The shared vocabulary of the pipeline: severities, clauses, findings, lineage nodes.
+"""The shared vocabulary of the pipeline: model references and what sources learn about
+them, severities, clauses, findings, lineage nodes.
 
-Pure data, no I/O. Every stage (lineage, rules, check, reports) speaks in these types, and
-`to_json()` gives the shapes of CONTRACT.md section 5.
+Pure data, no I/O, the bottom layer: every stage (targets, sources, lineage, rules, check,
+reports) speaks in these types, and `to_json()` gives the shapes of CONTRACT.md section 5.
 """
 
 from __future__ import annotations
@@ -31,29 +32,75 @@ class Severity(IntEnum):
             raise ValueError(f"unknown severity '{value}' (expected one of: {names})") from None
 
 
-# The stable finding vocabulary (CONTRACT.md section 3) with each kind's default severity.
-KINDS: dict[str, Severity] = {
-    "mau_cap": Severity.ERROR,
-    "revenue_cap": Severity.ERROR,
-    "non_commercial": Severity.ERROR,
-    "non_production": Severity.ERROR,
-    "output_training": Severity.ERROR,
-    "naming": Severity.ERROR,
-    "attribution": Severity.OBLIGATION,
-    "notice": Severity.OBLIGATION,
-    "acceptable_use": Severity.ERROR,
-    "jurisdiction": Severity.ERROR,
-    "hosting": Severity.ERROR,
-    "registration": Severity.OBLIGATION,   # an extension of CONTRACT.md section 3
-    "provenance": Severity.WARNING,
-    "licence_mismatch": Severity.WARNING,
-    "licence_unknown": Severity.WARNING,
-    "unresolved": Severity.WARNING,
-    "policy": Severity.ERROR,
-    "waiver": Severity.WARNING,
-}
-
 RELATIONS = ("base", "finetune", "adapter", "merge", "quantized", "unknown")
+
+
+# --- models as sources see them ----------------------------------------------------------
+
+REF_KINDS = ("hub", "ollama", "path", "gguf")
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A reference to a model as a user or a card wrote it, classified."""
+
+    kind: str                    # one of REF_KINDS
+    name: str                    # hub: "org/name"; ollama: "llama3.3:70b"; path/gguf: a path
+    revision: str | None = None  # hub only
+
+    def __str__(self) -> str:
+        if self.kind == "hub":
+            return self.name if not self.revision else f"{self.name}@{self.revision}"
+        if self.kind == "ollama":
+            return f"ollama:{self.name}"
+        return self.name
+
+
+@dataclass(frozen=True)
+class ParentLink:
+    """A parent of a model and how the model derives from it."""
+
+    ref: ModelRef
+    relation: str = "unknown"    # finetune | adapter | merge | quantized | unknown
+
+
+@dataclass
+class ModelFacts:
+    """What one source knows about one model. Unknown facts stay None / empty."""
+
+    ref: ModelRef
+    id: str                                   # canonical id (Hub id after redirects, or a path)
+    source: str                               # hub | local | gguf | ollama | catalogue | cache
+    declared_licence: str | None = None       # card `license:` (or GGUF general.license), as written
+    licence_name: str | None = None           # card `license_name`
+    licence_link: str | None = None           # card `license_link`
+    licence_files: dict[str, str] = field(default_factory=dict)  # file name -> text (LICENSE, ...)
+    licence_hint: str | None = None           # a corpus id from a curated source (catalogue)
+    parents: list[ParentLink] = field(default_factory=list)
+    relation: str | None = None               # how this model derives from its parents
+    publisher: str | None = None
+    origin: str | None = None                 # publisher country, ISO 3166-1 alpha-2
+    modalities: list[str] = field(default_factory=list)
+    release_date: str | None = None
+    name: str | None = None
+    revision: str | None = None
+    gated: bool = False
+    notes: list[str] = field(default_factory=list)  # how the facts were obtained, for evidence
+    # Parents the model's files say exist but do not name (an adapter config without its base
+    # model): why, each reported as `unresolved`.
+    unknown_parents: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A source could not learn about a model; `reason` is said to the user as is."""
+
+    ref: ModelRef
+    reason: str
+    source: str = "unresolved"
+    # The input error behind it, when a file could not be read: raised again (exit 2) when the
+    # file is a target the user named, reported as `unresolved` when it is only an ancestor.
+    error: Exception | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -79,12 +126,15 @@ class Clause:
         return {"licence": self.licence, "section": self.section, "quote": self.quote}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Finding:
-    """One thing a user must know: a conflict, an obligation, or something not checked."""
+    """One thing a user must know: a conflict, an obligation, or something not checked.
+
+    A value: stages that change one (`--strict`, waivers, placing it at a manifest entry)
+    make a new one with `dataclasses.replace`."""
 
     id: str                      # rule id ("llama3.1/naming") or "<area>/<kind>" for non-rule findings
-    kind: str                    # a key of KINDS
+    kind: str                    # a finding kind (licheck.kinds.KINDS)
     severity: Severity
     model: str                   # the model the finding is about (lineage[0] id)
     message: str

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from licheck.errors import InputError
-from licheck.sources.base import ModelRef
+from licheck.model import ModelRef
+from licheck.yamlload import read_text
 
 INSTRUCTIONS = ("FROM", "ADAPTER", "LICENSE", "TEMPLATE", "SYSTEM", "PARAMETER", "MESSAGE",
                 "REQUIRES", "DRAFT", "RENDERER", "PARSER")
@@ -107,7 +108,6 @@ def parse_modelfile(text: str, path: str, *,
 
 def read_modelfile(path: str | os.PathLike[str]) -> list[ModelfileDirective]:
     """Read and parse a Modelfile from disk (size-capped)."""
-    from licheck.yamlload import read_text
 
     return parse_modelfile(read_text(path, max_bytes=MAX_MODELFILE_BYTES), os.fspath(path))
 

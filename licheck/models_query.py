@@ -16,11 +16,17 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from licheck.catalogue import MODALITIES, Catalogue, CatalogueEntry
+from licheck.catalogue import MODALITIES, CatalogueEntry
+from licheck.check import run_check
+from licheck.env import Env
 from licheck.errors import InputError
+from licheck.licences import Corpus
+from licheck.model import ModelRef
+from licheck.sources.catalogue import CatalogueSource
+from licheck.sources.registry import RunData, SourceRegistry
+from licheck.targets import ModelEntry, Target
 
 TASKS = ("text-generation", "embeddings", "vision", "speech", "image-generation")
 VERDICTS = ("usable", "obligations", "review", "blocked")   # best first
@@ -29,49 +35,19 @@ VERDICT_WORDS = {"usable": "usable", "obligations": "usable with obligations",
 SORTS = ("name", "verdict", "publisher", "release", "licence")
 
 
-def evaluate_models(model_ids: Sequence[str], *, context_path: str | None,
-                    config_path: str | None = None) -> Mapping[str, Any]:
-    """ADAPTER (the only call into the check pipeline; re-point it after the refactor).
+def catalogue_sources(env: RunData) -> SourceRegistry:
+    """The model sources of `models`: the environment's catalogue alone (never the network)."""
+    return SourceRegistry([CatalogueSource(env.catalogue)], catalogue=env.catalogue, offline=True)
 
-    The JSON report of `check` for these catalogue ids under the context (else the config's,
-    else the defaults, as `check` decides), resolved from the catalogue alone (never the
-    network), with the config's extra rules, licences and catalogue folders."""
-    from licheck.check import run_check
-    from licheck.config import load_config
-    from licheck.sources.base import ModelRef
-    from licheck.sources.catalogue import CatalogueSource
-    from licheck.sources.registry import SourceRegistry
-    from licheck.targets import ModelEntry, Target
 
-    config = load_config(config_path)
-    catalogue = load_models_catalogue(config_path)
-    sources = SourceRegistry([CatalogueSource(catalogue)], catalogue=catalogue, offline=True)
+def evaluate_models(env: Env, model_ids: Sequence[str], *, context_path: str | None) -> Mapping[str, Any]:
+    """The JSON report of `check` for these catalogue ids under the context (else the
+    config's, else the defaults, as `check` decides), in the run's environment: its rules,
+    licences and catalogue (the one call into the check pipeline). Build `env` with
+    `catalogue_sources` so that nothing is fetched."""
     target = Target(kind="ref", path=None,
                     entries=[ModelEntry(ref=ModelRef("hub", mid), written=mid) for mid in model_ids])
-    return run_check([target], context_path=context_path, config=config, offline=True,
-                     sources=sources).to_json()
-
-
-def models_corpus(config_path: str | None = None) -> Any:
-    """The licence corpus `models` names licences from: bundled plus the config's folders."""
-    from licheck.configured import rules_and_licences
-
-    return rules_and_licences(config_path)[1]
-
-
-def load_models_catalogue(config_path: str | None = None) -> Catalogue:
-    """The catalogue `models` lists: the bundled one plus the config's `extra_catalogue`."""
-    from licheck.catalogue import default_catalogue, load_catalogue
-    from licheck.config import load_config
-
-    config = load_config(config_path)
-    if not config.extra_catalogue:
-        return default_catalogue()
-    for folder in config.extra_catalogue:
-        if not Path(folder).is_dir():
-            raise InputError(f"'extra_catalogue' folder not found: {folder}", path=config.path,
-                             line=config.line("extra_catalogue"))
-    return load_catalogue(config.extra_catalogue, licences=models_corpus(config_path))
+    return run_check(env, [target], context_path=context_path).to_json()
 
 
 def derive_tasks(entry: CatalogueEntry) -> tuple[str, ...]:
@@ -140,7 +116,7 @@ def _pick(value: str, known: Iterable[str], what: str, option: str) -> str:
                      if len(by_lower) <= 12 else f"{option}: unknown {what} '{value}'{hint}")
 
 
-def check_query(entries: Sequence[CatalogueEntry], corpus: Any, *, tasks: Iterable[str] = (),
+def check_query(entries: Sequence[CatalogueEntry], corpus: Corpus, *, tasks: Iterable[str] = (),
                 modalities: Iterable[str] = (), publishers: Iterable[str] = (),
                 origins: Iterable[str] = (), licences: Iterable[str] = (), sort: str = "name") -> Query:
     """The query with every value checked against what exists; InputError (exit 2) otherwise."""

@@ -26,9 +26,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from licheck.check import run_check
+from licheck.env import Env
 from licheck.errors import InputError
 from licheck.licences import Corpus
-from licheck.rules import Rulebook
+from licheck.rules.loader import Rulebook
 
 NOTICE_FILE = "NOTICE"
 CHECKLIST_FILE = "CHECKLIST.md"
@@ -39,29 +41,11 @@ OWN_NAMES = frozenset({NOTICE_FILE, CHECKLIST_FILE, LICENSES_DIR})
 _UNCHECKED_KINDS = ("unresolved", "licence_unknown")
 
 
-@dataclass(frozen=True)
-class Evaluated:
-    """What the check pipeline gives this command: the report as JSON and the data behind it."""
-
-    report: Mapping[str, Any]
-    rulebook: Rulebook
-    corpus: Corpus
-
-
-def evaluate_targets(targets: Sequence[str], *, context_path: str | None,
-                     config_path: str | None, offline: bool) -> Evaluated:
-    """ADAPTER (the only call into the check pipeline; re-point it after the refactor).
-
-    Runs `check` on the targets under the context and returns its JSON report with the
-    rulebook and corpus it used."""
-    from licheck.check import run_check
-    from licheck.config import load_config
-    from licheck.configured import rules_and_licences
-
-    config = load_config(config_path)
-    report = run_check(list(targets), context_path=context_path, config=config, offline=offline)
-    rulebook, corpus = rules_and_licences(config_path)
-    return Evaluated(report.to_json(), rulebook, corpus)
+def evaluate_targets(env: Env, targets: Sequence[str], *, context_path: str | None) -> Mapping[str, Any]:
+    """The JSON report of `check` on the targets under the context, in the run's environment
+    (the one call into the check pipeline; `build` takes the same environment's rulebook and
+    corpus)."""
+    return run_check(env, list(targets), context_path=context_path).to_json()
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ Accepted forms: `org/name`, `name`, `org/name@rev`, `hf:org/name[@rev]`,
 `https://huggingface.co/org/name[/tree/rev]`, `ollama:llama3.3:70b`, a path to a model
 directory, or a path to a `.gguf` file (relative paths are taken from `base_dir`).
 
-Hub ids are checked against the Hub's repo-id grammar *before* anything builds a URL or a
-cache path from them, so `../`, absolute paths posing as ids, NUL bytes, URL-encoded
+Hub ids are checked against the Hub's repo-id grammar (`licheck.hubid`) *before* anything
+builds a URL or a cache path from them, so `../`, absolute paths posing as ids, NUL bytes, URL-encoded
 traversal (`%2e%2e`) and overlong ids are refused with an `InputError`. An existing local
 directory wins over a Hub id of the same spelling (as transformers does).
 """
@@ -18,56 +18,19 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from licheck.errors import InputError
-from licheck.sources.base import ModelRef
+from licheck.hubid import hub_id_problem, is_hub_id
+from licheck.model import ModelRef
 
 MAX_REF_LENGTH = 512
-MAX_SEGMENT = 96          # the Hub's limit for a namespace or a repo name
 MAX_REVISION = 255
 
-# One segment of a Hub id: word characters, '-', '.', starting and ending alphanumeric.
-_SEGMENT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 _REVISION = re.compile(r"[A-Za-z0-9._][A-Za-z0-9._/+-]*")
 _OLLAMA = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*(?::[A-Za-z0-9._-]+)?")
 _HUB_HOSTS = ("huggingface.co", "www.huggingface.co", "hf.co")
 # Path forms that are never Hub ids.
 _PATH_PREFIXES = ("./", "../", "/", "~", ".\\", "..\\", "\\")
 
-
-def hub_id_problem(text: str) -> str | None:
-    """Why `text` is not a valid Hub repo id (`org/name` or `name`), or None if it is."""
-    if not text:
-        return "empty model id"
-    if len(text) > 2 * MAX_SEGMENT + 1:
-        return f"model id is longer than {2 * MAX_SEGMENT + 1} characters"
-    if "\x00" in text or any(ord(c) < 32 or ord(c) == 127 for c in text):
-        return "model id contains a control character"
-    if "%" in text:
-        return "model id contains '%' (URL-encoded characters are not allowed in ids)"
-    if ".." in text:
-        return "model id contains '..'"
-    if "--" in text:
-        return "model id contains '--'"
-    if text.startswith(("/", "\\", "~")) or re.match(r"[A-Za-z]:[\\/]", text):
-        return "an absolute path is not a model id"
-    parts = text.split("/")
-    if len(parts) > 2:
-        return "model id has more than one '/' (expected org/name)"
-    for part in parts:
-        if not part:
-            return "model id has an empty part"
-        if len(part) > MAX_SEGMENT:
-            return f"a part of the model id is longer than {MAX_SEGMENT} characters"
-        if not _SEGMENT.fullmatch(part):
-            return ("model id may use only letters, digits, '-', '_' and '.', and must start "
-                    "and end with a letter or digit")
-    if text.endswith(".git"):
-        return "model id ends with '.git'"
-    return None
-
-
-def is_hub_id(text: str) -> bool:
-    """Whether `text` is a syntactically valid Hub repo id (no revision)."""
-    return isinstance(text, str) and hub_id_problem(text) is None
+__all__ = ["hub_id_problem", "hub_ref", "is_hub_id", "parse_ref"]
 
 
 def _revision_problem(rev: str) -> str | None:

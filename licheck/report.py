@@ -100,8 +100,8 @@ class Report:
     licheck_version: str
     data_versions: dict[str, Any]
     notes: list[str]
-    # The corpus the check used (bundled plus the user's folders); None means the bundled one.
-    corpus: Corpus | None = field(default=None, repr=False, compare=False)
+    # The corpus the check used (bundled plus the user's folders), to name its licences.
+    corpus: Corpus = field(repr=False, compare=False)
 
     # -- views ---------------------------------------------------------------------------
 
@@ -122,12 +122,7 @@ class Report:
         """The corpus metadata of a licence id, or None (unknown id, or no id)."""
         if not licence_id:
             return None
-        corpus = self.corpus
-        if corpus is None:
-            from licheck.licences import default_corpus
-
-            corpus = default_corpus()
-        return corpus.get(licence_id)
+        return self.corpus.get(licence_id)
 
     def waiver_matches(self, waiver: Mapping[str, Any]) -> list[Finding]:
         """The findings a declared waiver covers (compared by value, as findings carry a copy)."""

@@ -18,15 +18,28 @@ import datetime as dt
 import fnmatch
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from licheck.errors import ConfigError
-from licheck.model import KINDS, Finding, Location, Severity
+from licheck.kinds import KINDS
+from licheck.model import Finding, Location, Severity
+from licheck.schema import Field, Schema
 from licheck.yamlload import YamlMap, line_of, load_yaml
 
-_KEYS = ("rule", "kind", "model", "reason", "approved_by", "expires", "comment", "ticket")
-_REQUIRED = ("reason", "approved_by", "expires")
+_TEXT = Field((str,), nonempty=True)
+WAIVER_SCHEMA = Schema("a waiver", {
+    "rule": _TEXT,
+    # A stale waiver must be fixed in the file, so `waiver` findings cannot be waived.
+    "kind": Field((str,), choices=tuple(k for k in KINDS if k != "waiver")),
+    "model": _TEXT,
+    "reason": Field((str,), required=True, nonempty=True),
+    "approved_by": Field((str,), required=True, nonempty=True),
+    "expires": Field((str, dt.date), required=True, expect="a date YYYY-MM-DD"),
+    "comment": _TEXT,
+    "ticket": _TEXT,
+})
+WAIVERS_FILE_SCHEMA = Schema("a waivers file", {"waivers": Field((list,), nullable=True)})
 
 
 @dataclass(frozen=True)
@@ -85,10 +98,7 @@ def load_waivers(path: str | os.PathLike[str]) -> list[Waiver]:
     if data is None:
         return []
     if isinstance(data, dict):
-        unknown = [k for k in data if k != "waivers"]
-        if unknown:
-            raise ConfigError(f"unknown key '{unknown[0]}' in a waivers file (expected 'waivers')",
-                              path=path, line=line_of(data, unknown[0]))
+        WAIVERS_FILE_SCHEMA.check(data, os.fspath(path))
         data = data.get("waivers") or []
     return parse_waivers(data, os.fspath(path))
 
@@ -112,25 +122,11 @@ def _parse_one(entry: Any, path: str, item_line: int | None) -> Waiver:
             return entry.line_of(key)
         return item_line if item_line is not None else line_of(entry)
 
-    for key in entry:
-        if key not in _KEYS:
-            raise ConfigError(f"unknown waiver key '{key}' (expected one of: {', '.join(_KEYS)})",
-                              path=path, line=at(key))
-    for key in _REQUIRED:
-        if entry.get(key) in (None, ""):
-            raise ConfigError(f"a waiver needs '{key}'", path=path, line=at())
+    WAIVER_SCHEMA.check(entry, path, line=item_line)
     rule, kind = entry.get("rule"), entry.get("kind")
     if (rule is None) == (kind is None):
         raise ConfigError("a waiver needs exactly one of 'rule' (a finding id) or 'kind'",
                           path=path, line=at())
-    for key in ("rule", "kind", "model", "reason", "approved_by", "comment", "ticket"):
-        value = entry.get(key)
-        if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise ConfigError(f"waiver '{key}' must be a non-empty string", path=path, line=at(key))
-    if kind is not None and (kind not in KINDS or kind == "waiver"):
-        choices = ", ".join(k for k in KINDS if k != "waiver")
-        raise ConfigError(f"unknown finding kind '{kind}' (expected one of: {choices})",
-                          path=path, line=at("kind"))
     return Waiver(
         rule=rule,
         kind=kind,
@@ -171,14 +167,15 @@ class WaiverOutcome:
         return {**self.waiver.to_json(), "status": self.status, "matched": self.matched}
 
 
-def apply_waivers(findings: Sequence[Finding], waivers: Iterable[Waiver], *,
-                  today: dt.date | None = None) -> tuple[list[Finding], list[WaiverOutcome]]:
-    """Mark waived findings in place; return the `waiver` findings to add and each outcome.
+def apply_waivers(findings: Sequence[Finding], waivers: Iterable[Waiver], *, today: dt.date
+                  ) -> tuple[list[Finding], list[Finding], list[WaiverOutcome]]:
+    """The findings as the waivers leave them (in the same order, a waived one replaced by a
+    waived copy), the `waiver` findings to add, and each waiver's outcome.
 
     Findings of kind `waiver` are never waived themselves: a stale waiver must be fixed
     in the file, not waived away.
     """
-    today = today or dt.date.today()
+    waived: dict[int, dict[str, Any]] = {}   # id of a finding -> the first waiver matching it
     extra: list[Finding] = []
     outcomes: list[WaiverOutcome] = []
     subject = [f for f in findings if f.kind != "waiver"]
@@ -201,11 +198,10 @@ def apply_waivers(findings: Sequence[Finding], waivers: Iterable[Waiver], *,
                 f"remove it or correct its rule/kind and model"))
             continue
         outcomes.append(WaiverOutcome(waiver, "active", len(matched)))
-        for finding in matched:
-            if not finding.waived:   # the first matching waiver is the one reported
-                finding.waived = True
-                finding.waiver = {**waiver.to_json(), "status": "active"}
-    return extra, outcomes
+        for finding in matched:   # the first matching waiver is the one reported
+            waived.setdefault(id(finding), {**waiver.to_json(), "status": "active"})
+    out = [replace(f, waived=True, waiver=waived[id(f)]) if id(f) in waived else f for f in findings]
+    return out, extra, outcomes
 
 
 def _waiver_finding(waiver: Waiver, finding_id: str, message: str) -> Finding:

@@ -14,13 +14,14 @@ model-card front matter) goes through here:
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import yaml
 
 from licheck.errors import ConfigError
 from licheck.files import MAX_TEXT_BYTES, read_text
-from licheck.yamldoc import YamlList, YamlMap, line_of
+from licheck.yamldoc import YamlInt, YamlList, YamlMap, line_of
 
 __all__ = ["MAX_YAML_BYTES", "YamlList", "YamlMap", "line_of", "load_yaml", "parse_yaml", "read_text"]
 
@@ -124,6 +125,17 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
             None, None, f"invalid date '{node.value}': {exc}", node.start_mark) from None
 
 
+_PLAIN_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    value: int = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    if _PLAIN_DECIMAL.fullmatch(node.value):
+        return value
+    return YamlInt(value, node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)  # type: ignore[arg-type]
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)  # type: ignore[arg-type]
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)  # type: ignore[arg-type]
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)  # type: ignore[arg-type]
@@ -145,8 +157,10 @@ def _refuse_deep_nesting(text: str) -> None:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
+                # libyaml's events carry its own Mark type, with the same fields.
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+                    None, None, f"nested more than {MAX_DEPTH} levels deep",
+                    event.start_mark)  # type: ignore[arg-type]
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 

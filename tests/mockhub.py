@@ -1,7 +1,7 @@
 """A loopback mock of the Hugging Face Hub, for driving the real huggingface_hub client.
 
 A stdlib `ThreadingHTTPServer` on 127.0.0.1 (ephemeral port) serving repos held as data
-(hf-hub.md section 7): `GET /api/models/{id}[/revision/{rev}]` (with `expand`/`expand[]`)
+(the Hub API routes the client uses): `GET /api/models/{id}[/revision/{rev}]` (with `expand`/`expand[]`)
 and `HEAD`/`GET /{id}/resolve/{rev}/{file}`, with the Hub's error headers
 (`X-Error-Code`, `X-Error-Message`, `X-Request-Id`), gating, renames, and fault injection:
 latency, a queue of canned failures (429 with `RateLimit`/`Retry-After`, 5xx, ...), broken

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from licheck.cli import cli
-from licheck.licences import KINDS, alias_key, default_corpus
+from licheck.licences import LICENCE_KINDS, alias_key, default_corpus
 
 LICENCES = Path(__file__).resolve().parent.parent / "licences"
 
@@ -41,7 +41,7 @@ def test_every_text_has_metadata_and_every_metadata_has_texts() -> None:
     used = {p.name for lic in corpus for p in lic.texts}
     assert used == {p.name for p in LICENCES.glob("*.txt")}
     for lic in corpus:
-        assert lic.kind in KINDS
+        assert lic.kind in LICENCE_KINDS
         assert lic.has_text or lic.status == "text-missing", lic.id
         assert lic.name and lic.source, lic.id
         for inc in lic.incorporates:

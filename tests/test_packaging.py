@@ -2,8 +2,11 @@
 another directory, licheck still finds its licences, rules and catalogue.
 
 The wheel is built without build isolation and installed with --no-index, so nothing is
-downloaded; the fresh venv borrows the already-installed dependencies through
---system-site-packages but not licheck itself (it is not importable from the temp cwd).
+downloaded; the fresh venv borrows the test environment's installed dependencies through a
+`.pth` file (a path line only: that folder's own `.pth` files, such as an editable install of
+licheck, are not processed), so licheck comes from the wheel alone. Not
+--system-site-packages: that borrows the base interpreter's packages, which a fresh machine
+does not have.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow  # builds and installs a wheel
 
 pytest.importorskip("hatchling", reason="hatchling (a test extra) builds the wheel")
 
@@ -32,7 +38,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert build.returncode == 0, build.stderr
     wheel = next((work / "dist").glob("licheck-*.whl"))
     env_dir = work / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
     install = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
@@ -40,6 +46,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if install.returncode != 0 and "no such option: --python" in install.stderr:
         pytest.skip("this pip cannot install into another environment (--python needs pip 22.3)")
     assert install.returncode == 0, install.stderr
+    # After the install: pip would otherwise see the test venv's licheck and keep it.
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    borrowed = dict.fromkeys(sysconfig.get_path(name) for name in ("purelib", "platlib"))
+    (Path(site) / "borrowed-test-deps.pth").write_text("\n".join(borrowed) + "\n", encoding="utf-8")
     return python
 
 
@@ -60,6 +71,7 @@ def test_wheel_finds_its_data_from_another_directory(installed: Path, tmp_path: 
     assert located.returncode == 0, located.stderr
     package, *folders = located.stdout.split()
     assert not Path(package).is_relative_to(ROOT), "imported the checkout, not the wheel"
+    assert Path(package).is_relative_to(installed.parents[1]), "imported a licheck not from the wheel"
     for folder in folders:
         assert Path(folder).is_relative_to(Path(package).parent), folder
 

@@ -14,9 +14,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from mockhub import MockHub
 
 from licheck.cache import Cache
+
+pytestmark = pytest.mark.slow  # eight real processes
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ["acme/laundered-8b", "bartowski/Hermes-3-Llama-3.1-8B-GGUF", "acme/merge-nc", "mirror/yi-34b"]

@@ -26,7 +26,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explain": ("licheck.cli.rules", "explain"),
     "licences": ("licheck.cli.licences", "licences"),
     "rules": ("licheck.cli.rules", "rules"),
-    "notice": ("licheck.cli.notice", "notice"), "diff": ("licheck.cli.diff", "diff"), "models": ("licheck.cli.models", "models"),
+    "notice": ("licheck.cli.notice", "notice"),
+    "diff": ("licheck.cli.diff", "diff"),
+    "models": ("licheck.cli.models", "models"),
 }
 
 

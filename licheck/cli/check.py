@@ -5,31 +5,33 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
 import click
 
+from licheck.check import exit_code, run_check
+from licheck.cli._env import command_env, config_option
 from licheck.errors import InputError
 from licheck.files import write_atomically
-from licheck.formats import FORMAT_NAMES
-
-FAIL_ON = ("error", "warning", "obligation", "never")
+from licheck.formats import FORMAT_NAMES, render
+from licheck.formats._common import strip_controls
+from licheck.kinds import FAIL_ON_CHOICES
+from licheck.sources.registry import standard_sources
 
 
 @click.command()
 @click.argument("targets", nargs=-1, metavar="[TARGET]...")
 @click.option("--context", "context_path", metavar="FILE",
               help="Deployment context (YAML); overrides the manifest's and the config's.")
-@click.option("--config", "config_path", metavar="FILE",
-              help="Config file (default: .licheck.yaml or [tool.licheck] in pyproject.toml).")
+@config_option
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None,
               help="Output format (default: text).")
 @click.option("--output", "-o", "output", metavar="FILE",
               help="Write the report to FILE (atomically) instead of stdout.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON, case_sensitive=False), default=None,
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False), default=None,
               help="Lowest severity that fails the run (default: error).")
 @click.option("--offline", is_flag=True, default=False,
               help="No network: use the cache, local files and the built-in catalogue.")
@@ -49,26 +51,20 @@ def check(targets: tuple[str, ...], context_path: str | None, config_path: str |
     Exit codes: 0 nothing unwaived at or above --fail-on; 1 something is;
                 2 could not run (bad arguments, input, config or context).
     """
-    from licheck.check import exit_code, run_check
-    from licheck.config import load_config
-    from licheck.formats import render
-
-    config = load_config(config_path)
+    offline = offline or os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+    env = command_env(config_path, offline=offline, sources=standard_sources)
     if context_path is not None and not Path(context_path).is_file():
         raise InputError("context file not found", path=context_path)
-    offline = offline or os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
     with _progress(sys.stderr) as progress:
-        report = run_check(list(targets), context_path=context_path, config=config,
-                           offline=offline, strict=strict, progress=progress)
+        report = run_check(env, list(targets), context_path=context_path, strict=strict,
+                           progress=progress)
 
     fmt = fmt or "text"
     to_terminal = output is None and _isatty(sys.stdout)
     color = fmt == "text" and to_terminal and "NO_COLOR" not in os.environ
     text = render(report, fmt, color=color)
     if not color:   # coloured text cleans its data itself, then adds its own escapes
-        from licheck.formats._common import strip_controls
-
         text = strip_controls(text)
     if output is None:
         click.echo(text, nl=False, color=color)
@@ -78,7 +74,7 @@ def check(targets: tuple[str, ...], context_path: str | None, config_path: str |
         click.echo(f"licheck: wrote {output} ({counts['models']} model(s): {counts['error']} error(s), "
                    f"{counts['warning']} warning(s), {counts['obligation']} obligation(s), "
                    f"{counts['waived']} waived)", err=True)
-    return exit_code(report, fail_on or config.fail_on or "error")
+    return exit_code(report, fail_on or env.config.fail_on or "error")
 
 
 def write_report(path: str, text: str) -> None:
@@ -100,7 +96,7 @@ def _isatty(stream: TextIO) -> bool:
 
 
 @contextmanager
-def _progress(stream: TextIO, delay: float = 0.8) -> Iterator[object]:
+def _progress(stream: TextIO, delay: float = 0.8) -> Iterator[Callable[[int], None] | None]:
     """A spinner on a terminal's stderr, shown only when resolving takes more than `delay`."""
     if not _isatty(stream):
         yield None

@@ -6,16 +6,20 @@ import difflib
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from licheck.diff_render import FORMATS
+from licheck.cli._env import command_env, config_option
+from licheck.cli.check import write_report
+from licheck.diff_render import FORMATS, render
 from licheck.errors import InputError
 from licheck.files import read_text
-
-if TYPE_CHECKING:
-    from licheck.licences import Corpus
+from licheck.formats._common import strip_controls
+from licheck.licence_diff import compare
+from licheck.licences import Corpus
+from licheck.report_diff import compare as compare_reports
+from licheck.report_diff import validate
 
 
 @click.command()
@@ -24,9 +28,7 @@ if TYPE_CHECKING:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output format (html: the review report's printable page).")
 @click.option("--output", "-o", "output", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-@click.option("--config", "config_path", metavar="FILE",
-              help="Config file whose extra licences and rules count (default: .licheck.yaml or "
-                   "[tool.licheck] in pyproject.toml).")
+@config_option
 def diff(a: str, b: str, fmt: str, output: str | None, config_path: str | None) -> int:
     """Compare two licences (`licheck diff llama3 llama3.1`) or two `check --format json`
     reports (`licheck diff old.json new.json`).
@@ -39,32 +41,23 @@ def diff(a: str, b: str, fmt: str, output: str | None, config_path: str | None) 
     \b
     Exit codes: 0 compared (differences are shown, not judged); 2 could not run.
     """
-    from licheck.configured import rules_and_licences
-    from licheck.diff_render import render
-    from licheck.formats._common import strip_controls
-
-    rulebook, corpus = rules_and_licences(config_path)
+    env = command_env(config_path)   # its extra licences and rules count
+    corpus = env.corpus
     kind_a, kind_b = _kind(a, corpus), _kind(b, corpus)
     if kind_a != kind_b:
         raise InputError(f"cannot compare a {kind_a} ('{a}') with a {kind_b} ('{b}'): give two licence "
                          "ids or two JSON reports")
     result: Any
     if kind_a == "licence":
-        from licheck.licence_diff import compare
-
         id_a, id_b = corpus.lookup(a), corpus.lookup(b)
         assert id_a is not None and id_b is not None
-        result = compare(id_a, id_b, rulebook, corpus)
+        result = compare(id_a, id_b, env.rulebook, corpus)
     else:
-        from licheck.report_diff import compare as compare_reports
-
         result = compare_reports(_report(a), _report(b), old_name=a, new_name=b)
     text = strip_controls(render(result, fmt))
     if output is None:
         click.echo(text, nl=False)
     else:
-        from licheck.cli.check import write_report
-
         write_report(output, text)
         click.echo(f"licheck: wrote {output}", err=True)
     return 0
@@ -85,8 +78,6 @@ def _kind(arg: str, corpus: Corpus) -> str:
 
 
 def _report(path: str) -> Any:
-    from licheck.report_diff import validate
-
     text = read_text(path)
     try:
         doc = json.loads(text)

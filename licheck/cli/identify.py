@@ -6,6 +6,9 @@ import json
 
 import click
 
+from licheck.cli._env import command_env, config_option
+from licheck.matching import identify_file
+
 FORMATS = ("text", "json")
 
 
@@ -13,17 +16,17 @@ FORMATS = ("text", "json")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output format.")
-def identify(files: tuple[str, ...], fmt: str) -> int:
+@config_option
+def identify(files: tuple[str, ...], fmt: str, config_path: str | None) -> int:
     """Identify which licence each FILE is.
 
     Prints the licence (or "no match"), the matcher that fired (exact, normalised,
     similarity, reference), the confidence and the closest candidates. Exits 0 when it
     ran, even if nothing matched; 2 when a file cannot be read.
     """
-    from licheck.matching import identify_file
-
+    corpus = command_env(config_path).corpus   # the config's extra_licences are candidates too
     # Read every file before printing anything: a bad argument stops the run cleanly.
-    results = [(path, identify_file(path)) for path in files]
+    results = [(path, identify_file(path, corpus)) for path in files]
     if fmt == "json":
         doc = {"schema_version": 1,
                "results": [{"file": path, **result.to_json()} for path, result in results]}

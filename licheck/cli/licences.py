@@ -6,14 +6,16 @@ import json
 
 import click
 
-from licheck.licences import default_corpus
+from licheck.cli._env import command_env, config_option
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def licences(fmt: str) -> int:
-    """List every licence and acceptable-use policy licheck knows, with its aliases."""
-    corpus = default_corpus()
+@config_option
+def licences(fmt: str, config_path: str | None) -> int:
+    """List every licence and acceptable-use policy licheck knows (the config's
+    `extra_licences` included), with its aliases."""
+    corpus = command_env(config_path).corpus
     if fmt == "json":
         click.echo(json.dumps({"schema_version": 1, "licences": [lic.to_json() for lic in corpus]},
                               indent=2, ensure_ascii=False))

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
+from licheck.cli._env import command_env, config_option
 from licheck.errors import InputError
+from licheck.formats._common import strip_controls
+from licheck.models_query import (
+    catalogue_sources,
+    check_query,
+    evaluate_models,
+    preselect,
+    render_markdown,
+    render_text,
+    to_json,
+    verdicts,
+)
 
 
 @click.command()
 @click.option("--context", "context_path", metavar="FILE", help="Deployment context (YAML); default: "
               "a commercial production deployment with no other facts.")
-@click.option("--config", "config_path", metavar="FILE",
-              help="Config file (default: .licheck.yaml or [tool.licheck] in pyproject.toml).")
+@config_option
 @click.option("--task", "tasks", multiple=True, metavar="T",
               help="text-generation, embeddings, vision, speech or image-generation (repeatable).")
 @click.option("--modality", "modalities", multiple=True, metavar="M", help="text, image, audio or video (repeatable).")
@@ -39,28 +51,14 @@ def models(context_path: str | None, config_path: str | None, tasks: tuple[str, 
     \b
     Exit codes: 0 listed (verdicts are shown, not judged); 2 bad arguments or context.
     """
-    import json
-
-    from licheck.formats._common import strip_controls
-    from licheck.models_query import (
-        check_query,
-        evaluate_models,
-        load_models_catalogue,
-        models_corpus,
-        preselect,
-        render_markdown,
-        render_text,
-        to_json,
-        verdicts,
-    )
-
     if context_path is not None and not Path(context_path).is_file():
         raise InputError("context file not found", path=context_path)
-    entries = load_models_catalogue(config_path).entries()
-    query = check_query(entries, models_corpus(config_path), tasks=tasks, modalities=modalities,
+    env = command_env(config_path, offline=True, sources=catalogue_sources)
+    entries = env.catalogue.entries()
+    query = check_query(entries, env.corpus, tasks=tasks, modalities=modalities,
                         publishers=publishers, origins=origins, licences=licences, sort=sort)
     chosen, untasked = preselect(entries, query)
-    report = evaluate_models([e.id for e in chosen], context_path=context_path, config_path=config_path)
+    report = evaluate_models(env, [e.id for e in chosen], context_path=context_path)
     items = verdicts(chosen, report, query)
     if fmt == "json":
         text = json.dumps(to_json(items, query, report.get("context") or {}, untasked), indent=2,

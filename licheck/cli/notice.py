@@ -7,15 +7,25 @@ from pathlib import Path
 
 import click
 
+from licheck.cli._env import command_env, config_option
 from licheck.errors import InputError
+from licheck.formats._common import strip_controls
+from licheck.notice import (
+    build,
+    check_output_dir,
+    evaluate_targets,
+    render_text,
+    shipped_notices,
+    write_bundle,
+)
+from licheck.sources.registry import standard_sources
 
 
 @click.command()
 @click.argument("targets", nargs=-1, metavar="[TARGET]...")
 @click.option("--context", "context_path", metavar="FILE",
               help="Deployment context (YAML); overrides the manifest's and the config's.")
-@click.option("--config", "config_path", metavar="FILE",
-              help="Config file (default: .licheck.yaml or [tool.licheck] in pyproject.toml).")
+@config_option
 @click.option("--output", "-o", "output", metavar="DIR",
               help="Write the files into DIR (replaced whole); without it they are printed.")
 @click.option("--offline", is_flag=True, default=False,
@@ -34,26 +44,15 @@ def notice(targets: tuple[str, ...], context_path: str | None, config_path: str 
                 conflict remains, a model could not be checked, or a text licheck does
                 not have verbatim is missing (see CHECKLIST.md); 2 could not run.
     """
-    from licheck.formats._common import strip_controls
-    from licheck.notice import (
-        build,
-        check_output_dir,
-        evaluate_targets,
-        render_text,
-        shipped_notices,
-        write_bundle,
-    )
-
     if context_path is not None and not Path(context_path).is_file():
         raise InputError("context file not found", path=context_path)
     target_dir = None
     if output is not None:
         target_dir = check_output_dir(output, [*targets, context_path or "", config_path or ""])
     offline = offline or os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
-    evaluated = evaluate_targets(list(targets), context_path=context_path, config_path=config_path,
-                                 offline=offline)
-    bundle = build(evaluated.report, evaluated.rulebook, evaluated.corpus,
-                   shipped=shipped_notices(evaluated.report))
+    env = command_env(config_path, offline=offline, sources=standard_sources)
+    report = evaluate_targets(env, list(targets), context_path=context_path)
+    bundle = build(report, env.rulebook, env.corpus, shipped=shipped_notices(report))
     if target_dir is None:
         click.echo(strip_controls(render_text(bundle)), nl=False)
     else:

@@ -6,10 +6,15 @@ Informational: exit 0 whenever it ran (findings are shown, not judged); 2 on bad
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
+from licheck.cli._env import command_env, config_option
+from licheck.formats._common import strip_controls
+from licheck.lineage import resolve as resolve_lineage
 from licheck.model import Lineage, LineageNode
+from licheck.sources.registry import standard_sources
 
 
 @click.command()
@@ -17,18 +22,15 @@ from licheck.model import Lineage, LineageNode
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--offline", is_flag=True, help="No network: use the cache, local files and the catalogue.")
-def resolve(model: str, fmt: str, offline: bool) -> int:
+@config_option
+def resolve(model: str, fmt: str, offline: bool, config_path: str | None) -> int:
     """Resolve MODEL to its base models and the licences it inherits.
 
     MODEL is a Hub id (org/name, org/name@rev, hf:org/name, a huggingface.co URL),
     ollama:NAME, a model directory or a .gguf file.
     """
-    from pathlib import Path
-
-    from licheck.formats._common import strip_controls
-    from licheck.lineage import resolve as resolve_lineage
-
-    lineage = resolve_lineage(model, offline=offline, base_dir=Path.cwd())
+    env = command_env(config_path, offline=offline, sources=standard_sources)
+    lineage = resolve_lineage(model, sources=env.sources, corpus=env.corpus, base_dir=Path.cwd())
     click.echo(strip_controls(render_json(lineage) if fmt == "json" else render_text(lineage)))
     return 0
 

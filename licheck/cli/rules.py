@@ -6,20 +6,23 @@ import json
 
 import click
 
+from licheck.cli._env import command_env, config_option
+from licheck.data import data_dir
 from licheck.errors import InputError
+from licheck.licences import Corpus
+from licheck.rules.describe import licence_text, rule_json, rule_text
+from licheck.rules.loader import rule_files, validate_files
 
 
 @click.command()
 @click.argument("target")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def explain(target: str, fmt: str) -> int:
+@config_option
+def explain(target: str, fmt: str, config_path: str | None) -> int:
     """Explain a rule (e.g. llama3.1/naming) or a licence (e.g. llama3.1): the clause, what
     triggers it, how to comply."""
-    from licheck.licences import default_corpus
-    from licheck.rules import default_rulebook
-    from licheck.rules.describe import licence_text, rule_json, rule_text
-
-    corpus, book = default_corpus(), default_rulebook()
+    env = command_env(config_path)
+    corpus, book = env.corpus, env.rulebook
     rule = book.get(target.strip()) or book.get(target.strip().lower())
     if rule is not None:
         if fmt == "json":
@@ -59,20 +62,19 @@ def rules() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--licences", "licence_dirs", multiple=True, type=click.Path(),
               help="A folder of your own licences (as in the config's extra_licences) that the rules may name.")
-def validate(paths: tuple[str, ...], licence_dirs: tuple[str, ...]) -> int:
+@config_option
+def validate(paths: tuple[str, ...], licence_dirs: tuple[str, ...], config_path: str | None) -> int:
     """Validate rule files or folders (the bundled rules when no PATH is given).
 
-    Problems are printed as `file:line: message`; exit 2 if there is any.
+    The rules may name the bundled licences, the config's `extra_licences` and those of
+    --licences. Problems are printed as `file:line: message`; exit 2 if there is any.
     """
-    from licheck.data import data_dir
-    from licheck.licences import load_corpus
-    from licheck.rules.loader import rule_files, validate_files
-
+    corpus = _validation_corpus(config_path, licence_dirs)
     targets = list(paths) or [str(data_dir("rules"))]
     files = rule_files(targets)
     if not files:
         raise InputError(f"no rule files (*.yml, *.yaml) in {', '.join(targets)}")
-    found, errors = validate_files(files, load_corpus(licence_dirs) if licence_dirs else None)
+    found, errors = validate_files(files, corpus)
     for err in errors:
         click.echo(str(err), err=True)
     if errors:
@@ -80,3 +82,8 @@ def validate(paths: tuple[str, ...], licence_dirs: tuple[str, ...]) -> int:
     licences = len({r.licence for r in found})
     click.echo(f"{len(found)} rules for {licences} licences in {len(files)} files: valid")
     return 0
+
+
+def _validation_corpus(config_path: str | None, licence_dirs: tuple[str, ...]) -> Corpus:
+    """The licences rule files may name (the config's and --licences folders)."""
+    return command_env(config_path, licence_dirs=licence_dirs).corpus

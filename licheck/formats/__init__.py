@@ -32,9 +32,6 @@ FORMATS: dict[str, str] = {
 }
 FORMAT_NAMES: tuple[str, ...] = tuple(FORMATS)
 
-# Formats whose output is a machine document (the CLI should not add colour or chatter to them).
-MACHINE_FORMATS = frozenset({"json", "sarif", "cyclonedx"})
-
 
 def renderer(fmt: str) -> Renderer:
     """The render function of a format name."""

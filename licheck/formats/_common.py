@@ -1,4 +1,5 @@
-"""What several formats share: plain words for each finding kind, lineage walking, labels."""
+"""What several formats share: plain words for each finding kind (from `licheck.kinds`),
+lineage walking, labels."""
 
 from __future__ import annotations
 
@@ -7,102 +8,27 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from licheck.kinds import KINDS
 from licheck.model import Finding, Lineage, LineageNode, Location
 from licheck.report import ModelReport, Report
 
-# kind -> (short title, what it means, generic advice used when a rule gives no how-to-comply).
-KIND_INFO: dict[str, tuple[str, str, str]] = {
-    "mau_cap": (
-        "Monthly active users above the licence's cap",
-        "The deployment's monthly active users exceed the cap in the licence.",
-        "Obtain a licence from the licensor before this use, or use a model whose licence has no such cap."),
-    "revenue_cap": (
-        "Revenue above the licence's cap",
-        "The organisation's revenue exceeds the cap in the licence.",
-        "Obtain a licence from the licensor before this use, or use a model whose licence has no such cap."),
-    "non_commercial": (
-        "Non-commercial licence in a commercial deployment",
-        "The licence forbids commercial use, and the declared deployment is commercial.",
-        "Use the model only non-commercially, obtain a commercial licence from the licensor, or choose another model."),
-    "non_production": (
-        "Research or evaluation licence in production",
-        "The licence allows research or evaluation only, and the declared deployment is production.",
-        "Restrict the model to research or evaluation, obtain a licence for production use, or choose another model."),
-    "output_training": (
-        "Outputs used to train other models",
-        "The licence restricts using the model's outputs to create, train or improve other AI models, "
-        "and the deployment declares that it does so.",
-        "Stop using the outputs for training other models, or confirm with the licensor that this use is allowed."),
-    "naming": (
-        "Derived model name breaks the licence's naming rule",
-        "The licence says how a model derived from it must be named, and the declared name does not comply.",
-        "Rename the derived model as the quoted clause requires before distributing or making it available."),
-    "attribution": (
-        "Attribution the licence requires",
-        "Obligation: the licence requires a display or credit (for example \"Built with ...\").",
-        "Display the credit the quoted clause requires where it requires it."),
-    "notice": (
-        "Licence copy or notice to ship",
-        "Obligation: when distributing, the licence requires shipping its text or a notice file.",
-        "Ship a copy of the licence and the required notice with every copy you distribute."),
-    "acceptable_use": (
-        "Use prohibited by the acceptable-use policy",
-        "A declared purpose or sector falls under a use the licence's acceptable-use policy prohibits.",
-        "Do not deploy the model for the prohibited use; have legal review the purpose against the policy."),
-    "jurisdiction": (
-        "Geographic exclusion applies",
-        "The licence excludes deployers in the organisation's jurisdiction for this model.",
-        "Do not use the model as declared; seek the licensor's permission or choose another model."),
-    "registration": (
-        "Registration with the licensor required",
-        "Obligation: the licence permits this use only after registering with the licensor.",
-        "Register with the licensor as the quoted clause says, and keep the confirmation."),
-    "hosting": (
-        "Offering the model as a service needs permission",
-        "The licence requires the licensor's permission to offer the model as a hosted service.",
-        "Obtain the licensor's written permission before offering the model as a service."),
-    "provenance": (
-        "Publisher origin needs review",
-        "The organisation's policy asks for a provenance review of this publisher's origin in this sector.",
-        "Have the model's provenance reviewed under your policy before use in this sector."),
-    "licence_mismatch": (
-        "Declared licence differs from an inherited licence",
-        "A model declares a licence that differs from, or is looser than, a licence it inherits "
-        "from its base; a derivative's own label does not remove the base's terms.",
-        "Comply with every inherited licence; ask the publisher to correct the declared licence."),
-    "licence_unknown": (
-        "Licence could not be determined",
-        "No licence could be determined for a model in the lineage; its terms have not been checked.",
-        "Find the model's licence (model card, LICENSE file, publisher) and check it before use."),
-    "unresolved": (
-        "Lineage could not be followed",
-        "A model in the lineage could not be fetched or followed; its licence has not been checked.",
-        "Make the model reachable (network, HF_TOKEN for gated repositories, cache) and re-run, "
-        "or check it by hand."),
-    "policy": (
-        "Licence rejected by the organisation's policy",
-        "The organisation's allow or deny list rejects a licence in the lineage.",
-        "Choose a model with an allowed licence, or change the policy with the approval it requires."),
-    "waiver": (
-        "Waiver expired or unused",
-        "A waiver has expired (the finding it covered is reported again) or matched no finding.",
-        "Renew the waiver with a new approval and expiry date, or remove it."),
-}
-
 
 def kind_title(kind: str) -> str:
-    return KIND_INFO.get(kind, (kind.replace("_", " ").capitalize(), "", ""))[0]
+    record = KINDS.get(kind)
+    return record.title if record else kind.replace("_", " ").capitalize()
 
 
 def kind_meaning(kind: str) -> str:
-    return KIND_INFO.get(kind, ("", f"A '{kind}' finding.", ""))[1]
+    record = KINDS.get(kind)
+    return record.meaning if record else f"A '{kind}' finding."
 
 
 def advice(finding: Finding) -> str:
-    """How to comply: the rule's own advice, else the generic advice for its kind."""
+    """How to comply: the finding's own advice, else the generic advice for its kind."""
     if finding.how_to_comply:
         return finding.how_to_comply
-    return KIND_INFO.get(finding.kind, ("", "", "Review this finding with legal."))[2]
+    record = KINDS.get(finding.kind)
+    return record.advice if record else "Review this finding with legal."
 
 
 def where(finding: Finding, model: ModelReport | None = None) -> Location | None:

@@ -22,10 +22,12 @@ from licheck.formats._common import (
     where,
     where_text,
 )
+from licheck.kinds import KINDS
 from licheck.model import Finding, Severity
 from licheck.report import ModelReport, Report, jsonable, sort_findings
 
-OBLIGATION_KINDS = ("notice", "attribution")
+# Obligations stay on the checklist even when waived: a waiver does not remove the duty.
+OBLIGATION_KINDS = tuple(k.name for k in KINDS.values() if k.severity is Severity.OBLIGATION)
 DISCLAIMER = ("This report was produced by licheck, an automated tool. It states what licheck "
               "found against the licence texts in its corpus and the deployment context as "
               "declared; it is not legal advice and does not replace the reviewer's judgement.")
@@ -72,7 +74,7 @@ class FindingView:
 
 
 @dataclass
-class ModelView:
+class ModelSection:
     model: ModelReport
     rows: list[TreeRow]
     licences: list[LicenceView]
@@ -94,7 +96,7 @@ class Review:
     summary: dict[str, int]
     verdict: str
     context_yaml: str | None     # None: no context declared
-    models: list[ModelView]
+    models: list[ModelSection]
     other_findings: list[FindingView]
     checklist: list[FindingView]
     waivers: list[tuple[dict[str, Any], int]]   # declared waiver, findings it covers
@@ -186,7 +188,7 @@ def _context_yaml(context: dict[str, Any]) -> str | None:
 
 def build(report: Report) -> Review:
     all_views: list[FindingView] = []
-    models: list[ModelView] = []
+    models: list[ModelSection] = []
     licences: dict[str, LicenceView] = {}
     for m in report.models:
         fviews = [_finding_view(report, f, m) for f in sort_findings(m.findings)]
@@ -196,7 +198,7 @@ def build(report: Report) -> Review:
             licences[lv.id] = lv
             for inc in lv.incorporates:
                 licences.setdefault(inc, licence_view(report, inc))
-        models.append(ModelView(m, list(lineage_rows(m.lineage)), lviews, fviews))
+        models.append(ModelSection(m, list(lineage_rows(m.lineage)), lviews, fviews))
     others = [_finding_view(report, f, model_of(report, f))
               for f in sort_findings(report.unassigned_findings())]
     all_views.extend(others)

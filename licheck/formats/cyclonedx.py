@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from licheck.formats._common import summary_line
+from licheck.hubid import is_hub_id
 from licheck.model import Lineage, LineageNode
 from licheck.report import ModelReport, Report, jsonable, sort_findings
 
@@ -31,7 +32,6 @@ SPDX_IDS: dict[str, str] = {
     "cc-by-nc-4.0": "CC-BY-NC-4.0",
 }
 _HUB_SOURCES = ("hub", "cache", "catalogue")
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+$")
 _SHA = re.compile(r"^[0-9a-fA-F]{40}$")
 
 
@@ -43,12 +43,7 @@ def licence_entry(report: Report, spelling: str, acknowledgement: str) -> dict[s
     """A `licenses[]` item: SPDX id when there is one, else the licence's name and URL."""
     lic_id = spelling if report.licence(spelling) else None
     if lic_id is None:
-        corpus = report.corpus
-        if corpus is None:
-            from licheck.licences import default_corpus
-
-            corpus = default_corpus()
-        lic_id = corpus.lookup(spelling)
+        lic_id = report.corpus.lookup(spelling)
     body: dict[str, Any]
     if lic_id in SPDX_IDS:
         body = {"id": SPDX_IDS[lic_id]}
@@ -80,7 +75,7 @@ def _ancestor_licences(lineage: Lineage, node: LineageNode) -> list[str]:
 
 def purl(node: LineageNode) -> str | None:
     """`pkg:huggingface/<namespace>/<name>[@<lower-case commit sha>]` for Hub models."""
-    if node.source not in _HUB_SOURCES or not _HUB_ID.match(node.id):
+    if node.source not in _HUB_SOURCES or not is_hub_id(node.id, namespaced=True):
         return None
     namespace, name = node.id.split("/", 1)
     out = f"pkg:huggingface/{quote(namespace, safe='')}/{quote(name, safe='')}"
@@ -102,7 +97,7 @@ class _Builder:
         if first:
             comp["bom-ref"] = ref
             expanded.add(node.id)
-        if _HUB_ID.match(node.id):   # a Hub id: its namespace is the group, as in the purl
+        if is_hub_id(node.id, namespaced=True):   # a Hub id: its namespace is the group, as in the purl
             group, name = node.id.split("/", 1)
             comp["group"], comp["name"] = group, name
         else:

@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from licheck.formats._common import node_licence_label, waiver_scope, waiver_text
-from licheck.formats._review import NO_CONTEXT, FindingView, LicenceView, ModelView, build
+from licheck.formats._review import NO_CONTEXT, FindingView, LicenceView, ModelSection, build
 from licheck.report import Report, jsonable
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -102,7 +102,7 @@ def _badge(v: FindingView) -> str:
         ' <span class="badge waived">waived</span>' if v.finding.waived else "")
 
 
-def _tree(view: ModelView) -> str:
+def _tree(view: ModelSection) -> str:
     out: list[str] = []
     depth = -1
     for row in view.rows:
@@ -135,7 +135,7 @@ def _tree(view: ModelView) -> str:
     return "".join(out)
 
 
-def _licences(view: ModelView, known: dict[str, LicenceView]) -> str:
+def _licences(view: ModelSection, known: dict[str, LicenceView]) -> str:
     if not view.licences:
         return "<p>No licence could be determined for this model.</p>"
     rows = []

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from licheck.formats._common import node_licence_label, waiver_scope, waiver_text
-from licheck.formats._review import NO_CONTEXT, FindingView, LicenceView, ModelView, build
+from licheck.formats._review import NO_CONTEXT, FindingView, LicenceView, ModelSection, build
 from licheck.model import Lineage
 from licheck.report import Report, jsonable
 
@@ -76,7 +76,7 @@ def mermaid(lineage: Lineage) -> list[str]:
     return lines
 
 
-def _tree(view: ModelView) -> list[str]:
+def _tree(view: ModelSection) -> list[str]:
     out = []
     for row in view.rows:
         indent = "  " * row.depth

@@ -27,8 +27,8 @@ __all__ = ["MATCHERS", "MAX_FILE_BYTES", "PASS_NAMES", "Identification", "identi
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
-def identify(text: str | bytes, corpus: Corpus | None = None) -> Identification:
-    """Identify which licence of `corpus` (default: the bundled one) `text` is.
+def identify(text: str | bytes, corpus: Corpus) -> Identification:
+    """Identify which licence of `corpus` `text` is.
 
     Bytes that are not UTF-8 (or hold NUL characters) are not a licence text: the answer
     is None, not an exception.
@@ -59,7 +59,7 @@ def _decode(data: bytes, truncated: bool = False) -> str | None:
     return None if "\x00" in text else text
 
 
-def identify_file(path: str | os.PathLike[str], corpus: Corpus | None = None) -> Identification:
+def identify_file(path: str | os.PathLike[str], corpus: Corpus) -> Identification:
     """Identify the licence in a file (its first `MAX_FILE_BYTES` bytes).
 
     Raises InputError, naming the path, for a missing file, a directory, something that is

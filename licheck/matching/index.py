@@ -19,7 +19,7 @@ from itertools import repeat
 from typing import TypeAlias
 
 from licheck.errors import DataError
-from licheck.licences import Corpus, default_corpus
+from licheck.licences import Corpus
 from licheck.matching.normalise import URL, normalise, tokens
 
 # The word vocabulary maps each corpus word to one character, so rapidfuzz compares
@@ -176,9 +176,8 @@ class Index:
 _INDEXES: weakref.WeakKeyDictionary[Corpus, Index] = weakref.WeakKeyDictionary()
 
 
-def index_for(corpus: Corpus | None = None) -> Index:
-    """The index of `corpus` (default: the bundled corpus), built on first use."""
-    corpus = corpus if corpus is not None else default_corpus()
+def index_for(corpus: Corpus) -> Index:
+    """The index of `corpus`, built on first use."""
     index = _INDEXES.get(corpus)
     if index is None:
         index = _INDEXES[corpus] = Index(corpus)

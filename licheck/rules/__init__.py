@@ -1,16 +1,10 @@
-"""The rule knowledge base: rule files as data, one checker per kind, and the evaluator.
+"""The rule knowledge base: rule files as data (`loader`, `schema`), one checker per kind
+(`checkers`), and the evaluator (`evaluate`).
 
-    from licheck.rules import evaluate, default_rulebook
-    findings = evaluate(lineage, context)
+    from licheck.rules.evaluate import evaluate
+    from licheck.rules.loader import Rulebook
+    findings = evaluate(lineage, context, Rulebook(corpus))
+
+The package imports nothing itself, so a command that only reads rules (or none) does not
+load the evaluator.
 """
-
-from __future__ import annotations
-
-from licheck.rules.evaluate import evaluate, policy_findings, provenance_findings
-from licheck.rules.loader import Rulebook, default_rulebook, load_rulebook, validate_files
-from licheck.rules.schema import Rule
-
-__all__ = [
-    "Rule", "Rulebook", "default_rulebook", "evaluate", "load_rulebook", "policy_findings",
-    "provenance_findings", "validate_files",
-]

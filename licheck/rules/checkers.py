@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from licheck.context import Context
+from licheck.kinds import TRIGGERS
 from licheck.model import LineageNode, Severity
 from licheck.rules.schema import Rule
 
@@ -48,26 +49,14 @@ class Hit:
 
 Checker = Callable[[Rule, Context, ModelView], list[Hit]]
 
-_TRIGGER_FIELDS = {
-    "distributes_weights": "use.distributes_weights",
-    "offered_as_service": "use.offered_as_service",
-    "derived_model_distributed": "use.derived_model_name",
-    "trains_on_outputs": "use.trains_on_outputs",
-    "commercial": "use.commercial",
-    "production": "use.production",
-}
-
 
 def facts(ctx: Context) -> dict[str, bool]:
-    u = ctx.use
-    return {
-        "distributes_weights": u.distributes_weights,
-        "offered_as_service": u.offered_as_service,
-        "derived_model_distributed": u.derived_model_name is not None,
-        "trains_on_outputs": u.trains_on_outputs,
-        "commercial": u.commercial,
-        "production": u.production,
-    }
+    """Each trigger's answer in this context: its `use.` field, or whether a name is given."""
+    out: dict[str, bool] = {}
+    for name, trigger in TRIGGERS.items():
+        value = getattr(ctx.use, trigger.context_field.removeprefix("use."))
+        out[name] = value if isinstance(value, bool) else value is not None
+    return out
 
 
 def applies(rule: Rule, ctx: Context) -> str | None:
@@ -77,8 +66,8 @@ def applies(rule: Rule, ctx: Context) -> str | None:
         return None
     if rule.triggered_by:
         fired = [t for t in rule.triggered_by if f[t]]
-        return _TRIGGER_FIELDS[fired[0]] if fired else None
-    return _TRIGGER_FIELDS[rule.only_if[0]] if rule.only_if else ""
+        return TRIGGERS[fired[0]].context_field if fired else None
+    return TRIGGERS[rule.only_if[0]].context_field if rule.only_if else ""
 
 
 def fmt_number(value: float) -> str:
@@ -121,10 +110,10 @@ def check_mau_cap(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     value = mau.max()
     if value is None or value <= threshold:
         return []
-    month = mau.max_month()
+    peak_month = mau.max_month()
     note = ("one monthly-active-user figure was given; it was assumed to hold at every date"
             if mau.is_single else None)
-    return [Hit(rule.severity, cf, {**base, "value": fmt_number(value), "month": month or "any month"},
+    return [Hit(rule.severity, cf, {**base, "value": fmt_number(value), "month": peak_month or "any month"},
                 note=note)]
 
 
@@ -142,6 +131,7 @@ def check_revenue_cap(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     value = series.max()
     if value is None or value <= threshold:
         return []
+    note: str | None
     if from_annual:
         cf = "organisation.annual_revenue_usd"
         note = ("no monthly revenue was given: annual revenue / 12 = US$"
@@ -263,6 +253,8 @@ def check_jurisdiction(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     return [Hit(rule.severity, cf, {"country": country}, note=assumed)]
 
 
+# The checker of each kind a rule file may carry (joined with the rest of each kind's record
+# in `licheck.rules.kinds`).
 CHECKERS: dict[str, Checker] = {
     "mau_cap": check_mau_cap,
     "revenue_cap": check_revenue_cap,

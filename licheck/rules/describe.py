@@ -5,11 +5,13 @@ Used by `licheck explain`; kept here (no click) so reports can reuse them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from licheck.kinds import TRIGGERS
 from licheck.licences import Licence
 from licheck.rules.checkers import fmt_number, month_before
-from licheck.rules.schema import TRIGGERS, Rule
+from licheck.rules.schema import Rule
 
 _SOURCES = {"materials": "the licensed materials", "outputs": "their outputs"}
 
@@ -18,71 +20,120 @@ def conditions(rule: Rule) -> list[str]:
     """When the rule is relevant, from `triggered_by` / `only_if`."""
     out = []
     if rule.triggered_by:
-        out.append("when any of: " + "; ".join(TRIGGERS[t] for t in rule.triggered_by))
+        out.append("when any of: " + "; ".join(TRIGGERS[t].description for t in rule.triggered_by))
     if rule.only_if:
-        out.append(("and only if: " if out else "only if: ") + "; ".join(TRIGGERS[t] for t in rule.only_if))
+        out.append(("and only if: " if out else "only if: ") + "; ".join(TRIGGERS[t].description for t in rule.only_if))
     if rule.models_matching:
         out.append("only for models whose name contains: " + ", ".join(rule.models_matching))
     return out or ["always (whatever the use)"]
 
 
+# --- what each kind's checker compares, in words ----------------------------------------------
+
+
+def _mau_cap(rule: Rule) -> str:
+    p = rule.param
+    when = (f"in {month_before(p('release_date'))}, the calendar month before the version's date "
+            f"{p('release_date')}" if p("measured_at") == "month_before_release"
+            else "at any time (the largest figure given is read)")
+    return (f"more than {fmt_number(p('threshold'))} monthly active users, counted over "
+            f"{p('counted_over')}, {when} (context: organisation.monthly_active_users)")
+
+
+def _revenue_cap(rule: Rule) -> str:
+    p = rule.param
+    field = ("organisation.annual_revenue_usd" if p("period") == "annual" else
+             "organisation.monthly_revenue_usd, else annual_revenue_usd / 12 (said in the finding)")
+    return (f"more than US${fmt_number(p('threshold_usd'))} {p('period')} revenue, counted over "
+            f"{p('counted_over')} (context: {field})")
+
+
+def _non_commercial(rule: Rule) -> str:
+    return f"commercial use (use.commercial); permitted: {rule.param('permitted_use')}"
+
+
+def _registration(rule: Rule) -> str:
+    return f"the use the conditions above name: register with {rule.param('register_with')} first"
+
+
+def _non_production(rule: Rule) -> str:
+    return f"a production deployment (use.production); permitted: {rule.param('permitted_use')}"
+
+
+def _output_training(rule: Rule) -> str:
+    p = rule.param
+    excl = f", except {p('excluding')}" if p("excluding") else ""
+    return f"outputs used to create, train or improve {p('restricted_target')}{excl} (use.trains_on_outputs)"
+
+
+def _naming(rule: Rule) -> str:
+    p = rule.param
+    made = " or ".join(_SOURCES[s] for s in p("derived_from"))
+    return (f"the name of a distributed derived model (use.derived_model_name), made with {made}, "
+            f"must begin with \"{p('prefix')}\" (case and - _ . separators ignored)")
+
+
+def _attribution(rule: Rule) -> str:
+    p = rule.param
+    where = f" on {p('where')}" if p("where") else ""
+    return "display " + " or ".join(f'"{t}"' for t in p("display_text")) + where
+
+
+def _notice(rule: Rule) -> str:
+    p = rule.param
+    parts = []
+    if p("notice_text"):
+        parts.append(f'a "Notice" file reading "{p("notice_text")}"')
+    parts.extend(p("requirements") or [])
+    return "ship: " + "; ".join(parts) if parts else "licence notices when distributing"
+
+
+def _acceptable_use(rule: Rule) -> str:
+    p = rule.param
+    parts = []
+    if p("purposes"):
+        parts.append(f"declared purposes (use.purposes) matching: {', '.join(p('purposes'))} "
+                     f"({rule.severity})")
+    if p("sectors"):
+        parts.append(f"declared sectors matching: {', '.join(p('sectors'))} "
+                     f"({p('sector_severity') or 'warning'}, to review)")
+    return "; ".join(parts)
+
+
+def _jurisdiction(rule: Rule) -> str:
+    p = rule.param
+    models = "multimodal models" if p("models") == "multimodal" else "all models"
+    unknown = {"warn": "reported as not checked", "assume_multimodal": "taken to be multimodal",
+               "skip": "not reported"}[p("when_modalities_unknown") or "warn"]
+    exc = "; end users of a product that incorporates the model are exempt" if p("end_user_exception") else ""
+    return (f"the organisation's country (organisation.country) is an {p('excluded_region')} member "
+            f"state, for {models} (from the lineage; unknown modalities are {unknown}){exc}")
+
+
+def _hosting(rule: Rule) -> str:
+    return "offering the model to third parties as an API or managed service (use.offered_as_service)"
+
+
+TESTS: dict[str, Callable[[Rule], str]] = {
+    "mau_cap": _mau_cap,
+    "revenue_cap": _revenue_cap,
+    "non_commercial": _non_commercial,
+    "non_production": _non_production,
+    "output_training": _output_training,
+    "naming": _naming,
+    "attribution": _attribution,
+    "notice": _notice,
+    "acceptable_use": _acceptable_use,
+    "jurisdiction": _jurisdiction,
+    "hosting": _hosting,
+    "registration": _registration,
+}
+
+
 def test(rule: Rule) -> str:
     """What the checker compares, in words."""
-    p = rule.param
-    k = rule.kind
-    if k == "mau_cap":
-        when = (f"in {month_before(p('release_date'))}, the calendar month before the version's date "
-                f"{p('release_date')}" if p("measured_at") == "month_before_release"
-                else "at any time (the largest figure given is read)")
-        return (f"more than {fmt_number(p('threshold'))} monthly active users, counted over "
-                f"{p('counted_over')}, {when} (context: organisation.monthly_active_users)")
-    if k == "revenue_cap":
-        field = ("organisation.annual_revenue_usd" if p("period") == "annual" else
-                 "organisation.monthly_revenue_usd, else annual_revenue_usd / 12 (said in the finding)")
-        return (f"more than US${fmt_number(p('threshold_usd'))} {p('period')} revenue, counted over "
-                f"{p('counted_over')} (context: {field})")
-    if k == "non_commercial":
-        return f"commercial use (use.commercial); permitted: {p('permitted_use')}"
-    if k == "registration":
-        return f"the use the conditions above name: register with {p('register_with')} first"
-    if k == "non_production":
-        return f"a production deployment (use.production); permitted: {p('permitted_use')}"
-    if k == "output_training":
-        excl = f", except {p('excluding')}" if p("excluding") else ""
-        return (f"outputs used to create, train or improve {p('restricted_target')}{excl} "
-                "(use.trains_on_outputs)")
-    if k == "naming":
-        made = " or ".join(_SOURCES[s] for s in p("derived_from"))
-        return (f"the name of a distributed derived model (use.derived_model_name), made with {made}, "
-                f"must begin with \"{p('prefix')}\" (case and - _ . separators ignored)")
-    if k == "attribution":
-        where = f" on {p('where')}" if p("where") else ""
-        return "display " + " or ".join(f'"{t}"' for t in p("display_text")) + where
-    if k == "notice":
-        parts = []
-        if p("notice_text"):
-            parts.append(f'a "Notice" file reading "{p("notice_text")}"')
-        parts.extend(p("requirements") or [])
-        return "ship: " + "; ".join(parts) if parts else "licence notices when distributing"
-    if k == "acceptable_use":
-        parts = []
-        if p("purposes"):
-            parts.append(f"declared purposes (use.purposes) matching: {', '.join(p('purposes'))} "
-                         f"({rule.severity})")
-        if p("sectors"):
-            parts.append(f"declared sectors matching: {', '.join(p('sectors'))} "
-                         f"({p('sector_severity') or 'warning'}, to review)")
-        return "; ".join(parts)
-    if k == "jurisdiction":
-        models = "multimodal models" if p("models") == "multimodal" else "all models"
-        unknown = {"warn": "reported as not checked", "assume_multimodal": "taken to be multimodal",
-                   "skip": "not reported"}[p("when_modalities_unknown") or "warn"]
-        exc = "; end users of a product that incorporates the model are exempt" if p("end_user_exception") else ""
-        return (f"the organisation's country (organisation.country) is an {p('excluded_region')} member "
-                f"state, for {models} (from the lineage; unknown modalities are {unknown}){exc}")
-    if k == "hosting":
-        return "offering the model to third parties as an API or managed service (use.offered_as_service)"
-    return ""
+    describe = TESTS.get(rule.kind)
+    return describe(rule) if describe else ""
 
 
 def rule_json(rule: Rule) -> dict[str, Any]:

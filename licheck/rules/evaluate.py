@@ -9,18 +9,21 @@ nothing here: unknown licences are reported by the lineage stage.
 from __future__ import annotations
 
 from licheck.context import Context
-from licheck.licences import Corpus, default_corpus
-from licheck.model import Clause, Finding, Lineage, LineageNode, Severity
-from licheck.rules.checkers import CHECKERS, Hit, ModelView, applies, fmt_number
-from licheck.rules.loader import Rulebook, default_rulebook
+from licheck.kinds import default_severity
+from licheck.licences import Corpus
+from licheck.model import Clause, Finding, Lineage, LineageNode, Location
+from licheck.rules.checkers import Hit, ModelView, applies, fmt_number
+from licheck.rules.kinds import RULE_KINDS
+from licheck.rules.loader import Rulebook
 from licheck.rules.schema import Rule
 
 
-def evaluate(lineage: Lineage, context: Context, *, rulebook: Rulebook | None = None,
-             corpus: Corpus | None = None) -> list[Finding]:
-    """Every finding the licences of `lineage` give for `context`, then the policy findings."""
-    rulebook = rulebook or default_rulebook()
-    corpus = corpus or default_corpus()
+def evaluate(lineage: Lineage, context: Context, rulebook: Rulebook, *,
+             location: Location | None = None) -> list[Finding]:
+    """Every finding the licences of `lineage` give for `context` (by the rules of `rulebook`,
+    naming licences as its corpus does), then the policy findings; each placed at `location`
+    (where the model was named), if given."""
+    corpus = rulebook.corpus
     if not lineage.nodes:
         return []
     findings: list[Finding] = []
@@ -28,9 +31,9 @@ def evaluate(lineage: Lineage, context: Context, *, rulebook: Rulebook | None = 
         view = ModelView(model=lineage.nodes[0], holders=tuple(holders))
         via = lineage.path_to(holders[0].id)
         for rule in rulebook.rules_for(licence_id):
-            findings.extend(_apply(rule, context, view, via))
-    findings.extend(policy_findings(lineage, context))
-    findings.extend(provenance_findings(lineage, context))
+            findings.extend(_apply(rule, context, view, via, location))
+    findings.extend(policy_findings(lineage, context, corpus, location=location))
+    findings.extend(provenance_findings(lineage, context, location=location))
     return findings
 
 
@@ -57,20 +60,22 @@ def _model_matches(rule: Rule, view: ModelView) -> bool:
     return any(word in name for word in rule.models_matching for name in names)
 
 
-def _apply(rule: Rule, ctx: Context, view: ModelView, via: list[str]) -> list[Finding]:
+def _apply(rule: Rule, ctx: Context, view: ModelView, via: list[str],
+           location: Location | None) -> list[Finding]:
     if not _model_matches(rule, view):
         return []
     trigger_field = applies(rule, ctx)
     if trigger_field is None:
         return []
     out = []
-    for hit in CHECKERS[rule.kind](rule, ctx, view):
+    for hit in RULE_KINDS[rule.kind].check(rule, ctx, view):
         out.append(Finding(
             id=rule.id, kind=rule.kind, severity=hit.severity, model=view.model.id,
             message=_message(rule, hit, view), licence=rule.licence, via=list(via),
             clause=Clause(licence=rule.licence, section=rule.section, quote=rule.quote),
             context_field=hit.context_field or trigger_field or None,
             how_to_comply=hit.how_to_comply or rule.how_to_comply, confidence=rule.confidence,
+            location=location,
         ))
     return out
 
@@ -102,30 +107,36 @@ def _first_holder(lineage: Lineage, licence_id: str) -> LineageNode:
     return next(n for n in lineage.nodes if n.licence == licence_id)
 
 
-def policy_findings(lineage: Lineage, ctx: Context) -> list[Finding]:
-    """`policy.deny_licences` / `policy.allow_licences` against every licence that binds."""
+def policy_findings(lineage: Lineage, ctx: Context, corpus: Corpus, *,
+                    location: Location | None = None) -> list[Finding]:
+    """`policy.deny_licences` / `policy.allow_licences` against every licence that binds.
+
+    The lists may use any spelling the corpus knows (an alias of a user's own licence too)."""
     out: list[Finding] = []
     pol = ctx.policy
+    deny = {corpus.lookup(w) or w for w in pol.deny_licences}
+    allow = None if pol.allow_licences is None else {corpus.lookup(w) or w for w in pol.allow_licences}
     model = lineage.nodes[0].id
     for lid in lineage.licences:
         via = lineage.path_to(_first_holder(lineage, lid).id)
-        if lid in pol.deny_licences:
+        if lid in deny:
             out.append(Finding(
-                id="policy/deny", kind="policy", severity=Severity.ERROR, model=model, licence=lid,
+                id="policy/deny", kind="policy", severity=default_severity("policy"), model=model, licence=lid,
                 via=via, message=f"licence '{lid}' is on the organisation's deny list",
-                context_field="policy.deny_licences",
+                context_field="policy.deny_licences", location=location,
                 how_to_comply="Choose a model whose lineage carries no denied licence, or change the policy."))
-        elif pol.allow_licences is not None and lid not in pol.allow_licences:
+        elif allow is not None and lid not in allow:
             out.append(Finding(
-                id="policy/allow", kind="policy", severity=Severity.ERROR, model=model, licence=lid,
+                id="policy/allow", kind="policy", severity=default_severity("policy"), model=model, licence=lid,
                 via=via, message=f"licence '{lid}' is not on the organisation's allow list",
-                context_field="policy.allow_licences",
+                context_field="policy.allow_licences", location=location,
                 how_to_comply="Choose a model whose licences are all allowed, or add this licence to "
                               "policy.allow_licences after review."))
     return out
 
 
-def provenance_findings(lineage: Lineage, ctx: Context) -> list[Finding]:
+def provenance_findings(lineage: Lineage, ctx: Context, *,
+                        location: Location | None = None) -> list[Finding]:
     """A node published from a `review_origins` country, in a declared sensitive sector."""
     sensitive = [s for s in ctx.sectors if s in ctx.policy.sensitive_sectors]
     if not sensitive:
@@ -136,11 +147,11 @@ def provenance_findings(lineage: Lineage, ctx: Context) -> list[Finding]:
         if node.origin and node.origin.upper() in ctx.policy.review_origins:
             who = f" by {node.publisher}" if node.publisher else ""
             out.append(Finding(
-                id="policy/provenance", kind="provenance", severity=Severity.WARNING, model=model,
+                id="policy/provenance", kind="provenance", severity=default_severity("provenance"), model=model,
                 licence=node.licence, via=lineage.path_to(node.id),
                 message=(f"'{node.id}' was published{who} from {node.origin.upper()}, a publisher country "
                          f"your policy reviews for the sector(s) {', '.join(sensitive)}"),
-                context_field="sectors",
+                context_field="sectors", location=location,
                 how_to_comply="Have the model's provenance reviewed under your policy before use in "
                               "this sector, then record the outcome as a waiver."))
     return out

@@ -1,7 +1,11 @@
 """Reading and validating rule files, and the Rulebook that holds them.
 
-`validate_files` collects every problem (for `licheck rules validate`); `load_rulebook`
-stops at the first one (a bad rule file must never be half-applied).
+`validate_files` collects every problem (for `licheck rules validate`); a Rulebook stops at
+the first one (a bad rule file must never be half-applied).
+
+The bundled rules are one file per licence, `rules/<licence id>.yml`, so a Rulebook reads
+only the files of the licences a run meets, when it first meets them, and keeps them for the
+run. Users' folders (config `extra_rules`) are read whole when the Rulebook is built.
 """
 
 from __future__ import annotations
@@ -12,31 +16,21 @@ import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from licheck import datacache
 from licheck.context import normalise_sector
 from licheck.data import data_dir
-from licheck.datacache import load_data_yaml
 from licheck.errors import LicheckError, RuleFileError
-from licheck.licences import Corpus, default_corpus
+from licheck.kinds import DERIVED_FROM, KINDS, TRIGGERS, default_severity
+from licheck.licences import Corpus
 from licheck.model import Severity
 from licheck.rules.quotes import normalise, quote_in
-from licheck.rules.schema import (
-    COMMON_KEYS,
-    DERIVED_FROM,
-    KIND_KEYS,
-    MESSAGE_FIELDS,
-    TRIGGERS,
-    Rule,
-    Spec,
-    default_severity,
-)
-from licheck.yamldoc import YamlList, YamlMap, line_of
+from licheck.rules.schema import FILE_SCHEMA, MESSAGE_FIELDS, Rule, rule_schema
+from licheck.schema import Problem, did_you_mean
+from licheck.yamldoc import YamlMap, line_of
+from licheck.yamlload import load_yaml
 
-_FILE_KEYS = ("licence", "rules", "notes")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -48,6 +42,9 @@ class FileResult:
 
     def error(self, message: str, line: int | None) -> None:
         self.errors.append(RuleFileError(message, path=self.path, line=line))
+
+    def add(self, problems: list[Problem]) -> None:
+        self.errors.extend(RuleFileError(p.message, path=self.path, line=p.line) for p in problems)
 
 
 def rule_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -68,32 +65,27 @@ def parse_file(path: str | os.PathLike[str], corpus: Corpus) -> FileResult:
     """Every rule of one file, with every problem found in it."""
     result = FileResult(os.fspath(path))
     try:
-        doc = load_data_yaml(path)
+        doc = load_yaml(path)
     except LicheckError as exc:
         result.errors.append(RuleFileError(exc.message, path=result.path, line=exc.line))
         return result
     if not isinstance(doc, YamlMap):
         result.error("a rule file must be a mapping with 'licence' and 'rules'", line_of(doc) or 1)
         return result
-    for key in doc:
-        if key not in _FILE_KEYS:
-            result.error(f"unknown key '{key}' (expected one of: {', '.join(_FILE_KEYS)})", doc.line_of(key))
-    licence_id = doc.get("licence")
-    if not isinstance(licence_id, str) or not licence_id:
-        result.error("'licence' must name a licence id", doc.line_of("licence") or 1)
+    problems = FILE_SCHEMA.problems(doc, line=1)
+    result.add(problems)
+    if problems:
         return result
+    licence_id = doc["licence"]
     licence = corpus.get(licence_id)
     if licence is None:
         result.error(f"unknown licence '{licence_id}' (not in the licence corpus)", doc.line_of("licence"))
         return result
-    rules = doc.get("rules")
-    if not isinstance(rules, YamlList):
-        result.error("'rules' must be a list of rules", doc.line_of("rules") or 1)
-        return result
+    rules = doc["rules"]
     texts = [normalise(t) for t in licence.read_texts()] if licence.has_text else []
     seen: set[str] = set()
     for i, item in enumerate(rules):
-        rule = _parse_rule(item, rules.line_of(i), licence_id, texts, result)
+        rule = _parse_rule(item, line_of(rules, i), licence_id, texts, result)
         if rule is None:
             continue
         if rule.id in seen:
@@ -104,50 +96,25 @@ def parse_file(path: str | os.PathLike[str], corpus: Corpus) -> FileResult:
     return result
 
 
-def _check_type(value: Any, spec: Spec, name: str, line: int | None, result: FileResult) -> bool:
-    if isinstance(value, bool) and bool not in spec.types:
-        ok = False
-    else:
-        ok = isinstance(value, spec.types)
-    if ok and spec.item_type is not None:
-        ok = all(isinstance(v, spec.item_type) and not isinstance(v, bool) for v in value)
-    if ok and spec.choices and value not in spec.choices:
-        ok = False
-    if not ok:
-        result.error(f"'{name}' must be {spec.describe()}, not {value!r}", line)
-    return ok
-
-
 def _parse_rule(item: Any, line: int | None, licence_id: str, texts: list[str],
                 result: FileResult) -> Rule | None:
     if not isinstance(item, YamlMap):
         result.error("each rule must be a mapping", line)
         return None
     errors_before = len(result.errors)
-    kind = item.get("kind")
-    allowed = dict(COMMON_KEYS)
-    if isinstance(kind, str) and kind in KIND_KEYS:
-        allowed.update(KIND_KEYS[kind])
-    for key in item:
-        if key not in allowed:
-            hint = f" for kind '{kind}'" if kind in KIND_KEYS else ""
-            result.error(f"unknown key '{key}'{hint}", item.line_of(key))
-    for key, spec in allowed.items():
-        if key not in item:
-            if spec.required:
-                result.error(f"missing key '{key}'", item.line or line)
-            continue
-        _check_type(item[key], spec, key, item.line_of(key), result)
+    result.add(rule_schema(item.get("kind")).problems(item, line=line))
     if len(result.errors) > errors_before:
         return None
+    kind: str = item["kind"]
 
     rule_id: str = item["id"]
+    assert isinstance(kind, str)  # a required key of type str: any other value returned above
     if not rule_id.startswith(licence_id + "/") or len(rule_id) == len(licence_id) + 1:
         result.error(f"rule id '{rule_id}' must begin with '{licence_id}/'", item.line_of("id"))
     for key in ("triggered_by", "only_if"):
         for word in item.get(key) or []:
             if word not in TRIGGERS:
-                result.error(f"'{key}': unknown condition '{word}' (expected: {', '.join(TRIGGERS)})",
+                result.error(f"'{key}': unknown condition '{word}'{did_you_mean(word, TRIGGERS)}",
                              item.line_of(key))
     for fname in _placeholders(item["message"], item.line_of("message"), result):
         if fname not in MESSAGE_FIELDS:
@@ -168,7 +135,7 @@ def _parse_rule(item: Any, line: int | None, licence_id: str, texts: list[str],
     if len(result.errors) > errors_before:
         return None
 
-    params = {k: item[k] for k in KIND_KEYS[kind] if k in item}
+    params = {k: item[k] for k in KINDS[kind].params if k in item}
     if kind == "acceptable_use":
         params["purposes"] = [p.strip().lower() for p in params.get("purposes", [])]
         params["sectors"] = [normalise_sector(s) for s in params.get("sectors", [])]
@@ -213,12 +180,8 @@ def _check_kind(item: YamlMap, kind: str, result: FileResult) -> None:
             result.error(f"'{key}' must be positive", item.line_of(key))
     if kind == "naming":
         bad = [d for d in item["derived_from"] if d not in DERIVED_FROM]
-        if bad or not item["derived_from"]:
+        if bad:
             result.error(f"'derived_from' items must be among: {', '.join(DERIVED_FROM)}", item.line_of("derived_from"))
-        if not item["prefix"].strip():
-            result.error("'prefix' must not be empty", item.line_of("prefix"))
-    if kind == "attribution" and not item["display_text"]:
-        result.error("'display_text' needs at least one text", item.line_of("display_text"))
     if kind == "acceptable_use" and not (item.get("purposes") or item.get("sectors")):
         result.error("an acceptable_use rule needs 'purposes' or 'sectors' to match", item.line)
 
@@ -231,11 +194,9 @@ def _valid_date(value: str) -> bool:
     return True
 
 
-@datacache.batch()   # one write of the parsed-data store for all the files
-def validate_files(paths: Iterable[str | os.PathLike[str]], corpus: Corpus | None = None
+def validate_files(paths: Iterable[str | os.PathLike[str]], corpus: Corpus
                    ) -> tuple[list[Rule], list[RuleFileError]]:
     """All rules and all problems in these files (or folders); ids must be unique across them."""
-    corpus = corpus or default_corpus()
     rules: list[Rule] = []
     errors: list[RuleFileError] = []
     owner: dict[str, str] = {}
@@ -253,33 +214,66 @@ def validate_files(paths: Iterable[str | os.PathLike[str]], corpus: Corpus | Non
 
 
 class Rulebook:
-    """Rules by licence and by id."""
+    """Rules by licence and by id, checked against `corpus` (their quotes against its texts).
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
-        self._by_id: dict[str, Rule] = {}
-        for rule in rules:
-            self._by_id[rule.id] = rule   # later sources (users' folders) replace bundled rules
-        self._by_licence: dict[str, list[Rule]] = {}
-        for rule in self._by_id.values():
-            self._by_licence.setdefault(rule.licence, []).append(rule)
+    A bundled licence's rules are read from `<bundled>/<licence id>.yml` on first use; the
+    rules of `extra_dirs` (read whole, on first use) replace bundled rules of the same id.
+    """
+
+    def __init__(self, corpus: Corpus, extra_dirs: Iterable[str | os.PathLike[str]] = (), *,
+                 bundled: Path | None = None) -> None:
+        self.corpus = corpus
+        self._bundled = bundled if bundled is not None else data_dir("rules")
+        self._extra_dirs = tuple(extra_dirs)
+        self._read: dict[str, list[Rule]] = {}   # licence id -> its bundled rules, once read
+        self._users: dict[str, Rule] | None = None
+
+    def user_rules(self) -> dict[str, Rule]:
+        """The rules of the users' folders by id, read (and checked) on the first call."""
+        if self._users is None:
+            self._users = {}
+            for folder in self._extra_dirs:
+                for rule in _load([folder], self.corpus):
+                    self._users[rule.id] = rule
+        return self._users
+
+    def _bundled_rules(self, licence_id: str) -> list[Rule]:
+        if licence_id not in self._read:
+            path = self._bundled / f"{licence_id}.yml"
+            rules = _load([path], self.corpus) if path.is_file() else []
+            for rule in rules:
+                if rule.licence != licence_id:   # the file name is how it is found
+                    raise RuleFileError(f"rules of '{rule.licence}' in the file of '{licence_id}' "
+                                        f"(name the file {rule.licence}.yml)", path=rule.path,
+                                        line=rule.line)
+            self._read[licence_id] = rules
+        return self._read[licence_id]
 
     def rules_for(self, licence_id: str) -> list[Rule]:
-        return list(self._by_licence.get(licence_id, ()))
+        by_id = {r.id: r for r in self._bundled_rules(licence_id)}
+        by_id.update((r.id, r) for r in self.user_rules().values() if r.licence == licence_id)
+        return list(by_id.values())
 
     def get(self, rule_id: str) -> Rule | None:
-        return self._by_id.get(rule_id)
+        licence_id, slash, _ = rule_id.partition("/")
+        if not slash:
+            return None
+        return next((r for r in self.rules_for(licence_id) if r.id == rule_id), None)
 
     def licences(self) -> list[str]:
-        return sorted(self._by_licence)
+        """Every licence with rules (reads every bundled rule file)."""
+        bundled = {p.stem for p in self._bundled.glob("*.yml")}
+        return sorted(lid for lid in bundled | {r.licence for r in self.user_rules().values()}
+                      if self.rules_for(lid))
 
     def ids(self) -> list[str]:
-        return sorted(self._by_id)
+        return sorted(r.id for r in self)
 
     def __iter__(self) -> Iterator[Rule]:
-        return iter(self._by_id.values())
+        return iter([r for lid in self.licences() for r in self.rules_for(lid)])
 
     def __len__(self) -> int:
-        return len(self._by_id)
+        return sum(1 for _ in self)
 
 
 def _load(paths: Iterable[str | os.PathLike[str]], corpus: Corpus) -> list[Rule]:
@@ -287,23 +281,3 @@ def _load(paths: Iterable[str | os.PathLike[str]], corpus: Corpus) -> list[Rule]
     if errors:
         raise errors[0]
     return rules
-
-
-def load_rulebook(extra_dirs: Iterable[str | os.PathLike[str]] = (), *,
-                  corpus: Corpus | None = None) -> Rulebook:
-    """The bundled rules plus users' folders; a user rule with a bundled id replaces it."""
-    corpus = corpus or default_corpus()
-    rules = list(_bundled_rules()) if corpus is default_corpus() else _load([data_dir("rules")], corpus)
-    for folder in extra_dirs:
-        rules.extend(_load([folder], corpus))
-    return Rulebook(rules)
-
-
-@cache
-def _bundled_rules() -> tuple[Rule, ...]:
-    return tuple(_load([data_dir("rules")], default_corpus()))
-
-
-@cache
-def default_rulebook() -> Rulebook:
-    return Rulebook(_bundled_rules())

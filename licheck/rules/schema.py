@@ -9,7 +9,7 @@ A rule file is `rules/<licence id>.yml`:
         ...
 
 Every rule has the common keys below; each kind adds its own typed parameters
-(`KIND_KEYS`). Conditions are data read by one checker per kind (`licheck.rules.checkers`);
+(`licheck.kinds`). Conditions are data read by one checker per kind (`licheck.rules.checkers`);
 nothing in a rule file is ever evaluated as code. docs/rules.md describes the format for
 people who write rules.
 """
@@ -19,19 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from licheck.model import KINDS, Severity
-
-# When a rule applies, in terms of the context's `use:` (plus one derived fact).
-#   triggered_by: any ONE of these makes the rule relevant (absent = always relevant)
-#   only_if:      ALL of these must hold as well
-TRIGGERS: dict[str, str] = {
-    "distributes_weights": "you ship the model's (or a derivative's) weights to third parties",
-    "offered_as_service": "you offer the model itself to third parties as an API or managed service",
-    "derived_model_distributed": "you distribute or make available a model derived from it (derived_model_name is set)",
-    "trains_on_outputs": "you use its outputs to create, train or improve another AI model",
-    "commercial": "the use is commercial",
-    "production": "the deployment is in production (not research or evaluation only)",
-}
+from licheck.kinds import KINDS, RULE_KINDS
+from licheck.model import Severity
+from licheck.schema import Field, Schema
 
 CONFIDENCES = ("verified", "secondary")
 
@@ -41,101 +31,41 @@ MESSAGE_FIELDS = frozenset({
     "display", "notice", "matched", "field", "country", "period", "target",
 })
 
-# Kinds a rule file may carry: the licence-term kinds of CONTRACT.md section 3. (Provenance,
-# policy, mismatch, unknown, unresolved and waiver findings come from elsewhere.)
-RULE_KINDS = ("mau_cap", "revenue_cap", "non_commercial", "non_production", "output_training",
-              "naming", "attribution", "notice", "acceptable_use", "jurisdiction", "hosting",
-              "registration")
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One allowed key: its type(s), whether required, and choices for a string."""
-
-    types: tuple[type, ...]
-    required: bool = False
-    choices: tuple[str, ...] = ()
-    item_type: type | None = None   # for lists
-
-    def describe(self) -> str:
-        if self.choices:
-            return "one of " + ", ".join(self.choices)
-        if self.item_type is not None:
-            return f"a list of {_TYPE_NAMES[self.item_type]}s"
-        return " or ".join(_TYPE_NAMES[t] for t in self.types)
-
-
-_TYPE_NAMES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "list",
-               dict: "mapping", type(None): "null"}
-
 _STR = (str,)
-_NUM = (int, float)
+_WORDS = Field((list,), items=str)
 
-COMMON_KEYS: dict[str, Spec] = {
-    "id": Spec(_STR, required=True),
-    "kind": Spec(_STR, required=True, choices=RULE_KINDS),
-    "title": Spec(_STR, required=True),
-    "section": Spec(_STR, required=True),
-    "quote": Spec(_STR, required=True),
-    "message": Spec(_STR, required=True),
-    "how_to_comply": Spec(_STR, required=True),
-    "severity": Spec(_STR, choices=tuple(str(s) for s in Severity)),
-    "confidence": Spec(_STR, choices=CONFIDENCES),
-    "source": Spec(_STR),            # where a secondary quote comes from (required then)
-    "triggered_by": Spec((list,), item_type=str),
-    "only_if": Spec((list,), item_type=str),
-    "models_matching": Spec((list,), item_type=str),   # only models whose id or name has one of these words
-    "notes": Spec(_STR),
-}
+# The keys of a rule file, and the keys every rule has (a kind adds its own parameters,
+# `licheck.kinds.Kind.params`). Conditions (triggered_by / only_if) are names of
+# `licheck.kinds.TRIGGERS`.
+FILE_SCHEMA = Schema("a rule file", {
+    "licence": Field(_STR, required=True, nonempty=True),
+    "rules": Field((list,), required=True),
+    "notes": Field(_STR),
+})
 
-MEASURED_AT = ("month_before_release", "any_time")
-UNKNOWN_MODALITIES = ("warn", "assume_multimodal", "skip")
-DERIVED_FROM = ("materials", "outputs")
+RULE_SCHEMA = Schema("a rule", {
+    "id": Field(_STR, required=True),
+    "kind": Field(_STR, required=True, choices=RULE_KINDS),
+    "title": Field(_STR, required=True),
+    "section": Field(_STR, required=True),
+    "quote": Field(_STR, required=True),
+    "message": Field(_STR, required=True),
+    "how_to_comply": Field(_STR, required=True),
+    "severity": Field(_STR, choices=tuple(str(s) for s in Severity)),
+    "confidence": Field(_STR, choices=CONFIDENCES),
+    "source": Field(_STR),            # where a secondary quote comes from (required then)
+    "triggered_by": _WORDS,
+    "only_if": _WORDS,
+    "models_matching": _WORDS,        # only models whose id or name has one of these words
+    "notes": Field(_STR),
+})
 
-KIND_KEYS: dict[str, dict[str, Spec]] = {
-    "mau_cap": {
-        "threshold": Spec((int,), required=True),          # monthly active users
-        "measured_at": Spec(_STR, required=True, choices=MEASURED_AT),
-        "release_date": Spec(_STR),                         # YYYY-MM-DD; required for month_before_release
-        "counted_over": Spec(_STR, required=True),          # whose users count, in the licence's terms
-    },
-    "revenue_cap": {
-        "threshold_usd": Spec(_NUM, required=True),
-        "period": Spec(_STR, required=True, choices=("annual", "monthly")),
-        "counted_over": Spec(_STR, required=True),
-    },
-    "non_commercial": {"permitted_use": Spec(_STR, required=True)},
-    "non_production": {"permitted_use": Spec(_STR, required=True)},
-    "registration": {"register_with": Spec(_STR, required=True)},   # whom, and where
-    "output_training": {
-        "restricted_target": Spec(_STR, required=True),     # what may not be trained/improved
-        "excluding": Spec(_STR),                            # what the licence carves out
-    },
-    "naming": {
-        "prefix": Spec(_STR, required=True),
-        "derived_from": Spec((list,), required=True, item_type=str),   # materials, outputs
-    },
-    "attribution": {
-        "display_text": Spec((list,), required=True, item_type=str),   # any one of them
-        "where": Spec(_STR),
-    },
-    "notice": {
-        "notice_text": Spec(_STR),           # text the Notice file must contain, if any
-        "requirements": Spec((list,), item_type=str),   # e.g. copy of the licence, modified-file notices
-    },
-    "acceptable_use": {
-        "purposes": Spec((list,), item_type=str),           # words matched against use.purposes
-        "sectors": Spec((list,), item_type=str),            # sector ids matched against sectors
-        "sector_severity": Spec(_STR, choices=tuple(str(s) for s in Severity)),
-    },
-    "jurisdiction": {
-        "excluded_region": Spec(_STR, required=True, choices=("EU",)),
-        "models": Spec(_STR, required=True, choices=("multimodal", "all")),
-        "when_modalities_unknown": Spec(_STR, choices=UNKNOWN_MODALITIES),
-        "end_user_exception": Spec((bool,)),
-    },
-    "hosting": {},
-}
+
+def rule_schema(kind: object) -> Schema:
+    """The keys a rule of `kind` may have: the common ones plus the kind's parameters."""
+    if isinstance(kind, str) and kind in RULE_KINDS:
+        return RULE_SCHEMA.extended(KINDS[kind].params, what=f"a '{kind}' rule")
+    return RULE_SCHEMA
 
 
 @dataclass(frozen=True)
@@ -163,7 +93,3 @@ class Rule:
 
     def param(self, key: str, default: Any = None) -> Any:
         return self.params.get(key, default)
-
-
-def default_severity(kind: str) -> Severity:
-    return KINDS[kind]

@@ -7,8 +7,16 @@ curated source (`licence_hint`), never a declaration by the model's publisher.
 
 from __future__ import annotations
 
-from licheck.catalogue import Catalogue
-from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.cardmeta import parse_base_models
+from licheck.catalogue import Catalogue, CatalogueEntry
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+
+
+def catalogue_parents(entry: CatalogueEntry) -> list[ParentLink]:
+    """The parents a catalogue entry lists, as lineage links (the one place they become so:
+    for the catalogue as a source and for a Hub model the catalogue enriches)."""
+    return [ParentLink(ref, relation or "unknown")
+            for pid, relation in entry.parents for ref in parse_base_models(pid)]
 
 
 class CatalogueSource:
@@ -30,7 +38,7 @@ class CatalogueSource:
             ref=ref, id=entry.id, source="catalogue", licence_hint=entry.licence,
             publisher=entry.publisher, origin=entry.origin, modalities=list(entry.modalities),
             release_date=entry.release_date, revision=ref.revision,
-            parents=[ParentLink(ModelRef("hub", pid), rel) for pid, rel in entry.parents])
+            parents=catalogue_parents(entry))
         relations = {rel for _pid, rel in entry.parents}
         facts.relation = relations.pop() if len(relations) == 1 else ("unknown" if relations else None)
         where = f" ({entry.path}:{entry.line})" if entry.path else ""

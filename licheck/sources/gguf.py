@@ -18,8 +18,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from licheck.errors import InputError
 from licheck.gguf_header import read_gguf_header
-from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.refs import parse_ref
 
 MAX_BASE_MODELS = 64
 
@@ -28,8 +30,6 @@ def hub_id_from_url(url: Any) -> str | None:
     """`https://huggingface.co/org/name[/...]` -> `org/name`; None for anything else."""
     if not isinstance(url, str) or not url.strip():
         return None
-    from licheck.errors import InputError
-    from licheck.refs import parse_ref
 
     try:
         ref = parse_ref(url.strip())

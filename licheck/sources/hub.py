@@ -35,17 +35,24 @@ JSON and YAML are parsed, through safe loaders.
 from __future__ import annotations
 
 import hashlib
+import importlib
+import importlib.util
 import json
 import os
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from licheck.cache import Cache
+from licheck.cardmeta import card_facts, parse_base_models, read_card
 from licheck.errors import LicheckError
-from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.licences import Corpus
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.repofiles import apply_adapter_config, apply_merge_recipe
+from licheck.yamlload import parse_yaml
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_TIMEOUT = 6.0          # per request; LICHECK_HUB_TIMEOUT overrides
@@ -144,7 +151,8 @@ class HubSource:
     def __init__(self, *, endpoint: str | None = None, token: str | None = None,
                  cache: Cache | None = None, offline: bool | None = None,
                  timeout: float | None = None, max_retries: int = MAX_RETRIES,
-                 backoff: float = 0.25) -> None:
+                 backoff: float = 0.25, corpus: Corpus | None = None) -> None:
+        self.corpus = corpus   # the run's licences, to tell whether a LICENSE file must decide
         self.endpoint = (endpoint or env_endpoint()).rstrip("/")
         # None lets huggingface_hub find the token as it always does (HF_TOKEN, token file).
         self._token = token
@@ -232,8 +240,6 @@ class HubSource:
         age = time.time() - entry.stored_at
         if age > NOT_FOUND_TTL and not self.offline:
             return None
-        from datetime import datetime, timezone
-
         when = datetime.fromtimestamp(entry.stored_at, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         return Unresolved(ref, f"{entry.value} (the Hub's answer at {when}, remembered for "
                                f"{NOT_FOUND_TTL / 3600:g} h)")
@@ -341,8 +347,8 @@ class HubSource:
 
         def ask(timeout: float) -> Any:
             try:
-                return api.model_info(ref.name, revision=ref.revision, expand=EXPAND,
-                                      timeout=timeout)  # type: ignore[arg-type]
+                return api.model_info(ref.name, revision=ref.revision, timeout=timeout,
+                                      expand=EXPAND)  # type: ignore[arg-type]
             except (TypeError, AttributeError, KeyError):
                 # The client builds ModelCardData from the card's YAML as the repo wrote it:
                 # `tags: false` in a card makes it raise TypeError. The repo's fault, not ours.
@@ -422,8 +428,6 @@ class HubSource:
         return self._facts_from_info(ref, info)
 
     def _facts_from_info(self, ref: ModelRef, info: Any) -> ModelFacts:
-        from licheck.cardmeta import card_facts, parse_base_models, read_card
-
         card: Mapping[str, Any] = {}
         card_data = getattr(info, "card_data", None)
         if card_data is not None:
@@ -475,13 +479,11 @@ class HubSource:
             if facts.relation:
                 facts.parents = [ParentLink(p.ref, facts.relation) for p in facts.parents]
 
-        if _needs_licence_text(facts):
+        if _needs_licence_text(facts, self.corpus):
             self._licence_text(facts, canonical, siblings, ref.revision)
         return facts
 
     def _parents_from_adapter(self, facts: ModelFacts, repo_id: str, revision: str | None) -> None:
-        from licheck.cardmeta import parse_base_models
-
         text = self._download(repo_id, "adapter_config.json", revision)
         if text is None:
             return
@@ -490,18 +492,12 @@ class HubSource:
         except (ValueError, RecursionError):   # a hostile repo can nest [[[... past the limit
             facts.notes.append("adapter_config.json is not valid JSON; ignored")
             return
-        base = doc.get("base_model_name_or_path") if isinstance(doc, dict) else None
-        refs = parse_base_models(base)
-        if refs:
-            facts.relation = "adapter"
-            facts.parents = [ParentLink(r, "adapter") for r in refs]
+        apply_adapter_config(facts, doc, "adapter_config.json", _hub_only)
+        if facts.parents:
             facts.notes.append("parent from adapter_config.json base_model_name_or_path")
 
     def _parents_from_mergekit(self, facts: ModelFacts, repo_id: str, name: str,
                                revision: str | None) -> None:
-        from licheck.cardmeta import parse_base_models
-        from licheck.yamlload import parse_yaml
-
         text = self._download(repo_id, name, revision)
         if text is None:
             return
@@ -510,11 +506,7 @@ class HubSource:
         except LicheckError:
             facts.notes.append(f"{name} is not valid YAML; ignored")
             return
-        refs = parse_base_models(mergekit_models(doc))
-        if refs:
-            facts.relation = "merge"
-            facts.parents = [ParentLink(r, "merge") for r in refs]
-            facts.notes.append(f"parents from {name}")
+        apply_merge_recipe(facts, doc, name, _hub_only)
 
     def _licence_text(self, facts: ModelFacts, repo_id: str, siblings: list[str],
                       revision: str | None) -> None:
@@ -536,26 +528,10 @@ class HubSource:
             break
 
 
-def mergekit_models(doc: Any) -> list[str]:
-    """Model ids named by a mergekit config: `base_model`, `models[].model`, `slices[].sources[].model`."""
-    out: list[str] = []
-    if not isinstance(doc, Mapping):
-        return out
-
-    def add(value: Any) -> None:
-        if isinstance(value, Mapping):
-            value = value.get("model")
-        if isinstance(value, str) and value not in out:
-            out.append(value)
-
-    add(doc.get("base_model"))
-    for item in doc.get("models") or []:
-        add(item)
-    for sl in doc.get("slices") or []:
-        if isinstance(sl, Mapping):
-            for src in sl.get("sources") or []:
-                add(src)
-    return out
+def _hub_only(text: str) -> ModelRef | None:
+    """A Hub repository's files can only lead to other Hub models (a path means nothing there)."""
+    refs = parse_base_models(text)
+    return refs[0] if refs else None
 
 
 def _relation_from_files(siblings: list[str], tags: list[str], n_parents: int) -> str | None:
@@ -568,16 +544,14 @@ def _relation_from_files(siblings: list[str], tags: list[str], n_parents: int) -
     return None
 
 
-def _needs_licence_text(facts: ModelFacts) -> bool:
-    """Whether the card leaves the licence open enough that the LICENSE file must decide."""
-    from licheck.licences import default_corpus
-
+def _needs_licence_text(facts: ModelFacts, corpus: Corpus | None) -> bool:
+    """Whether the card leaves the licence open enough that the LICENSE file must decide
+    (without a corpus to read `license_name` / `license_link` by, it always does)."""
     declared = (facts.declared_licence or "").strip().lower()
     if declared and declared not in ("other", "unknown"):
         return False
-    corpus = default_corpus()
     for spelling in (facts.licence_name, facts.licence_link):
-        if spelling and corpus.lookup(spelling):
+        if spelling and corpus is not None and corpus.lookup(spelling):
             return False
     return True
 
@@ -630,9 +604,6 @@ def _retry_wait(response: Any, attempt: int, backoff: float = 0.25,
 
 def _transport_errors() -> tuple[type[BaseException], ...]:
     # Whichever HTTP stack this huggingface_hub uses: httpx2 (2.x), httpx (1.x), requests (0.x).
-    import importlib
-    import importlib.util
-
     errors: list[type[BaseException]] = []
     for module, names in (("httpx2", ("TransportError",)), ("httpx", ("TransportError",)),
                           ("requests.exceptions", ("ConnectionError", "Timeout"))):

@@ -9,12 +9,11 @@ What is read, and what a broken file means:
 * `config.json`: `_name_or_path` (where the weights were loaded from when saved: the model
   itself or its base) and `model_type`. An architecture says nothing about a licence. A
   broken config.json only adds a note: it describes the weights, not the lineage.
-* `adapter_config.json` (PEFT): `base_model_name_or_path` is a parent, relation `adapter`.
-* mergekit configs (`mergekit_config.yml`, or any top-level `*.yml`/`*.yaml` with
-  `merge_method`, or a fenced YAML block with `merge_method` in the README): every input
-  model is a parent, relation `merge`; in `model+lora` the LoRA is an `adapter` parent.
-  Broken adapter or merge configs raise `InputError` / `ConfigError` with the path: they
-  define the lineage, and guessing without them would drop licences.
+* `adapter_config.json` (PEFT) and mergekit configs (`mergekit_config.yml`, or any top-level
+  `*.yml`/`*.yaml` with `merge_method`, or a fenced YAML block with `merge_method` in the
+  README): read here, interpreted by `licheck.repofiles` (as for a Hub repository). A
+  config that cannot be read or parsed raises `InputError` / `ConfigError` with the path:
+  it defines the lineage, and guessing without it would drop licences.
 
 A missing directory is `Unresolved` (a parent named by a config may not be on this machine).
 """
@@ -28,9 +27,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+from licheck.cardmeta import card_facts, read_card
 from licheck.errors import ConfigError, InputError
 from licheck.files import read_text
-from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.refs import hub_ref, is_hub_id
+from licheck.repofiles import apply_adapter_config, apply_merge_recipe
+from licheck.yamlload import parse_yaml
 
 MAX_CARD_BYTES = 5 * 1024 * 1024
 MAX_LICENCE_FILE_BYTES = 1024 * 1024
@@ -38,7 +41,6 @@ MAX_LICENCE_FILES = 20
 MAX_JSON_BYTES = 2 * 1024 * 1024
 MAX_MERGE_FILES = 20
 MAX_MERGE_BYTES = 1024 * 1024
-MAX_MERGE_INPUTS = 256
 MAX_CARD_YAML_BLOCKS = 20
 
 _LICENCE_FILE = re.compile(r"(licen[cs]e|notice|use[_-]policy|copying)([._-].*)?", re.IGNORECASE)
@@ -80,8 +82,6 @@ class LocalDirSource:
             facts = ModelFacts(ref=ref, id=ref.name, source="local")
             facts.notes.append("no README.md model card")
             return facts
-        from licheck.cardmeta import card_facts, read_card
-
         meta = read_card(text, str(readme))
         facts = card_facts(meta, ref, source="local")
         if not meta:
@@ -96,8 +96,6 @@ class LocalDirSource:
         if resolved.parent.name != "snapshots" or not repo_dir.startswith("models--"):
             return
         parts = repo_dir[len("models--"):].split("--")
-        from licheck.refs import is_hub_id
-
         hub_id = "/".join(parts)
         if len(parts) != 2 or not is_hub_id(hub_id):
             return
@@ -204,22 +202,11 @@ class LocalDirSource:
             raise InputError(f"{exc}; the adapter's base model cannot be read", path=path) from None
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
-        base = config.get("base_model_name_or_path") if isinstance(config, dict) else None
-        if not isinstance(base, str) or not base.strip():
-            raise InputError("no base_model_name_or_path: the adapter's base model is unknown",
-                             path=path)
-        parent = _hub_ref(base) or _path_ref(base, folder)
-        _add_parent(facts, parent, "adapter")
-        facts.relation = "adapter"
-        peft = config.get("peft_type")
-        facts.notes.append(f"adapter_config.json: {peft or 'PEFT'} adapter of {parent.name}")
+        apply_adapter_config(facts, config, "adapter_config.json", lambda text: _model_ref(text, folder))
 
     # -- mergekit ---------------------------------------------------------------------------
 
     def _merge(self, folder: Path, facts: ModelFacts, readme: Path | None, card: str | None) -> None:
-        # Imported here: only model folders need YAML, and `resolve` of a Hub id stays without it.
-        from licheck.yamlload import parse_yaml
-
         recipes: list[tuple[str, Any]] = []
         candidates = sorted(p for p in folder.iterdir()
                             if p.is_file() and p.suffix.lower() in (".yml", ".yaml"))
@@ -245,20 +232,11 @@ class LocalDirSource:
                     recipes.append((f"{readme.name} (YAML block)", doc))
                     break
         for where, doc in recipes:
-            found = _merge_inputs(doc, folder)
-            if not found:
-                facts.notes.append(f"{where}: a merge recipe naming no models")
-                continue
-            for ref, relation in found:
-                _add_parent(facts, ref, relation)
-            facts.relation = "merge"
-            facts.notes.append(f"merge recipe {where}: {len(found)} inputs")
+            apply_merge_recipe(facts, doc, where, lambda text: _model_ref(text, folder))
 
 
 def _hub_ref(text: str) -> ModelRef | None:
     """A Hub ref for `org/name[@rev]`, or None when the text is a path or not an id."""
-    from licheck.refs import hub_ref, is_hub_id
-
     value = text.strip()
     name, _, rev = value.partition("@")
     if "/" not in name or not is_hub_id(name) or os.path.isabs(name):
@@ -280,63 +258,3 @@ def _path_ref(text: str, folder: Path) -> ModelRef:
 
 def _model_ref(text: str, folder: Path) -> ModelRef:
     return _hub_ref(text) or _path_ref(text, folder)
-
-
-def _add_parent(facts: ModelFacts, ref: ModelRef, relation: str) -> None:
-    for i, link in enumerate(facts.parents):
-        if link.ref.kind == ref.kind and link.ref.name.lower() == ref.name.lower():
-            # The adapter or merge config says how exactly; the card's relation is a hint for
-            # the whole model. Only an adapter link is not demoted to a merge input.
-            if not (link.relation == "adapter" and relation == "merge"):
-                facts.parents[i] = ParentLink(link.ref, relation)
-            return
-    facts.parents.append(ParentLink(ref, relation))
-
-
-def _merge_inputs(doc: dict[str, Any], folder: Path) -> list[tuple[ModelRef, str]]:
-    """(ref, relation) for every model a mergekit recipe names, in order, without repeats."""
-    specs: list[Any] = []
-    specs.append(doc.get("base_model"))
-    for entry in _as_list(doc.get("models")):
-        specs.append(entry.get("model") if isinstance(entry, dict) else entry)
-    for sl in _as_list(doc.get("slices")):
-        for src in _as_list(sl.get("sources") if isinstance(sl, dict) else None):
-            specs.append(src.get("model") if isinstance(src, dict) else src)
-    for expert in _as_list(doc.get("experts")):            # mergekit-moe
-        if isinstance(expert, dict):
-            specs.append(expert.get("source_model"))
-    out: list[tuple[ModelRef, str]] = []
-    seen: set[tuple[str, str]] = set()
-    for spec in specs[:MAX_MERGE_INPUTS]:
-        for ref, relation in _parse_model_spec(spec, folder):
-            key = (ref.kind, ref.name.lower())
-            if key not in seen:
-                seen.add(key)
-                out.append((ref, relation))
-    return out
-
-
-def _as_list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list) else []
-
-
-def _parse_model_spec(spec: Any, folder: Path) -> list[tuple[ModelRef, str]]:
-    """A mergekit model reference: `path[@rev][+lora[@rev]]`, or {model: {path}, lora: {path}}."""
-    if isinstance(spec, dict):
-        model = spec.get("model", spec.get("path"))
-        if isinstance(model, dict):
-            model = model.get("path")
-        lora = spec.get("lora")
-        if isinstance(lora, dict):
-            lora = lora.get("path")
-        out = _parse_model_spec(model, folder) if isinstance(model, str) else []
-        if isinstance(lora, str) and lora.strip():
-            out.append((_model_ref(lora, folder), "adapter"))
-        return out
-    if not isinstance(spec, str) or not spec.strip():
-        return []
-    model, plus, lora = spec.strip().partition("+")
-    out = [(_model_ref(model, folder), "merge")]
-    if plus and lora.strip():
-        out.append((_model_ref(lora, folder), "adapter"))
-    return out

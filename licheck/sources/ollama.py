@@ -28,8 +28,10 @@ from pathlib import Path
 
 from licheck.catalogue import Catalogue, split_ollama_name
 from licheck.errors import InputError
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 from licheck.modelfile import ModelfileDirective, directive_ref, parse_modelfile, read_modelfile
-from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.refs import is_hub_id
+from licheck.sources.gguf import GgufSource
 
 __all__ = ["OllamaSource", "parse_modelfile", "read_modelfile", "directive_ref",
            "ModelfileDirective", "default_models_dir"]
@@ -61,7 +63,6 @@ def _hf_repo(name: str) -> tuple[str, str | None] | None:
     if host is None:
         return None
     repo, _, tag = name[len(host):].partition(":")
-    from licheck.refs import is_hub_id
 
     return (repo, tag or None) if "/" in repo and is_hub_id(repo) else None
 
@@ -191,8 +192,6 @@ class OllamaSource:
             return None
 
     def _merge_gguf(self, blob: Path, facts: ModelFacts) -> None:
-        from licheck.sources.gguf import GgufSource
-
         try:
             found = GgufSource().fetch(ModelRef("gguf", str(blob)))
         except InputError as exc:

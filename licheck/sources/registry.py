@@ -10,22 +10,40 @@ or an official instruct model and its base) and the catalogue's licence is kept 
 hint of last resort. When the Hub cannot answer (offline, down, gated without card data),
 the catalogue source answers instead, marked `source: "catalogue"`.
 
-The other sources (local directory, GGUF, Ollama, catalogue) are imported lazily and
-skipped if their module is not installed, so this module works on its own.
+`standard_sources` builds the usual registry from what the run's environment holds
+(`licheck.env`).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from licheck.cache import Cache
+from licheck.catalogue import Catalogue
 from licheck.errors import LicheckError
-from licheck.sources.base import ModelFacts, ModelRef, ParentLink, Source, Unresolved
+from licheck.licences import Corpus
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.sources.base import Source
+from licheck.sources.catalogue import CatalogueSource, catalogue_parents
+from licheck.sources.gguf import GgufSource
+from licheck.sources.hub import HubSource, env_offline
+from licheck.sources.local import LocalDirSource
+from licheck.sources.ollama import OllamaSource
 
-if TYPE_CHECKING:
-    from licheck.catalogue import Catalogue
+
+class RunData(Protocol):
+    """What the standard sources need from a run's environment (`licheck.env.Env`)."""
+
+    @property
+    def offline(self) -> bool: ...
+    @property
+    def cache(self) -> Cache: ...
+    @property
+    def catalogue(self) -> Catalogue: ...
+    @property
+    def corpus(self) -> Corpus: ...
 
 
 class SourceRegistry:
@@ -103,20 +121,6 @@ class SourceRegistry:
         return facts
 
 
-def catalogue_parents(entry: Any) -> list[ParentLink]:
-    from licheck.cardmeta import parse_base_models
-
-    links: list[ParentLink] = []
-    for item in getattr(entry, "parents", None) or []:
-        if isinstance(item, (tuple, list)) and item:
-            pid, rel = item[0], (item[1] if len(item) > 1 else "unknown")
-        else:
-            pid, rel = item, "unknown"
-        for ref in parse_base_models(pid):
-            links.append(ParentLink(ref, str(rel or "unknown")))
-    return links
-
-
 def _single_relation(links: Sequence[ParentLink]) -> str | None:
     rels = {link.relation for link in links if link.relation != "unknown"}
     return rels.pop() if len(rels) == 1 else None
@@ -132,23 +136,16 @@ def _safe(obj: Any, method: str, arg: str) -> Any:
     return fn(arg) if callable(fn) else None
 
 
-def default_sources(*, offline: bool, cache: Cache | None = None,
-                    catalogue: Catalogue | None = None) -> SourceRegistry:
-    """The standard sources: local directory, GGUF, Ollama, the Hub, then the catalogue."""
-    from licheck.catalogue import default_catalogue
-    from licheck.sources.catalogue import CatalogueSource
-    from licheck.sources.gguf import GgufSource
-    from licheck.sources.hub import HubSource, env_offline
-    from licheck.sources.local import LocalDirSource
-    from licheck.sources.ollama import OllamaSource
-
-    offline = offline or env_offline()
-    catalogue = catalogue if catalogue is not None else default_catalogue()
+def standard_sources(env: RunData) -> SourceRegistry:
+    """The standard sources of an environment: local directory, GGUF, Ollama, the Hub, then
+    the catalogue (with the environment's cache, catalogue and corpus)."""
+    offline = env.offline or env_offline()
+    catalogue = env.catalogue
     sources: list[Source] = [
         LocalDirSource(),
         GgufSource(),
         OllamaSource(catalogue),
-        HubSource(cache=cache if cache is not None else Cache(), offline=offline),
+        HubSource(cache=env.cache, offline=offline, corpus=env.corpus),
         CatalogueSource(catalogue),
     ]
     return SourceRegistry(sources, catalogue=catalogue, offline=offline)

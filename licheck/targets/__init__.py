@@ -26,9 +26,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from licheck.config import load_config
 from licheck.errors import ConfigError, InputError
-from licheck.model import Location
+from licheck.model import Location, ModelRef
+from licheck.refs import parse_ref
 from licheck.targets.base import ModelEntry, Target, at_line, display_path
+from licheck.targets.litellm import is_litellm_config, read_litellm_config
+from licheck.targets.manifest import is_manifest, read_manifest
+from licheck.targets.modelcard import read_model_card
+from licheck.targets.modelfile import is_modelfile_name, modelfile_target
 from licheck.yamlload import line_of, load_yaml
 
 if TYPE_CHECKING:
@@ -90,16 +96,12 @@ def read_target(text: str) -> Target:
 
 
 def _names_a_file(text: str) -> bool:
-    from licheck.targets.modelfile import is_modelfile_name
-
     name = Path(text).name
     return (text.startswith(("./", "../", "/", "~", ".\\")) or is_modelfile_name(name)
             or name.lower().endswith(_FILE_SUFFIXES) or name.lower() == "readme")
 
 
 def _reference(text: str) -> Target:
-    from licheck.refs import parse_ref
-
     ref = parse_ref(text)
     return Target(kind="ref", path=None,
                   entries=[ModelEntry(ref=ref, written=text.strip(), location=None)])
@@ -119,29 +121,21 @@ def _directory(p: Path) -> Target:
                      "*.safetensors)", path=display_path(p))
 
 
-def _path_ref(folder: str):  # -> ModelRef
-    from licheck.sources.base import ModelRef
-
+def _path_ref(folder: str) -> ModelRef:
     return ModelRef(kind="path", name=folder)
 
 
 def _file(path: str) -> Target:
-    from licheck.targets.modelfile import is_modelfile_name, read_modelfile
-
     path = display_path(path) if os.path.isabs(path) else os.path.normpath(path)
     name = Path(path).name
     lower = name.lower()
     if lower.endswith(".gguf"):
-        from licheck.sources.base import ModelRef
-
         ref = ModelRef(kind="gguf", name=path)
         return Target(kind="gguf", path=path,
                       entries=[ModelEntry(ref=ref, written=path, location=Location(path))])
     if is_modelfile_name(name):
-        return read_modelfile(path)
+        return modelfile_target(path)
     if lower.endswith((".md", ".markdown")):
-        from licheck.targets.modelcard import read_model_card
-
         return read_model_card(path)
     if lower.endswith(YAML_SUFFIXES):
         return _yaml_file(path)
@@ -150,9 +144,6 @@ def _file(path: str) -> Target:
 
 
 def _yaml_file(path: str) -> Target:
-    from licheck.targets.litellm import is_litellm_config, read_litellm_config
-    from licheck.targets.manifest import is_manifest, read_manifest
-
     data = load_yaml(path)
     if is_manifest(data) and is_litellm_config(data):
         raise ConfigError("has both 'models:' (licheck manifest) and 'model_list:' (LiteLLM "
@@ -162,8 +153,6 @@ def _yaml_file(path: str) -> Target:
     if is_litellm_config(data):
         return read_litellm_config(data, path)
     if Path(path).name == ".licheck.yaml":
-        from licheck.config import load_config
-
         config = load_config(path)
         return read_target(default_manifest(config)) if config.manifest else Target(
             kind="manifest", path=path,

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from licheck.errors import ConfigError, LicheckError
-from licheck.model import Finding, Location
-from licheck.sources.base import ModelRef
+from licheck.model import Finding, Location, ModelRef
 from licheck.waivers import Waiver
 
 # A target file type, by how it was recognised.

@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from licheck.errors import ConfigError, InputError
-from licheck.model import Finding, Location, Severity
-from licheck.sources.base import ModelRef
+from licheck.model import Finding, Location, ModelRef, Severity
+from licheck.refs import hub_ref, parse_ref
 from licheck.targets.base import ModelEntry, Target
 from licheck.yamlload import line_of
 
@@ -87,7 +87,6 @@ def read_litellm_config(data: Any, path: str) -> Target:
 
 def classify(model: str, api_base: Any) -> ModelRef | str | None:
     """A ref to check, a reason it cannot be identified (str), or None for a hosted API."""
-    from licheck.refs import hub_ref, parse_ref
 
     prefix, sep, rest = model.partition("/")
     if not sep:

@@ -25,12 +25,31 @@ from typing import Any
 
 from licheck.errors import ConfigError, InputError
 from licheck.model import Location
+from licheck.refs import hub_ref, parse_ref
+from licheck.schema import Field, Schema
 from licheck.targets.base import ModelEntry, Target, at_line, display_path, local_ref
+from licheck.targets.modelcard import read_model_card
 from licheck.waivers import load_waivers, parse_waivers
 from licheck.yamlload import YamlMap, line_of
 
-TOP_KEYS = ("context", "models", "waivers")
-ENTRY_KEYS = ("id", "revision", "path", "gguf", "ollama", "card", "use")
+_TEXT = Field((str,), nonempty=True)
+SCHEMA = Schema("a manifest", {
+    "context": Field((str, dict), nonempty=True, nullable=True,
+                     expect="a path or a mapping (see docs/contract.md, section 2)"),
+    "models": Field((list,), nullable=True),
+    "waivers": Field((str, list), nonempty=True, nullable=True,
+                     expect="a list of waivers or a path to a waivers file"),
+})
+ENTRY_SCHEMA = Schema("a model entry", {
+    "id": _TEXT,
+    # A bare number (`revision: 2`) is taken as its digits.
+    "revision": Field((str, int), nonempty=True, expect="a string"),
+    "path": _TEXT,
+    "gguf": _TEXT,
+    "ollama": _TEXT,
+    "card": _TEXT,
+    "use": Field((dict,), nullable=True, expect="a mapping of use: fields (docs/contract.md, section 2)"),
+})
 _WHAT = ("id", "path", "gguf", "ollama", "card")
 
 
@@ -43,19 +62,13 @@ def read_manifest(data: Any, path: str) -> Target:
     if not isinstance(data, Mapping):
         raise ConfigError("a manifest must be a mapping with a 'models:' list",
                           path=path, line=line_of(data) or 1)
-    for key in data:
-        if key not in TOP_KEYS:
-            raise ConfigError(f"unknown key '{key}' (a manifest has: {', '.join(TOP_KEYS)})",
-                              path=path, line=line_of(data, key))
+    SCHEMA.check(data, path)
     base = Path(path).parent
     target = Target(kind="manifest", path=path)
 
     models = data.get("models")
     if models is None:
         models = []
-    if not isinstance(models, list):
-        raise ConfigError("'models' must be a list of model references",
-                          path=path, line=line_of(data, "models"))
     if not models:
         target.notes.append(f"{path}: the manifest lists no models")
     for index, item in enumerate(models):
@@ -64,16 +77,13 @@ def read_manifest(data: Any, path: str) -> Target:
     context = data.get("context")
     if context is not None:
         line = line_of(data, "context")
-        if isinstance(context, str) and context.strip():
+        if isinstance(context, str):
             ctx_path = base / context.strip()
             if not ctx_path.is_file():
                 raise ConfigError(f"context file not found: {context}", path=path, line=line)
             target.context = display_path(ctx_path)
-        elif isinstance(context, Mapping):
-            target.context, target.context_origin = context, path
         else:
-            raise ConfigError("'context' must be a path or a mapping (CONTRACT section 2)",
-                              path=path, line=line)
+            target.context, target.context_origin = context, path
 
     waivers = data.get("waivers")
     if isinstance(waivers, str):
@@ -83,16 +93,11 @@ def read_manifest(data: Any, path: str) -> Target:
                               line=line_of(data, "waivers"))
         target.waivers = load_waivers(display_path(w_path))
     elif waivers is not None:
-        if not isinstance(waivers, list):
-            raise ConfigError("'waivers' must be a list of waivers or a path to a waivers file",
-                              path=path, line=line_of(data, "waivers"))
         target.waivers = parse_waivers(waivers, path)
     return target
 
 
 def _entry(item: Any, path: str, base: Path, line: int | None) -> ModelEntry:
-    from licheck.refs import parse_ref
-
     location = Location(path, line)
     if isinstance(item, str):
         try:
@@ -105,10 +110,7 @@ def _entry(item: Any, path: str, base: Path, line: int | None) -> ModelEntry:
     if not isinstance(item, Mapping):
         raise ConfigError("a model entry must be a reference (org/name) or a mapping with one of "
                           "id, path, gguf, ollama, card", path=path, line=line)
-    for key in item:
-        if key not in ENTRY_KEYS:
-            raise ConfigError(f"unknown key '{key}' in a model entry (expected: "
-                              f"{', '.join(ENTRY_KEYS)})", path=path, line=line_of(item, key))
+    ENTRY_SCHEMA.check(item, path, line=line)
     given = [k for k in _WHAT if k in item]
     if len(given) != 1:
         what = "none" if not given else " and ".join(given)
@@ -117,20 +119,13 @@ def _entry(item: Any, path: str, base: Path, line: int | None) -> ModelEntry:
     key = given[0]
     value = item[key]
     vline = line_of(item, key)
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"'{key}' must be a non-empty string", path=path, line=vline)
     revision = item.get("revision")
     if revision is not None and key != "id":
         raise ConfigError("'revision' goes with 'id' only", path=path, line=line_of(item, "revision"))
-    if revision is not None and not isinstance(revision, str):
-        revision = str(revision) if isinstance(revision, int) and not isinstance(revision, bool) else None
-        if revision is None:
-            raise ConfigError("'revision' must be a string", path=path,
-                              line=line_of(item, "revision"))
+    if revision is not None:
+        revision = str(revision)
     try:
         if key == "id":
-            from licheck.refs import hub_ref
-
             name = value.strip().removeprefix("hf:")
             if "@" in name:
                 if revision is not None:
@@ -156,9 +151,6 @@ def _entry(item: Any, path: str, base: Path, line: int | None) -> ModelEntry:
 
 def _use(item: Mapping[str, Any], path: str) -> Mapping[str, Any] | None:
     use = item.get("use")
-    if use is not None and not isinstance(use, Mapping):
-        raise ConfigError("'use' must be a mapping of use: fields (CONTRACT section 2)",
-                          path=path, line=line_of(item, "use"))
     if isinstance(use, Mapping) and not isinstance(use, YamlMap):
         use = YamlMap(use)
     return use or None
@@ -166,7 +158,6 @@ def _use(item: Mapping[str, Any], path: str) -> Mapping[str, Any] | None:
 
 def _card_entry(item: Mapping[str, Any], value: str, base: Path, path: str,
                 location: Location, line: int | None) -> ModelEntry:
-    from licheck.targets.modelcard import read_model_card
 
     card = base / value.strip()
     if card.is_dir():

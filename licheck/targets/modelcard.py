@@ -25,8 +25,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from licheck.model import Finding, Location, Severity
-from licheck.sources.base import ModelRef
+from licheck.cardmeta import parse_base_models, read_card, split_front_matter
+from licheck.model import Finding, Location, ModelRef, Severity
 from licheck.targets.base import ModelEntry, Target, display_path
 from licheck.yamlload import read_text
 
@@ -39,8 +39,6 @@ _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 
 
 def read_model_card(path: str) -> Target:
-    from licheck.cardmeta import read_card, split_front_matter
-
     text = read_text(path)
     target = Target(kind="card", path=path)
     yaml_text, offset = split_front_matter(text)
@@ -82,8 +80,6 @@ def _first_line(meta: Any, keys: tuple[str, ...]) -> int | None:
 
 
 def _has_base(meta: Mapping[str, Any]) -> bool:
-    from licheck.cardmeta import parse_base_models
-
     return any(parse_base_models(meta.get(key))
                for key in ("base_model", "base_models", "finetuned_from", "model_link"))
 
@@ -103,7 +99,6 @@ def card_name(meta: Mapping[str, Any], text: str) -> str | None:
 
 def first_heading(text: str) -> str | None:
     """The first level-1 ATX heading of the card body (after front matter, outside code)."""
-    from licheck.cardmeta import split_front_matter
 
     body = text
     yaml_text, _ = split_front_matter(text)

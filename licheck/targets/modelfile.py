@@ -12,7 +12,9 @@ import os
 from pathlib import Path
 
 from licheck.errors import ConfigError, InputError
-from licheck.model import Location
+from licheck.model import Location, ModelRef
+from licheck.modelfile import parse_modelfile
+from licheck.refs import hub_ref, parse_ref
 from licheck.targets.base import ModelEntry, Target, at_line, local_ref
 from licheck.yamlload import read_text
 
@@ -24,9 +26,8 @@ def is_modelfile_name(name: str) -> bool:
     return lower == "modelfile" or lower.startswith("modelfile.") or lower.endswith(".modelfile")
 
 
-def read_modelfile(path: str) -> Target:
-    from licheck.sources.ollama import parse_modelfile
-
+def modelfile_target(path: str) -> Target:
+    """The models a Modelfile names, as a target."""
     text = read_text(path)
     target = Target(kind="modelfile", path=path)
     base = Path(path).parent
@@ -45,9 +46,7 @@ def read_modelfile(path: str) -> Target:
     return target
 
 
-def _ref(command: str, value: str, base: Path, path: str, line: int | None):  # -> ModelRef
-    from licheck.refs import parse_ref
-
+def _ref(command: str, value: str, base: Path, path: str, line: int | None) -> ModelRef:
     full = Path(os.path.expanduser(value))
     full = full if full.is_absolute() else base / full
     if full.exists():
@@ -59,8 +58,6 @@ def _ref(command: str, value: str, base: Path, path: str, line: int | None):  # 
         host, _, rest = value.partition("/")
         if host.lower() in ("hf.co", "huggingface.co") and rest:
             # Ollama pulls these GGUF repos straight from the Hub: the model is that repo.
-            from licheck.refs import hub_ref
-
             return hub_ref(rest.split(":", 1)[0], written=value)
         return parse_ref(f"ollama:{value}")
     except InputError as exc:

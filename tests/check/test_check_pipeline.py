@@ -6,10 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from envs import run_check
 
-from licheck.check import exit_code, run_check
+from licheck.check import exit_code
 from licheck.config import Config, load_config
 from licheck.errors import ConfigError
+from licheck.licences import default_corpus
 from licheck.model import Finding, Lineage, LineageNode, Severity
 from licheck.report import Report
 
@@ -118,7 +120,7 @@ def _report(*findings: Finding) -> Report:
     lineage = Lineage(ref="a/b", nodes=[LineageNode(id="a/b")])
     return Report(context={}, models=[], findings=list(findings), waivers=[],
                   generated_at=dt.datetime(2026, 1, 1), licheck_version="0", data_versions={},
-                  notes=[lineage.ref])
+                  notes=[lineage.ref], corpus=default_corpus())
 
 
 def _f(sev: Severity, waived: bool = False) -> Finding:

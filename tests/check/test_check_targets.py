@@ -9,7 +9,7 @@ import pytest
 
 from licheck.config import Config
 from licheck.errors import ConfigError, InputError, LicheckError
-from licheck.sources.base import ModelRef
+from licheck.model import ModelRef
 from licheck.targets import discover, read_target
 
 

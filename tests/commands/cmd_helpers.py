@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from licheck.cli import main
+from licheck.env import Env, build_env
+from licheck.models_query import catalogue_sources
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -23,3 +26,10 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def no_traceback(text: str) -> None:
     assert "Traceback" not in text and "internal error" not in text
+
+
+@cache
+def catalogue_env() -> Env:
+    """The environment `licheck models` builds with no config: the bundled data, sources from
+    the catalogue alone (shared: its rulebook keeps what it has read)."""
+    return build_env(offline=True, sources=catalogue_sources)

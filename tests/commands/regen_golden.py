@@ -35,10 +35,14 @@ def review_reports() -> dict[str, str]:
     """The JSON reports of `check` on the two review manifests (inputs of the report diff)."""
     _path()
     from licheck.check import run_check
+    from licheck.env import build_env
+    from licheck.sources.registry import standard_sources
 
     out = {}
     for name, (manifest, today) in REVIEWS.items():
-        report = run_check([str(FIXTURES / manifest)], offline=True, today=today).to_json()
+        noon = dt.datetime.combine(today, dt.time(12), tzinfo=dt.timezone.utc)
+        env = build_env(offline=True, clock=lambda noon=noon: noon, sources=standard_sources)
+        report = run_check(env, [str(FIXTURES / manifest)]).to_json()
         report["generated_at"] = f"{today.isoformat()}T12:00:00Z"   # stable bytes
         report["context"]["source"] = manifest                       # not the machine's path
         for model in report["models"]:
@@ -48,7 +52,9 @@ def review_reports() -> dict[str, str]:
             if finding.get("location"):
                 finding["location"]["file"] = manifest
         text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-        out[name] = text.replace(json.dumps(str(FIXTURES) + os.sep)[1:-1], "")   # no machine paths
+        for folder in (str(FIXTURES), os.path.relpath(FIXTURES)):   # no machine paths
+            text = text.replace(json.dumps(folder + os.sep)[1:-1], "")
+        out[name] = text
     return out
 
 
@@ -56,9 +62,10 @@ def outputs() -> dict[str, str]:
     """Every golden file: relative name -> content."""
     _path()
     from licheck.diff_render import render
+    from licheck.env import build_env
     from licheck.licence_diff import compare
-    from licheck.licences import default_corpus
     from licheck.models_query import (
+        catalogue_sources,
         check_query,
         evaluate_models,
         preselect,
@@ -70,9 +77,12 @@ def outputs() -> dict[str, str]:
     from licheck.notice import build, evaluate_targets
     from licheck.report_diff import compare as compare_reports
     from licheck.report_diff import validate
-    from licheck.rules import default_rulebook
+    from licheck.sources.registry import standard_sources
 
-    corpus, rulebook = default_corpus(), default_rulebook()
+    # as the commands build them with no config: `models` from the catalogue alone
+    env = build_env(offline=True, sources=standard_sources)
+    models_env = build_env(offline=True, sources=catalogue_sources)
+    corpus, rulebook = env.corpus, env.rulebook
     out: dict[str, str] = {}
     ldiff = compare("llama3", "llama3.1", rulebook, corpus)
     for fmt, ext in (("text", "txt"), ("markdown", "md"), ("json", "json"), ("html", "html")):
@@ -84,16 +94,14 @@ def outputs() -> dict[str, str]:
     for fmt, ext in (("text", "txt"), ("markdown", "md"), ("json", "json"), ("html", "html")):
         out[f"diff-reports.{ext}"] = render(rdiff, fmt)
 
-    from licheck.catalogue import default_catalogue
-
-    entries = default_catalogue().entries()
+    entries = models_env.catalogue.entries()
     for name, ctx, kwargs, fmt in (
             ("models-internal.txt", "internal.yaml", {}, "text"),
             ("models-distributes-meta.json", "distributes.yaml", {"publishers": ["Meta"]}, "json"),
             ("models-vision-by-verdict.md", None, {"tasks": ["vision"], "sort": "verdict"}, "markdown")):
         query = check_query(entries, corpus, **kwargs)   # type: ignore[arg-type]
         chosen, untasked = preselect(entries, query)
-        report = evaluate_models([e.id for e in chosen],
+        report = evaluate_models(models_env, [e.id for e in chosen],
                                  context_path=str(FIXTURES / ctx) if ctx else None)
         items = verdicts(chosen, report, query)
         if fmt == "json":
@@ -104,9 +112,8 @@ def outputs() -> dict[str, str]:
             out[name] = (render_markdown if fmt == "markdown" else render_text)(items, untasked)
 
     for ctx in ("distributes", "internal"):
-        evaluated = evaluate_targets(list(NOTICE_MODELS), context_path=str(FIXTURES / f"{ctx}.yaml"),
-                                     config_path=None, offline=True)
-        bundle = build(evaluated.report, evaluated.rulebook, evaluated.corpus)
+        report = evaluate_targets(env, list(NOTICE_MODELS), context_path=str(FIXTURES / f"{ctx}.yaml"))
+        bundle = build(report, rulebook, corpus)
         for rel, text in bundle.files.items():
             if not rel.startswith("LICENSES/"):   # verbatim copies: tested against the corpus
                 out[f"notice-{ctx}/{rel}"] = text

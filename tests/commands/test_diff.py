@@ -12,18 +12,18 @@ from typing import Any
 
 import pytest
 from cmd_helpers import FIXTURES, GOLDEN, no_traceback, run
+from envs import corpus as bundled_corpus
+from envs import rulebook as bundled_rulebook
 
 from licheck.diff_render import render
 from licheck.formats.html import CSP
 from licheck.licence_diff import LicenceDiff, RulePair, compare, sections, word_ops
-from licheck.licences import default_corpus
 from licheck.report_diff import compare as compare_reports
-from licheck.rules import default_rulebook
 
 
 @pytest.fixture(scope="module")
 def llama() -> LicenceDiff:
-    return compare("llama3", "llama3.1", default_rulebook(), default_corpus())
+    return compare("llama3", "llama3.1", bundled_rulebook(), bundled_corpus())
 
 
 def pair(diff: LicenceDiff, kind: str) -> RulePair:
@@ -59,7 +59,7 @@ def test_llama3_to_31_attribution_text(llama: LicenceDiff) -> None:
 
 
 def test_quotes_are_verbatim_in_the_texts(llama: LicenceDiff) -> None:
-    corpus = default_corpus()
+    corpus = bundled_corpus()
     flat = {lid: re.sub(r"\s+", " ", " ".join(corpus[lid].read_texts())) for lid in corpus.ids()
             if corpus[lid].has_text}
     for p in llama.rules:
@@ -223,7 +223,7 @@ def test_a_lone_rule_of_a_kind_pairs_across_names() -> None:
 
     from licheck.licence_diff import compare_rules
 
-    rulebook = default_rulebook()
+    rulebook = bundled_rulebook()
     a = rulebook.get("llama3/output-training")
     assert a is not None
     b = replace(a, id="other/no-distillation", licence="other", params={**a.params, "excluding": None})
@@ -236,7 +236,7 @@ def test_a_lone_rule_of_a_kind_pairs_across_names() -> None:
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
 def test_every_licence_compares_in_every_format(fmt: str) -> None:
-    corpus, rulebook = default_corpus(), default_rulebook()
+    corpus, rulebook = bundled_corpus(), bundled_rulebook()
     ids = corpus.ids()
     for a, b in zip(ids, ids[1:] + ids[:1], strict=True):
         page = render(compare(a, b, rulebook, corpus), fmt)

@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from cmd_helpers import FIXTURES, GOLDEN, no_traceback, run
+from cmd_helpers import FIXTURES, GOLDEN, catalogue_env, no_traceback, run
+from envs import run_check
 
-from licheck.catalogue import CatalogueEntry, default_catalogue
-from licheck.check import run_check
-from licheck.licences import default_corpus
+from licheck.catalogue import CatalogueEntry
 from licheck.models_query import check_query, derive_tasks, evaluate_models, preselect, verdicts
 
 
@@ -23,7 +22,7 @@ def models_json(*args: str) -> dict:
 def test_same_verdicts_as_check(work: Path) -> None:
     """One evaluator: each model's blocking rule ids are exactly the errors `check` reports."""
     doc = models_json("--context", str(FIXTURES / "distributes.yaml"))
-    assert doc["summary"]["models"] == len(default_catalogue())
+    assert doc["summary"]["models"] == len(catalogue_env().catalogue)
     sample = [m for m in doc["models"] if m["verdict"] == "blocked"][:5] + \
              [m for m in doc["models"] if m["verdict"] != "blocked"][:5]
     report = run_check([m["id"] for m in sample], context_path=str(FIXTURES / "distributes.yaml"),
@@ -107,10 +106,11 @@ def test_tasks_are_derived_conservatively() -> None:
 
 
 def test_in_process_query_and_golden(work: Path) -> None:
-    entries = default_catalogue().entries()
-    query = check_query(entries, default_corpus(), tasks=["vision"], sort="verdict")
+    env = catalogue_env()
+    entries = env.catalogue.entries()
+    query = check_query(entries, env.corpus, tasks=["vision"], sort="verdict")
     chosen, untasked = preselect(entries, query)
-    items = verdicts(chosen, evaluate_models([e.id for e in chosen], context_path=None), query)
+    items = verdicts(chosen, evaluate_models(env, [e.id for e in chosen], context_path=None), query)
     assert items and all("vision" in v.tasks for v in items) and untasked == 4
     code, out, _err = run("models", "--task", "vision", "--sort", "verdict", "--format", "markdown")
     assert code == 0 and out == (GOLDEN / "models-vision-by-verdict.md").read_text(encoding="utf-8")

@@ -7,14 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from cmd_helpers import FIXTURES, GOLDEN, no_traceback, run
+from cmd_helpers import FIXTURES, GOLDEN, catalogue_env, no_traceback, run
+from envs import corpus as bundled_corpus
+from envs import env_for
 
 from licheck import notice as notice_mod
-from licheck.catalogue import default_catalogue
-from licheck.licences import default_corpus
 from licheck.models_query import evaluate_models
 from licheck.notice import Bundle, build, evaluate_targets
-from licheck.rules import default_rulebook
 
 LLAMA = "meta-llama/Llama-3.1-8B-Instruct"
 MODELS = ("meta-llama/Llama-3.1-8B-Instruct", "google/gemma-2-9b-it",
@@ -27,9 +26,10 @@ def _flat(text: str) -> str:
 
 def catalogue_bundle(context: str) -> Bundle:
     """The bundle for every catalogue model at once under a fixture context."""
-    ids = [e.id for e in default_catalogue().entries()]
-    report = evaluate_models(ids, context_path=str(FIXTURES / context))
-    return build(report, default_rulebook(), default_corpus())
+    env = catalogue_env()
+    ids = [e.id for e in env.catalogue.entries()]
+    report = evaluate_models(env, ids, context_path=str(FIXTURES / context))
+    return build(report, env.rulebook, env.corpus)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def distributing() -> Bundle:
 
 
 def test_every_notice_sentence_is_verbatim_in_its_licence(distributing: Bundle) -> None:
-    corpus = default_corpus()
+    corpus = bundled_corpus()
     assert len(distributing.notices) >= 10   # Llama per version, Gemma, Stability, Qwen, ...
     for licence, _section, sentence in distributing.notices:
         texts = [_flat(t) for t in corpus[licence].read_texts()]
@@ -49,7 +49,7 @@ def test_every_notice_sentence_is_verbatim_in_its_licence(distributing: Bundle) 
 
 
 def test_every_licence_copy_is_the_corpus_text(distributing: Bundle) -> None:
-    corpus = default_corpus()
+    corpus = bundled_corpus()
     copies = {k: v for k, v in distributing.files.items() if k.startswith("LICENSES/")}
     assert copies and set(copies) == {f"LICENSES/{lid}.txt" for lid in distributing.licences
                                       if corpus[lid].has_text}
@@ -172,14 +172,14 @@ def test_in_process_and_against_the_mock_hub(work: Path, monkeypatch: pytest.Mon
         monkeypatch.setenv("HF_HUB_CACHE", str(work / "hf-cache"))
         monkeypatch.setenv("HF_TOKEN_PATH", str(work / "no-token"))
         monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-        evaluated = evaluate_targets(["NousResearch/Hermes-3-Llama-3.1-8B"],
-                                     context_path=str(FIXTURES / "distributes.yaml"), config_path=None,
-                                     offline=False)
+        env = env_for()
+        report = evaluate_targets(env, ["NousResearch/Hermes-3-Llama-3.1-8B"],
+                                  context_path=str(FIXTURES / "distributes.yaml"))
     finally:
         hub.stop()
-    (model,) = evaluated.report["models"]
+    (model,) = report["models"]
     assert model["lineage"][0]["source"] == "hub"
-    bundle = build(evaluated.report, evaluated.rulebook, evaluated.corpus)
+    bundle = build(report, env.rulebook, env.corpus)
     assert "Llama 3.1 is licensed under the Llama 3.1 Community License" in bundle.files["NOTICE"]
     assert "LICENSES/llama3.1.txt" in bundle.files
 
@@ -206,9 +206,9 @@ def test_a_local_models_own_notice_file_is_carried(work: Path) -> None:
 def test_a_hosted_openrail_model_gets_its_licence_copy_but_no_notice(work: Path) -> None:
     """CreativeML OpenRAIL-M asks hosted services too to pass its terms on with a copy."""
     (work / "ctx.yaml").write_text("use: {offered_as_service: true, distributes_weights: false}\n", encoding="utf-8")
-    evaluated = evaluate_targets(["CompVis/stable-diffusion-v1-4"], context_path="ctx.yaml", config_path=None,
-                                 offline=True)
-    bundle = build(evaluated.report, evaluated.rulebook, evaluated.corpus)
+    env = env_for(offline=True)
+    report = evaluate_targets(env, ["CompVis/stable-diffusion-v1-4"], context_path="ctx.yaml")
+    bundle = build(report, env.rulebook, env.corpus)
     assert bundle.licences == ["creativeml-openrail-m"] and "NOTICE" not in bundle.files
     assert "Attachment A use restrictions as an enforceable provision" in bundle.files["CHECKLIST.md"]
 

@@ -13,8 +13,11 @@ Clause quotes are verbatim from the bundled llama3.1 text (a test checks that).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from typing import Any
 
+from licheck.licences import default_corpus
 from licheck.model import Clause, Finding, Lineage, LineageNode, Location, Severity
 from licheck.report import ModelReport, Report
 
@@ -34,6 +37,7 @@ NOTICE_QUOTE = ("You must retain in all copies of the Llama Materials that you d
 
 WAIVER = {
     "rule": "llama3.1/notice",
+    "kind": None,
     "model": "acme/*",
     "reason": "The Notice file ships in the release tarball",
     "approved_by": "legal@acme.example",
@@ -41,7 +45,7 @@ WAIVER = {
 }
 
 CONTEXT = {
-    "organisation": {"name": "Acme", "country": "FR", "monthly_active_users": 12_000_000,
+    "organisation": {"name": "Acme", "country": "FR", "in_eu": True, "monthly_active_users": 12_000_000,
                      "annual_revenue_usd": 5_000_000, "monthly_revenue_usd": None},
     "sectors": ["healthcare"],
     "use": {"commercial": True, "production": True, "offered_as_service": False,
@@ -136,10 +140,21 @@ def make_report() -> Report:
         licheck_version="0.1.0",
         data_versions={"licences": "2026-11-01", "rules": "2026-11-15"},
         notes=["hosted API model gpt-4o ignored (not an open-weight model)"],
+        corpus=default_corpus(),
     )
 
 
 def make_empty_report() -> Report:
-    return Report(context={}, models=[], findings=[], waivers=[],
+    return Report(context=CONTEXT, models=[], findings=[], waivers=[],
                   generated_at=dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc),
-                  licheck_version="0.1.0", data_versions={}, notes=[])
+                  licheck_version="0.1.0", data_versions={}, notes=[],
+                  corpus=default_corpus())
+
+
+def replace_finding(report: Report, old: Finding, **changes: Any) -> Finding:
+    """Give `old` new values wherever the report lists it (findings are immutable values)."""
+    new = dataclasses.replace(old, **changes)
+    report.findings = [new if f is old else f for f in report.findings]
+    for model in report.models:
+        model.findings = [new if f is old else f for f in model.findings]
+    return new

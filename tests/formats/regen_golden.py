@@ -1,7 +1,7 @@
 """Regenerate the golden outputs of the sample report: `python tests/formats/regen_golden.py`.
 
 Review the diff before keeping it: a change in `report.json` is a change in the JSON
-contract (CONTRACT.md section 5), a change in `report.md` is what a reviewer will read.
+contract (docs/contract.md section 5), a change in `report.md` is what a reviewer will read.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from fmt_sample import replace_finding
 
 from licheck.formats import FORMAT_NAMES, render
 from licheck.licences import Corpus, default_corpus
@@ -72,7 +73,7 @@ def test_licence_not_in_the_corpus(report: Report) -> None:
 def test_sarif_valid_with_unicode_paths(report: Report) -> None:
     from licheck.model import Location
 
-    report.models[0].findings[0].location = Location("déploiement/modèles.yaml", 2)
+    replace_finding(report, report.models[0].findings[0], location=Location("déploiement/modèles.yaml", 2))
     doc = json.loads(render(report, "sarif"))
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema).validate(doc)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fmt_sample import replace_finding
+
 from licheck.formats import render
 from licheck.formats.github import ANNOTATIONS_PER_LEVEL, escape_data, escape_property
 from licheck.model import Finding, Location, Severity
@@ -30,9 +32,8 @@ def test_waived_findings_are_not_annotated(report: Report) -> None:
 
 
 def test_hostile_message_stays_one_escaped_annotation(report: Report) -> None:
-    f = report.models[0].findings[0]
-    f.message = "50% of users, e.g.: x\r\n::error::injected"
-    f.location = Location("dir,with:odd/licheck.yaml", 7)
+    replace_finding(report, report.models[0].findings[0], message="50% of users, e.g.: x\r\n::error::injected",
+                    location=Location("dir,with:odd/licheck.yaml", 7))
     out = render(report, "github")
     assert not any(line.startswith("::error::injected") for line in out.splitlines())
     line = next(x for x in out.splitlines() if "llama3.1/naming" in x)
@@ -41,8 +42,8 @@ def test_hostile_message_stays_one_escaped_annotation(report: Report) -> None:
 
 
 def test_plain_lines_cannot_smuggle_commands(report: Report) -> None:
-    f = report.models[0].findings[3]          # the waived one: printed as a plain line
-    f.message = "ok\n::error::injected"
+    # the waived one: printed as a plain line
+    replace_finding(report, report.models[0].findings[3], message="ok\n::error::injected")
     assert "\n::error::injected" not in render(report, "github")
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 import pytest
-from fmt_sample import NAMING_QUOTE, make_report
+from fmt_sample import NAMING_QUOTE, make_report, replace_finding
 
 from licheck.formats import render
 from licheck.formats.html import CSP
@@ -22,7 +22,8 @@ INJECTED = "<script>document.title='pwned'</script><img src=x onerror=\"document
 
 def hostile_report() -> Report:
     report = make_report()
-    report.models[0].findings[0].message += " " + INJECTED
+    first = report.models[0].findings[0]
+    replace_finding(report, first, message=f"{first.message} {INJECTED}")
     return report
 
 

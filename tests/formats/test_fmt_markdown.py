@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fmt_sample import ATTRIBUTION_QUOTE, NAMING_QUOTE
+from fmt_sample import ATTRIBUTION_QUOTE, NAMING_QUOTE, replace_finding
 
 from licheck.formats import render
 from licheck.formats.markdown import mermaid, quote_block
@@ -82,7 +82,8 @@ def test_unknown_licence_is_stated_plainly(report: Report) -> None:
 
 
 def test_data_cannot_become_markup(report: Report) -> None:
-    report.models[0].findings[0].message = "<script>alert(1)</script> *bold* [x](http://e.invalid)"
+    replace_finding(report, report.models[0].findings[0],
+                    message="<script>alert(1)</script> *bold* [x](http://e.invalid)")
     md = render(report, "markdown")
     assert "<script>" not in md
     assert "\\<script\\>alert(1)\\</script\\> \\*bold\\* \\[x\\](http://e.invalid)" in md

@@ -11,7 +11,7 @@ from licheck.errors import LicheckError
 from licheck.formats import FORMAT_NAMES, FORMATS, render, renderer
 from licheck.report import Report
 
-# CONTRACT.md section 1, `--format` for `check`.
+# docs/contract.md section 1, `--format` for `check`.
 CONTRACT_FORMATS = {"text", "json", "sarif", "github", "markdown", "html", "cyclonedx"}
 
 

@@ -1,11 +1,11 @@
-"""The report model and `--format json`: CONTRACT.md section 5, every key."""
+"""The report model and `--format json`: docs/contract.md section 5, every key."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 
-from fmt_sample import ATTRIBUTION_QUOTE, NAMING_QUOTE, NOTICE_QUOTE
+from fmt_sample import ATTRIBUTION_QUOTE, NAMING_QUOTE, NOTICE_QUOTE, replace_finding
 
 from licheck.formats import render
 from licheck.licences import default_corpus
@@ -60,7 +60,7 @@ def test_summary_counts_unwaived_findings_only(report: Report) -> None:
                                 "waived": 1, "unresolved": 1}
     # Waiving the only error moves it from `error` to `waived`.
     naming = next(f for f in report.findings if f.kind == "naming")
-    naming.waived, naming.waiver = True, {"rule": naming.id, "reason": "renamed in v2"}
+    replace_finding(report, naming, waived=True, waiver={"rule": naming.id, "reason": "renamed in v2"})
     summary = report.summary()
     assert (summary["error"], summary["waived"]) == (0, 2)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from fmt_sample import replace_finding
 
 from licheck.formats import render
 from licheck.model import Location
@@ -104,14 +106,14 @@ def test_fingerprints_are_stable_and_distinct(report: Report) -> None:
     first = prints(report)
     assert len(set(first.values())) == len(first)
     # Moving the model in the manifest and re-running keeps every fingerprint.
-    for f in report.findings:
+    for f in list(report.findings):
         if f.location is not None:
-            f.location = Location(f.location.file, (f.location.line or 1) + 10)
+            replace_finding(report, f, location=Location(f.location.file, (f.location.line or 1) + 10))
     assert prints(report) == first
 
 
 def test_uri_is_relative_and_encoded(report: Report, validator: jsonschema.Draft4Validator) -> None:
-    report.models[0].findings[0].location = Location("my deploy\\models.yaml", 3)
+    replace_finding(report, report.models[0].findings[0], location=Location("my deploy\\models.yaml", 3))
     doc = sarif(report)
     assert_valid(validator, doc)
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]}
@@ -120,9 +122,7 @@ def test_uri_is_relative_and_encoded(report: Report, validator: jsonschema.Draft
 
 def test_finding_with_no_file_anywhere_is_still_valid(empty_report: Report, report: Report,
                                                       validator: jsonschema.Draft4Validator) -> None:
-    f = report.models[0].findings[0]
-    f.location = None
-    empty_report.findings = [f]
+    empty_report.findings = [dataclasses.replace(report.models[0].findings[0], location=None)]
     doc = sarif(empty_report)
     assert_valid(validator, doc)
     assert doc["runs"][0]["results"][0]["locations"][0]["logicalLocations"][0]["name"] == "acme/AcmeChat-8B"

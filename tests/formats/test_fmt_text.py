@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fmt_sample import replace_finding
+
 from licheck.formats import render
 from licheck.report import Report
 
@@ -38,7 +40,7 @@ def test_colour_only_when_asked(report: Report) -> None:
 
 
 def test_control_characters_in_data_cannot_drive_the_terminal(report: Report) -> None:
-    report.models[0].findings[0].message = "evil \x1b[2J\x1b]0;title\x07 text"
+    replace_finding(report, report.models[0].findings[0], message="evil \x1b[2J\x1b]0;title\x07 text")
     out = render(report, "text", color=False)
     assert "\x1b" not in out and "\x07" not in out
     assert "evil ?[2J?]0;title? text" in out

@@ -11,6 +11,8 @@ import pytest
 from fuzz_targets import TARGETS
 from hypothesis import HealthCheck, given, settings
 
+pytestmark = pytest.mark.slow  # `pytest -m "not slow"` leaves the fuzz targets to CI
+
 # Slow targets (a CLI run, a catalogue folder, a model directory) get fewer examples.
 EXAMPLES = {"cli": 20, "catalogue": 20, "local-dir": 30, "hub": 15}
 

@@ -98,6 +98,7 @@ def test_hostile_id_in_a_manifest_names_the_file_and_line(tmp_path: Path) -> Non
 
 # --- cache paths never leave the cache folder ----------------------------------------------------
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(REF_TEXT, st.text(), st.sampled_from(
     ["../../../etc/passwd", "/abs/key", "a\x00b", "\\\\server\\share", "..", "", "~", "x" * 10_000,
@@ -288,8 +289,9 @@ def test_every_file_read_is_capped_or_justified() -> None:
 
 
 def test_capped_readers_refuse_oversized_files(tmp_path: Path) -> None:
+    from licheck.licences import default_corpus
     from licheck.matching import MAX_FILE_BYTES, identify_file
-    from licheck.sources.base import ModelRef
+    from licheck.model import ModelRef
     from licheck.sources.local import MAX_JSON_BYTES, LocalDirSource
 
     big = tmp_path / "model"
@@ -300,7 +302,7 @@ def test_capped_readers_refuse_oversized_files(tmp_path: Path) -> None:
     notes = " ".join(facts.notes)   # type: ignore[union-attr]
     assert "config.json ignored" in notes and "LICENSE skipped" in notes
     (tmp_path / "L").write_bytes(b"MIT License " * (MAX_FILE_BYTES // 6))
-    identify_file(tmp_path / "L")   # bounded: reads at most MAX_FILE_BYTES + 1
+    identify_file(tmp_path / "L", default_corpus())   # bounded: reads at most MAX_FILE_BYTES + 1
 
 
 # --- the Hub token never appears in output, errors, logs or reports -----------------------------

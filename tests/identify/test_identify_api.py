@@ -12,9 +12,25 @@ from hypothesis import strategies as st
 
 import licheck
 from licheck.errors import InputError
-from licheck.licences import default_corpus, load_corpus
-from licheck.matching import MAX_FILE_BYTES, Identification, identify, identify_file
-from licheck.matching.index import index_for
+from licheck.licences import Corpus, default_corpus, load_corpus
+from licheck.matching import MAX_FILE_BYTES, Identification
+from licheck.matching import identify as _identify
+from licheck.matching import identify_file as _identify_file
+from licheck.matching.index import Index
+from licheck.matching.index import index_for as _index_for
+
+
+def identify(text: str | bytes, corpus: Corpus | None = None) -> Identification:
+    """The bundled corpus unless a test names another."""
+    return _identify(text, corpus if corpus is not None else default_corpus())
+
+
+def identify_file(path: str | os.PathLike[str], corpus: Corpus | None = None) -> Identification:
+    return _identify_file(path, corpus if corpus is not None else default_corpus())
+
+
+def index_for(corpus: Corpus | None = None) -> Index:
+    return _index_for(corpus if corpus is not None else default_corpus())
 
 LICENCES = Path(__file__).resolve().parents[2] / "licences"
 

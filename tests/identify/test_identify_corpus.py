@@ -10,9 +10,15 @@ from pathlib import Path
 import pytest
 from identify_perturbations import PERTURBATIONS
 
-from licheck.licences import default_corpus
-from licheck.matching import Identification, identify
+from licheck.licences import Corpus, default_corpus
+from licheck.matching import Identification
+from licheck.matching import identify as _identify
 from licheck.matching import matchers as m
+
+
+def identify(text: str | bytes, corpus: Corpus | None = None) -> Identification:
+    """The bundled corpus unless a test names another."""
+    return _identify(text, corpus if corpus is not None else default_corpus())
 
 TEXTS = [(lic.id, path) for lic in default_corpus() for path in lic.texts]
 TEXT_IDS = [path.name for _, path in TEXTS]

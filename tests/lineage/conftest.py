@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from envs import corpus
 from mockhub import MockHub, mock_hub  # noqa: F401 - re-exported fixture
 
 from licheck.cache import Cache
@@ -20,4 +21,4 @@ def cache(tmp_path: Path) -> Cache:
 @pytest.fixture
 def hub_registry(mock_hub: MockHub, cache: Cache) -> SourceRegistry:  # noqa: F811
     """Only the Hub source (no catalogue), so results depend on the mock's data alone."""
-    return SourceRegistry([HubSource(cache=cache, timeout=5.0)])
+    return SourceRegistry([HubSource(corpus=corpus(), cache=cache, timeout=5.0)])

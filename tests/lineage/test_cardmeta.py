@@ -4,7 +4,7 @@ import pytest
 
 from licheck.cardmeta import card_facts, parse_base_models, read_card, split_front_matter
 from licheck.errors import ConfigError
-from licheck.sources.base import ModelRef
+from licheck.model import ModelRef
 
 REF = ModelRef("hub", "acme/model")
 

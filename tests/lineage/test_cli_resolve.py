@@ -61,7 +61,7 @@ def test_default_sources_enrich_from_the_bundled_catalogue(mock_hub: MockHub) ->
     import licheck.catalogue as catalogue
     if catalogue.default_catalogue().model("meta-llama/Llama-3.1-8B") is None:
         pytest.skip("the bundled catalogue has no entry for meta-llama/Llama-3.1-8B")
-    from licheck.lineage import resolve
+    from envs import resolve
 
     lin = resolve("meta-llama/Llama-3.1-8B")
     assert lin.model.source == "hub" and lin.model.licence == "llama3.1"
@@ -75,8 +75,10 @@ def test_huggingface_hub_is_imported_only_when_the_hub_is_asked(tmp_path) -> Non
 
     root = Path(__file__).resolve().parents[2]
     code = ("import sys; import licheck.lineage, licheck.sources.registry, licheck.cli.resolve; "
-            "from licheck.lineage import resolve; "
-            "lin = resolve('acme/x', offline=True); "
+            "from licheck.env import build_env; from licheck.lineage import resolve; "
+            "from licheck.sources.registry import standard_sources; "
+            "env = build_env(offline=True, sources=standard_sources); "
+            "lin = resolve('acme/x', sources=env.sources, corpus=env.corpus); "
             "print('huggingface_hub' in sys.modules, lin.model.source)")
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
                          timeout=60, env={"PATH": "", "LICHECK_CACHE_DIR": str(tmp_path),

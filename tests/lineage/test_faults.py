@@ -11,12 +11,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from envs import corpus, resolve, resolve_many
 from mockhub import MockHub
 
 from licheck.cache import Cache
 from licheck.cli import main as cli_main
-from licheck.lineage import resolve, resolve_many
-from licheck.sources.base import ModelFacts, ModelRef, Unresolved
+from licheck.model import ModelFacts, ModelRef, Unresolved
 from licheck.sources.hub import HubSource
 from licheck.sources.registry import SourceRegistry
 
@@ -27,7 +27,7 @@ MISTRAL_API = rf"^/api/models/{MISTRAL}$"
 def hub_only(cache: Cache, **kwargs) -> SourceRegistry:
     kwargs.setdefault("timeout", 5.0)
     kwargs.setdefault("backoff", 0.01)
-    return SourceRegistry([HubSource(cache=cache, **kwargs)])
+    return SourceRegistry([HubSource(corpus=corpus(), cache=cache, **kwargs)])
 
 
 def test_latency_is_tolerated(mock_hub: MockHub, cache: Cache) -> None:
@@ -131,7 +131,7 @@ def test_offline_uses_the_cache_and_only_the_cache(mock_hub: MockHub, cache: Cac
 
 def test_hf_hub_offline_env_means_offline(mock_hub: MockHub, cache: Cache, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    lin = resolve(MISTRAL, sources=SourceRegistry([HubSource(cache=cache)]))
+    lin = resolve(MISTRAL, sources=SourceRegistry([HubSource(corpus=corpus(), cache=cache)]))
     assert "offline" in lin.findings[0].message and mock_hub.count() == 0
 
 
@@ -205,7 +205,7 @@ class _CatalogueSource:
 def test_catalogue_supplies_parents_and_publisher(mock_hub: MockHub, cache: Cache) -> None:
     mock_hub.add_repo("deepseek-ai/R1-Distill-Llama-8B", {"license": "mit"})
     cat = _Catalogue()
-    registry = SourceRegistry([HubSource(cache=cache, backoff=0.01), _CatalogueSource(cat)], catalogue=cat)
+    registry = SourceRegistry([HubSource(corpus=corpus(), cache=cache, backoff=0.01), _CatalogueSource(cat)], catalogue=cat)
     lin = resolve("deepseek-ai/R1-Distill-Llama-8B", sources=registry)
     assert lin.model.parents == ["meta-llama/Llama-3.1-8B"] and lin.model.relation == "finetune"
     assert (lin.model.publisher, lin.model.origin) == ("DeepSeek", "CN")
@@ -215,7 +215,7 @@ def test_catalogue_supplies_parents_and_publisher(mock_hub: MockHub, cache: Cach
 
 def test_catalogue_is_the_last_resort_offline(mock_hub: MockHub, cache: Cache) -> None:
     cat = _Catalogue()
-    registry = SourceRegistry([HubSource(cache=cache, offline=True), _CatalogueSource(cat)], catalogue=cat)
+    registry = SourceRegistry([HubSource(corpus=corpus(), cache=cache, offline=True), _CatalogueSource(cat)], catalogue=cat)
     lin = resolve(MISTRAL, sources=registry)
     assert lin.model.source == "catalogue" and lin.model.licence == "apache-2.0"
     assert "licheck catalogue" in lin.model.evidence and "offline" in lin.model.evidence

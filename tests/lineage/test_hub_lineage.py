@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from envs import resolve, resolve_many
 from mockhub import MockHub
 
-from licheck.lineage import resolve, resolve_many
 from licheck.model import Severity
 from licheck.sources.registry import SourceRegistry
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from licheck.errors import InputError
+from licheck.model import ModelRef
 from licheck.refs import is_hub_id, parse_ref
-from licheck.sources.base import ModelRef
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -71,7 +71,7 @@ def test_explain_unknown_through_main() -> None:
     runner = CliRunner()
     with runner.isolation() as (out, err, _):
         code = main(["explain", "zzzz-nothing-like-it"])
-    assert code == 2 and b"licheck: unknown rule or licence id" in err.getvalue()
+        assert code == 2 and b"licheck: unknown rule or licence id" in err.getvalue()
 
 
 def test_rules_validate_bundled() -> None:
@@ -96,4 +96,4 @@ def test_rules_validate_missing_path(tmp_path: Path) -> None:
     runner = CliRunner()
     with runner.isolation() as (out, err, _):
         code = main(["rules", "validate", str(tmp_path / "absent")])
-    assert code == 2 and b"no such file or folder" in err.getvalue()
+        assert code == 2 and b"no such file or folder" in err.getvalue()

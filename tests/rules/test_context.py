@@ -102,7 +102,7 @@ def test_eu_is_membership_not_eea() -> None:
     ("organisation:\n  monthly_active_users:\n    2024-06-01: 5\n", 3, "YYYY-MM"),
     ("use:\n  commercial: yes please\n", 2, "true or false"),
     ("use:\n  purposes: military\n", 2, "must be a list"),
-    ("use:\n  purposes: [military, 3]\n", 2, "non-empty strings"),
+    ("use:\n  purposes: [military, 3]\n", 2, "must be a list of strings"),
     ("use:\n  derived_model_name: 42\n", 2, "model name"),
     ("sectors: healthcare\n", 1, "must be a list"),
     ("use: [commercial]\n", 1, "must be a mapping"),
@@ -136,9 +136,8 @@ def test_inline_context_reports_the_manifest_path() -> None:
     doc = parse_yaml("models: []\ncontext:\n  use:\n    comercial: false\n", "licheck.yaml")
     with pytest.raises(ConfigError) as err:
         context_from_mapping(doc["context"], "licheck.yaml")
-    assert str(err.value) == ("licheck.yaml:4: unknown key 'use.comercial' (expected one of: commercial, "
-                              "production, offered_as_service, distributes_weights, derived_model_name, "
-                              "trains_on_outputs, purposes)")
+    assert str(err.value).startswith("licheck.yaml:4: unknown key 'use.comercial'")
+    assert "did you mean 'commercial'?" in str(err.value)
 
 
 def test_with_use_overrides_one_model() -> None:

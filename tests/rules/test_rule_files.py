@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from envs import rulebook
 
 from licheck.data import data_dir
+from licheck.kinds import KINDS
 from licheck.licences import default_corpus
-from licheck.model import KINDS
-from licheck.rules import default_rulebook, load_rulebook, validate_files
+from licheck.rules.loader import Rulebook, validate_files
 from licheck.rules.quotes import quote_in
 
 RULES = data_dir("rules")
@@ -27,15 +28,15 @@ def test_every_licence_has_a_rule_file() -> None:
 
 
 def test_bundled_rules_are_valid() -> None:
-    rules, errors = validate_files([RULES])
+    rules, errors = validate_files([RULES], default_corpus())
     assert [str(e) for e in errors] == []
-    assert len(rules) == len(default_rulebook()) > 100
+    assert len(rules) == len(rulebook()) > 100
 
 
 def test_every_quote_is_verbatim_in_its_licence_text() -> None:
     corpus = default_corpus()
     secondary = set()
-    for rule in default_rulebook():
+    for rule in rulebook():
         if rule.confidence == "secondary":
             secondary.add(rule.id)
             assert rule.source, rule.id
@@ -55,7 +56,7 @@ def test_quote_check_is_not_vacuous() -> None:
 
 
 def test_rule_ids_are_stable_and_well_formed() -> None:
-    book = default_rulebook()
+    book = rulebook()
     for rule in book:
         assert rule.id.startswith(rule.licence + "/")
         assert rule.kind in KINDS
@@ -68,14 +69,14 @@ def test_rule_ids_are_stable_and_well_formed() -> None:
 
 
 def test_output_training_only_where_the_texts_have_it() -> None:
-    book = default_rulebook()
+    book = rulebook()
     with_ban = {r.licence for r in book if r.kind == "output_training"}
     assert {"llama2", "llama3", "tongyi-qianwen", "tongyi-qianwen-research", "stability-community",
             "c4ai-aup", "mrl"} == with_ban
 
 
 def test_eu_exclusion_only_in_llama_3_2_and_later_aups() -> None:
-    book = default_rulebook()
+    book = rulebook()
     assert {r.licence for r in book if r.kind == "jurisdiction"} == {"llama3.2-aup", "llama3.3-aup", "llama4-aup"}
 
 
@@ -96,10 +97,10 @@ rules:
 
 
 @pytest.mark.parametrize(("old", "new", "line", "words"), [
-    ("    kind: notice\n", "    kind: notices\n", 4, "'kind' must be one of"),
+    ("    kind: notice\n", "    kind: notices\n", 4, "did you mean 'notice'"),
     ("    title: Keep the notice\n", "    title: Keep the notice\n    colour: red\n", 6, "unknown key 'colour'"),
-    ("    title: Keep the notice\n", "    title: Keep the notice\n    threshold: 5\n", 6, "unknown key 'threshold' for kind 'notice'"),
-    ("    title: Keep the notice\n", "    title: 5\n", 5, "'title' must be string"),
+    ("    title: Keep the notice\n", "    title: Keep the notice\n    threshold: 5\n", 6, "unknown key 'threshold' in a 'notice' rule"),
+    ("    title: Keep the notice\n", "    title: 5\n", 5, "'title' must be a string"),
     ("    title: Keep the notice\n", "", 3, "missing key 'title'"),
     ("  - id: mit/my-notice\n", "  - id: apache-2.0/my-notice\n", 3, "must begin with 'mit/'"),
     ("licence: mit\n", "licence: no-such-licence\n", 1, "unknown licence"),
@@ -115,7 +116,7 @@ def test_validator_reports_file_and_line(tmp_path: Path, old: str, new: str, lin
     assert old in GOOD_RULE
     path = tmp_path / "mine.yml"
     path.write_text(GOOD_RULE.replace(old, new, 1), encoding="utf-8")
-    _, errors = validate_files([path])
+    _, errors = validate_files([path], default_corpus())
     assert errors, "expected an error"
     assert any(e.line == line and words in e.message for e in errors), [str(e) for e in errors]
     assert all(str(e).startswith(f"{path}:") for e in errors)
@@ -123,16 +124,16 @@ def test_validator_reports_file_and_line(tmp_path: Path, old: str, new: str, lin
 
 def test_good_user_rule_file_extends_the_rulebook(tmp_path: Path) -> None:
     (tmp_path / "mine.yml").write_text(GOOD_RULE, encoding="utf-8")
-    rules, errors = validate_files([tmp_path])
+    rules, errors = validate_files([tmp_path], default_corpus())
     assert errors == [] and [r.id for r in rules] == ["mit/my-notice"]
-    book = load_rulebook([tmp_path])
+    book = Rulebook(default_corpus(), [tmp_path])
     assert book.get("mit/my-notice") is not None and book.get("mit/notice") is not None
 
 
 def test_duplicate_ids_across_files(tmp_path: Path) -> None:
     (tmp_path / "a.yml").write_text(GOOD_RULE, encoding="utf-8")
     (tmp_path / "b.yml").write_text(GOOD_RULE, encoding="utf-8")
-    _, errors = validate_files([tmp_path])
+    _, errors = validate_files([tmp_path], default_corpus())
     assert len(errors) == 1 and "also defined in" in errors[0].message
 
 
@@ -140,9 +141,31 @@ def test_load_rulebook_refuses_a_bad_folder(tmp_path: Path) -> None:
     from licheck.errors import RuleFileError
 
     (tmp_path / "bad.yml").write_text(GOOD_RULE.replace("kind: notice", "kind: nope"), encoding="utf-8")
+    book = Rulebook(default_corpus(), [tmp_path])   # users' folders are read on first use
     with pytest.raises(RuleFileError) as err:
-        load_rulebook([tmp_path])
+        book.rules_for("mit")
     assert err.value.line == 4
+
+
+def test_each_bundled_rule_file_is_named_for_its_licence() -> None:
+    # The rulebook finds a licence's rules by this name, reading no other file.
+    rules, _ = validate_files([RULES], default_corpus())
+    assert rules and all(Path(r.path).stem == r.licence for r in rules)
+
+
+def test_the_rulebook_reads_only_the_files_of_the_licences_asked_for() -> None:
+    book = Rulebook(default_corpus())
+    assert [r.licence for r in book.rules_for("llama3.1")] and set(book._read) == {"llama3.1"}
+    assert book.get("mit/notice") is not None and set(book._read) == {"llama3.1", "mit"}
+    assert book.rules_for("no-such-licence") == [] and book.get("no-slash") is None
+
+
+def test_a_bundled_rule_file_under_another_licence_name_is_refused(tmp_path: Path) -> None:
+    from licheck.errors import RuleFileError
+
+    (tmp_path / "apache-2.0.yml").write_text(GOOD_RULE, encoding="utf-8")   # rules of 'mit'
+    with pytest.raises(RuleFileError, match="name the file mit.yml"):
+        Rulebook(default_corpus(), bundled=tmp_path).rules_for("apache-2.0")
 
 
 @pytest.mark.slow
@@ -163,9 +186,8 @@ def test_a_prohibition_kind_is_never_downgraded_to_a_mere_obligation() -> None:
     """`non_commercial` means "you may not"; a licence that only asks you to register first
     carries a `registration` rule instead, so reports and SARIF name the duty correctly."""
     from licheck.model import Severity
-    from licheck.rules import default_rulebook
 
-    book = default_rulebook()
+    book = rulebook()
     for licence in book.licences():
         for rule in book.rules_for(licence):
             if rule.kind in ("non_commercial", "non_production"):

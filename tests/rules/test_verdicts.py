@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from envs import rulebook
 from rules_helpers import make_context, make_lineage
 
 from licheck.licences import default_corpus
@@ -157,9 +158,9 @@ def _has(findings: list, key: str, severity: Severity | None = None) -> bool:
 @pytest.mark.parametrize(("licence", "ctx", "kw", "present", "absent"),
                          [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_verdict(licence: str, ctx: str, kw: dict[str, Any], present: list, absent: list) -> None:
-    from licheck.rules import evaluate
+    from licheck.rules.evaluate import evaluate
 
-    findings = evaluate(make_lineage(licence, **kw), make_context(ctx))
+    findings = evaluate(make_lineage(licence, **kw), make_context(ctx), rulebook())
     seen = [(f.id, str(f.severity)) for f in findings]
     for key, severity in present:
         assert _has(findings, key, severity), f"expected {key} ({severity}); got {seen}"
@@ -169,11 +170,10 @@ def test_verdict(licence: str, ctx: str, kw: dict[str, Any], present: list, abse
 
 
 def test_every_rule_kind_has_a_positive_case() -> None:
-    from licheck.rules import default_rulebook
-    from licheck.rules.schema import RULE_KINDS
+    from licheck.kinds import RULE_KINDS
 
     positive = {k for c in CASES for k, _ in c[4]}
-    kinds_hit = {default_rulebook().get(k).kind for k in positive if default_rulebook().get(k)}
+    kinds_hit = {rulebook().get(k).kind for k in positive if rulebook().get(k)}
     assert set(RULE_KINDS) <= kinds_hit
 
 
@@ -185,13 +185,13 @@ def test_every_licence_version_has_a_case() -> None:
 
 def test_finding_fields(run) -> None:
     from licheck.model import LineageNode
-    from licheck.rules import evaluate
+    from licheck.rules.evaluate import evaluate
 
     base = LineageNode(id="meta-llama/Llama-3.2-11B-Vision", licence="llama3.2", modalities=list(MM),
                        source="hub", origin="US")
     lineage = make_lineage(None, model_id="acme/vision-ft", base=base)   # fine-tune of unknown modalities
     ctx = make_context("organisation: {country: DE}\nuse: {derived_model_name: Acme-Vision}")
-    findings = {f.id: f for f in evaluate(lineage, ctx)}
+    findings = {f.id: f for f in evaluate(lineage, ctx, rulebook())}
     eu = findings["llama3.2-aup/eu-multimodal"]
     assert eu.severity == E and eu.kind == "jurisdiction"
     assert eu.model == "acme/vision-ft"
@@ -229,11 +229,11 @@ def test_secondary_confidence_reaches_the_finding(run) -> None:
 
 def test_aup_is_applied_once_per_lineage() -> None:
     from licheck.model import LineageNode
-    from licheck.rules import evaluate
+    from licheck.rules.evaluate import evaluate
 
     base = LineageNode(id="meta-llama/Llama-3.1-8B", licence="llama3.1", source="hub")
     lineage = make_lineage("llama3.1", model_id="acme/ft", base=base)
-    findings = evaluate(lineage, make_context("use: {purposes: [military]}"))
+    findings = evaluate(lineage, make_context("use: {purposes: [military]}"), rulebook())
     assert [f.id for f in findings].count("llama3.1-aup/military") == 1
 
 
@@ -258,11 +258,11 @@ def test_no_provenance_warning(run, ctx: str, origin: str | None) -> None:
 
 def test_provenance_of_an_ancestor_names_the_path() -> None:
     from licheck.model import LineageNode
-    from licheck.rules import evaluate
+    from licheck.rules.evaluate import evaluate
 
     base = LineageNode(id="Qwen/Qwen2.5-7B", licence="apache-2.0", origin="CN", source="hub")
     lineage = make_lineage("apache-2.0", model_id="acme/ft", origin="US", base=base)
-    [f] = [f for f in evaluate(lineage, make_context("sectors: [defense]")) if f.kind == "provenance"]
+    [f] = [f for f in evaluate(lineage, make_context("sectors: [defense]"), rulebook()) if f.kind == "provenance"]
     assert f.via == ["acme/ft", "Qwen/Qwen2.5-7B"] and f.model == "acme/ft"
 
 

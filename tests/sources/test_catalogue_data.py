@@ -35,7 +35,7 @@ def _user_dir(tmp_path: Path, models: str | None = None, orgs: str | None = None
     ("models:\n  - id: acme/a\n    licence: apache-2.0\n    modalities: [text]\n    colour: red\n",
      5, "unknown key 'colour'"),
     ("models:\n  - id: acme/a\n    licence: apache-2.0\n    modalities: text\n",
-     4, "'modalities' has the wrong type"),
+     4, "'modalities' must be a list"),
     ("models:\n  - id: acme/a\n    licence: not-a-licence\n    modalities: [text]\n",
      3, "unknown licence id 'not-a-licence'"),
     ("models:\n  - id: acme/a\n    licence: mit\n    modalities: [text]\n    origin: USA\n",
@@ -45,7 +45,7 @@ def _user_dir(tmp_path: Path, models: str | None = None, orgs: str | None = None
     ("models:\n  - id: acme/a\n    licence: mit\n    modalities: [text]\n    release_date: \"2024-13-01\"\n",
      5, "not an ISO date"),
     ("models:\n  - id: acme/a\n    licence: mit\n    modalities: [text]\n"
-     "    parents: [{id: acme/b, relation: cousin}]\n", 5, "relation 'cousin'"),
+     "    parents: [{id: acme/b, relation: cousin}]\n", 5, "(got 'cousin')"),
     ("models:\n  - id: not an id\n    licence: mit\n    modalities: [text]\n",
      2, "is not a Hub id"),
     ("models:\n  - id: acme/a\n    modalities: [text]\n", 2, "missing key 'licence'"),
@@ -55,7 +55,7 @@ def _user_dir(tmp_path: Path, models: str | None = None, orgs: str | None = None
 def test_user_model_errors_name_file_and_line(tmp_path, models, line, words):
     folder = _user_dir(tmp_path, models=models)
     with pytest.raises(DataError) as info:
-        load_catalogue([folder])
+        load_catalogue([folder], licences=default_corpus())
     err = info.value
     assert err.path is not None and err.path.endswith("acme.yml")
     assert err.line == line, str(err)
@@ -66,7 +66,7 @@ def test_user_model_errors_name_file_and_line(tmp_path, models, line, words):
 def test_bad_country_in_orgs(tmp_path):
     folder = _user_dir(tmp_path, orgs="orgs:\n  acme: {publisher: Acme, origin: fr}\n")
     with pytest.raises(DataError) as info:
-        load_catalogue([folder])
+        load_catalogue([folder], licences=default_corpus())
     assert info.value.path.endswith("orgs.yml") and info.value.line == 2
     assert "'fr' is not an ISO 3166-1 alpha-2" in info.value.message
 
@@ -74,14 +74,14 @@ def test_bad_country_in_orgs(tmp_path):
 def test_ollama_default_must_be_a_tag(tmp_path):
     folder = _user_dir(tmp_path, ollama="ollama:\n  acme:\n    default: 9b\n    tags:\n      7b: acme/a\n")
     with pytest.raises(DataError) as info:
-        load_catalogue([folder])
+        load_catalogue([folder], licences=default_corpus())
     assert info.value.line == 3 and "default '9b'" in info.value.message
 
 
 def test_invalid_yaml_is_reported_with_line(tmp_path):
     folder = _user_dir(tmp_path, models="models:\n  - {id: acme/a, licence: mit\n")
     with pytest.raises(Exception) as info:   # ConfigError from the YAML loader
-        load_catalogue([folder])
+        load_catalogue([folder], licences=default_corpus())
     assert "acme.yml" in str(info.value)
 
 
@@ -93,7 +93,7 @@ def test_user_folder_extends_and_overrides(tmp_path, cat):
                "  - {id: TinyLlama/TinyLlama-1.1B-Chat-v1.0, licence: null, modalities: [text], notes: overridden}\n",
         orgs="orgs:\n  acme: {publisher: Acme Corp, origin: FR}\n",
         ollama="ollama:\n  acme-chat:\n    default: 1b\n    tags:\n      1b: acme/chat-1\n")
-    mine = load_catalogue([folder])
+    mine = load_catalogue([folder], licences=default_corpus())
     entry = mine.model("ACME/Chat-1")
     assert entry is not None and entry.publisher == "Acme Corp" and entry.origin == "FR"
     assert entry.parents == (("Qwen/Qwen2.5-7B", "finetune"),)
@@ -106,7 +106,7 @@ def test_user_folder_extends_and_overrides(tmp_path, cat):
 
 def test_missing_user_folder(tmp_path):
     with pytest.raises(DataError):
-        load_catalogue([tmp_path / "nope"])
+        load_catalogue([tmp_path / "nope"], licences=default_corpus())
 
 
 # --- the bundled data -----------------------------------------------------------------------

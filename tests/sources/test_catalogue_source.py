@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from licheck.catalogue import default_catalogue
-from licheck.sources.base import ModelFacts, ModelRef, Unresolved
+from licheck.model import ModelFacts, ModelRef, Unresolved
 from licheck.sources.catalogue import CatalogueSource
 
 

@@ -11,13 +11,13 @@ import pytest
 
 from licheck.errors import InputError
 from licheck.gguf_header import MAX_STRING_BYTES, read_gguf_header
-from licheck.sources.base import ModelRef, Unresolved
+from licheck.model import ModelRef, Unresolved
 from licheck.sources.gguf import GgufSource
 
 
 def write_gguf(path: Path, *, source_repo: str | None = None, bases: tuple[str, ...] = (),
                licence: str | None = "llama3.1", adapter: bool = False, big_tokens: int = 0) -> Path:
-    """A metadata-only GGUF written by the reference implementation (formats.md 1.5)."""
+    """A metadata-only GGUF written by the reference implementation (ggml's GGUF specification)."""
     w = gguf.GGUFWriter(str(path), arch="llama")
     w.add_type("adapter" if adapter else gguf.GGUFType.MODEL)
     if adapter:
@@ -101,7 +101,7 @@ def test_big_arrays_are_skipped_not_kept(tmp_path):
 
 
 def test_header_only_truncated_copy_still_reads(tmp_path):
-    """A partial download that stops after the key/value block is enough (formats.md 1.5)."""
+    """A partial download that stops after the key/value block is enough (ggml's GGUF specification)."""
     full = write_gguf(tmp_path / "full.gguf", source_repo="meta-llama/Llama-3.1-8B-Instruct")
     end = read_gguf_header(full).end_offset
     cut = tmp_path / "cut.gguf"

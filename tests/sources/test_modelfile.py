@@ -1,4 +1,4 @@
-"""Modelfile parsing (formats.md 2.1) and what FROM / ADAPTER refer to."""
+"""Modelfile parsing (Ollama's Modelfile reference) and what FROM / ADAPTER refer to."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from licheck.catalogue import default_catalogue
-from licheck.sources.base import ModelFacts, ModelRef, Unresolved
+from licheck.model import ModelFacts, ModelRef, Unresolved
 from licheck.sources.ollama import OllamaSource
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import struct
 
+import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from licheck.errors import InputError  # noqa: E402
 from licheck.gguf_header import parse_gguf_header  # noqa: E402
 from licheck.modelfile import parse_modelfile  # noqa: E402
+
+pytestmark = pytest.mark.slow  # hypothesis: hundreds of examples a test
 
 _PREFIX = b"GGUF" + struct.pack("<IQQ", 3, 0, 4)
 

@@ -1,0 +1,232 @@
+"""The finding kinds: one record per kind, and the conditions rules are triggered by.
+
+Everything licheck knows about a kind is here, once: its name (the stable vocabulary of
+docs/contract.md, section 3), its default severity, the words reports use (title, meaning,
+generic advice) and, for the kinds a rule file may carry, the parameters such a rule takes.
+The checker that evaluates a rule of each kind is attached in `licheck.rules.checkers`
+(this module sits at the bottom of the layers and imports nothing above the vocabulary).
+
+Also here: `TRIGGERS`, the conditions of `triggered_by` / `only_if`, each with the context
+field it reads; and `FAIL_ON_CHOICES`, what `--fail-on` (and the config's `fail_on`) accept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from licheck.model import Severity
+from licheck.schema import Field
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One finding kind."""
+
+    name: str
+    severity: Severity                 # the default; a rule or a producer may say otherwise
+    title: str                         # a heading for reports
+    meaning: str                       # what a finding of this kind says, in one or two sentences
+    advice: str                        # generic advice, when a finding brings none of its own
+    params: Mapping[str, Field] = field(default_factory=dict)   # a rule of this kind: its keys
+    from_rules: bool = False           # rule files may carry it (else licheck itself produces it)
+    strict: bool = False               # `--strict` raises it to error (something left unchecked)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A condition a rule can be relevant under, and the context field that answers it."""
+
+    name: str
+    description: str
+    context_field: str                 # "use.commercial"; a non-boolean field counts when given
+
+
+_STR = (str,)
+_NUM = (int, float)
+_SEVERITIES = tuple(str(s) for s in Severity)
+MEASURED_AT = ("month_before_release", "any_time")
+UNKNOWN_MODALITIES = ("warn", "assume_multimodal", "skip")
+DERIVED_FROM = ("materials", "outputs")
+
+_CAP_ADVICE = "Obtain a licence from the licensor before this use, or use a model whose licence has no such cap."
+
+_KINDS = (
+    Kind("mau_cap", Severity.ERROR,
+         "Monthly active users above the licence's cap",
+         "The deployment's monthly active users exceed the cap in the licence.",
+         _CAP_ADVICE,
+         params={
+             "threshold": Field((int,), required=True),      # monthly active users
+             "measured_at": Field(_STR, required=True, choices=MEASURED_AT),
+             "release_date": Field(_STR),            # YYYY-MM-DD; required for month_before_release
+             "counted_over": Field(_STR, required=True),   # whose users count, in the licence's terms
+         }, from_rules=True),
+    Kind("revenue_cap", Severity.ERROR,
+         "Revenue above the licence's cap",
+         "The organisation's revenue exceeds the cap in the licence.",
+         _CAP_ADVICE,
+         params={
+             "threshold_usd": Field(_NUM, required=True),
+             "period": Field(_STR, required=True, choices=("annual", "monthly")),
+             "counted_over": Field(_STR, required=True),
+         }, from_rules=True),
+    Kind("non_commercial", Severity.ERROR,
+         "Non-commercial licence in a commercial deployment",
+         "The licence forbids commercial use, and the declared deployment is commercial.",
+         "Use the model only non-commercially, obtain a commercial licence from the licensor, or choose "
+         "another model.",
+         params={"permitted_use": Field(_STR, required=True)}, from_rules=True),
+    Kind("non_production", Severity.ERROR,
+         "Research or evaluation licence in production",
+         "The licence allows research or evaluation only, and the declared deployment is production.",
+         "Restrict the model to research or evaluation, obtain a licence for production use, or choose "
+         "another model.",
+         params={"permitted_use": Field(_STR, required=True)}, from_rules=True),
+    Kind("output_training", Severity.ERROR,
+         "Outputs used to train other models",
+         "The licence restricts using the model's outputs to create, train or improve other AI models, "
+         "and the deployment declares that it does so.",
+         "Stop using the outputs for training other models, or confirm with the licensor that this use "
+         "is allowed.",
+         params={
+             "restricted_target": Field(_STR, required=True),   # what may not be trained/improved
+             "excluding": Field(_STR),                          # what the licence carves out
+         }, from_rules=True),
+    Kind("naming", Severity.ERROR,
+         "Derived model name breaks the licence's naming rule",
+         "The licence says how a model derived from it must be named, and the declared name does not "
+         "comply.",
+         "Rename the derived model as the quoted clause requires before distributing or making it "
+         "available.",
+         params={
+             "prefix": Field(_STR, required=True, nonempty=True),
+             "derived_from": Field((list,), required=True, items=str, min_items=1),
+         }, from_rules=True),
+    Kind("attribution", Severity.OBLIGATION,
+         "Attribution the licence requires",
+         "Obligation: the licence requires a display or credit (for example \"Built with ...\").",
+         "Display the credit the quoted clause requires where it requires it.",
+         params={
+             "display_text": Field((list,), required=True, items=str, nonempty=True, min_items=1),   # any one of them
+             "where": Field(_STR),
+         }, from_rules=True),
+    Kind("notice", Severity.OBLIGATION,
+         "Licence copy or notice to ship",
+         "Obligation: when distributing, the licence requires shipping its text or a notice file.",
+         "Ship a copy of the licence and the required notice with every copy you distribute.",
+         params={
+             "notice_text": Field(_STR),                     # text the Notice file must contain
+             "requirements": Field((list,), items=str),      # a copy of the licence, modified-file notices
+         }, from_rules=True),
+    Kind("acceptable_use", Severity.ERROR,
+         "Use prohibited by the acceptable-use policy",
+         "A declared purpose or sector falls under a use the licence's acceptable-use policy prohibits.",
+         "Do not deploy the model for the prohibited use; have legal review the purpose against the policy.",
+         params={
+             "purposes": Field((list,), items=str),          # words matched against use.purposes
+             "sectors": Field((list,), items=str),           # sector ids matched against sectors
+             "sector_severity": Field(_STR, choices=_SEVERITIES),
+         }, from_rules=True),
+    Kind("jurisdiction", Severity.ERROR,
+         "Geographic exclusion applies",
+         "The licence excludes deployers in the organisation's jurisdiction for this model.",
+         "Do not use the model as declared; seek the licensor's permission or choose another model.",
+         params={
+             "excluded_region": Field(_STR, required=True, choices=("EU",)),
+             "models": Field(_STR, required=True, choices=("multimodal", "all")),
+             "when_modalities_unknown": Field(_STR, choices=UNKNOWN_MODALITIES),
+             "end_user_exception": Field((bool,)),
+         }, from_rules=True),
+    Kind("hosting", Severity.ERROR,
+         "Offering the model as a service needs permission",
+         "The licence requires the licensor's permission to offer the model as a hosted service.",
+         "Obtain the licensor's written permission before offering the model as a service.",
+         from_rules=True),
+    Kind("registration", Severity.OBLIGATION,
+         "Registration with the licensor required",
+         "Obligation: the licence permits this use only after registering with the licensor.",
+         "Register with the licensor as the quoted clause says, and keep the confirmation.",
+         params={"register_with": Field(_STR, required=True)},   # whom, and where
+         from_rules=True),
+    Kind("provenance", Severity.WARNING,
+         "Publisher origin needs review",
+         "The organisation's policy asks for a provenance review of this publisher's origin in this sector.",
+         "Have the model's provenance reviewed under your policy before use in this sector."),
+    # Info between plainly permissive licences: its producer lowers it (docs/contract.md, section 3).
+    Kind("licence_mismatch", Severity.WARNING,
+         "Declared licence differs from an inherited licence",
+         "A model declares a licence that differs from, or is looser than, a licence it inherits "
+         "from its base; a derivative's own label does not remove the base's terms.",
+         "Comply with every inherited licence; ask the publisher to correct the declared licence."),
+    Kind("licence_unknown", Severity.WARNING,
+         "Licence could not be determined",
+         "No licence could be determined for a model in the lineage; its terms have not been checked.",
+         "Find the model's licence (model card, LICENSE file, publisher) and check it before use.",
+         strict=True),
+    Kind("unresolved", Severity.WARNING,
+         "Lineage could not be followed",
+         "A model in the lineage could not be fetched or followed; its licence has not been checked.",
+         "Make the model reachable (network, HF_TOKEN for gated repositories, cache) and re-run, "
+         "or check it by hand.", strict=True),
+    Kind("policy", Severity.ERROR,
+         "Licence rejected by the organisation's policy",
+         "The organisation's allow or deny list rejects a licence in the lineage.",
+         "Choose a model with an allowed licence, or change the policy with the approval it requires."),
+    Kind("waiver", Severity.WARNING,
+         "Waiver expired or unused",
+         "A waiver has expired (the finding it covered is reported again) or matched no finding.",
+         "Renew the waiver with a new approval and expiry date, or remove it."),
+    # A licence change upstream is raised to error by its producer (`lock --check`).
+    Kind("drift", Severity.WARNING,
+         "Upstream changed since the lock",
+         "Something the lock file recorded (licence, LICENSE text, base model, revision, availability) "
+         "has changed upstream since the lock was written.",
+         "Review the change; once accepted, update the lock file."),
+)
+
+KINDS: Mapping[str, Kind] = MappingProxyType({k.name: k for k in _KINDS})
+RULE_KINDS: tuple[str, ...] = tuple(k.name for k in _KINDS if k.from_rules)
+
+
+def get(name: str) -> Kind:
+    """The kind called `name`; KeyError for a name that is not a kind."""
+    return KINDS[name]
+
+
+def default_severity(name: str) -> Severity:
+    return KINDS[name].severity
+
+
+TRIGGERS: Mapping[str, Trigger] = MappingProxyType({t.name: t for t in (
+    Trigger("distributes_weights", "you ship the model's (or a derivative's) weights to third parties",
+            "use.distributes_weights"),
+    Trigger("offered_as_service", "you offer the model itself to third parties as an API or managed service",
+            "use.offered_as_service"),
+    Trigger("derived_model_distributed",
+            "you distribute or make available a model derived from it (derived_model_name is set)",
+            "use.derived_model_name"),
+    Trigger("trains_on_outputs", "you use its outputs to create, train or improve another AI model",
+            "use.trains_on_outputs"),
+    Trigger("commercial", "the use is commercial", "use.commercial"),
+    Trigger("production", "the deployment is in production (not research or evaluation only)",
+            "use.production"),
+)})
+
+# `--fail-on X` fails on an unwaived finding at X or above; `never` never fails.
+NEVER = "never"
+FAIL_ON_CHOICES: tuple[str, ...] = (*_SEVERITIES, NEVER)
+
+
+def fail_threshold(choice: str) -> Severity | None:
+    """The lowest severity that fails the gate for a `--fail-on` choice (None for `never`).
+
+    ValueError for a word that is not a choice.
+    """
+    word = choice.strip().lower()
+    if word == NEVER:
+        return None
+    if word not in FAIL_ON_CHOICES:
+        raise ValueError(f"unknown --fail-on value '{choice}' (expected one of: {', '.join(FAIL_ON_CHOICES)})")
+    return Severity.parse(word)
