@@ -6,19 +6,22 @@ checked or needs review, so it is not usable as far as licheck can tell), `oblig
 (usable if you do what the listed rules say) or `usable`. The verdicts come from the check
 pipeline (`evaluate_models`, the one call into it): the same rules, one evaluator.
 
-Tasks: the catalogue has no task field yet, so a model's tasks are derived conservatively
-from its modalities and its name (`derive_tasks`): a model is left without a task rather
-than given a wrong one, and a `--task` query says how many models it could not place.
+Tasks: a catalogue entry's `tasks:` say what the model is for. Without them, a task is
+derived only from a word in the model's name that names it (`derive_tasks`: "embed",
+"whisper", "stable-diffusion", "vision"/"VL"), never from modalities alone (a text-only
+model may generate, embed, rerank or classify). Anything else is "not classified": never
+given a guessed task, and a `--task` query says how many models it left out for that.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from licheck.catalogue import MODALITIES, CatalogueEntry
+from licheck.catalogue import MODALITIES, TASKS, CatalogueEntry
 from licheck.check import run_check
 from licheck.env import Env
 from licheck.errors import InputError
@@ -28,7 +31,6 @@ from licheck.sources.catalogue import CatalogueSource
 from licheck.sources.registry import RunData, SourceRegistry
 from licheck.targets import ModelEntry, Target
 
-TASKS = ("text-generation", "embeddings", "vision", "speech", "image-generation")
 VERDICTS = ("usable", "obligations", "review", "blocked")   # best first
 VERDICT_WORDS = {"usable": "usable", "obligations": "usable with obligations",
                  "review": "needs review", "blocked": "blocked"}
@@ -50,25 +52,30 @@ def evaluate_models(env: Env, model_ids: Sequence[str], *, context_path: str | N
     return run_check(env, [target], context_path=context_path).to_json()
 
 
-def derive_tasks(entry: CatalogueEntry) -> tuple[str, ...]:
-    """The tasks a model certainly serves, from its modalities and name; () when unsure."""
-    declared = getattr(entry, "tasks", None)   # a catalogue `task:` field, once there is one
-    if declared:
-        return tuple(declared)
-    name = entry.id.lower()
-    mods = set(entry.modalities)
-    if "embed" in name:
-        return ("embeddings",)
-    if "diffusion" in name:
-        # Stable Diffusion makes images; Cosmos "Diffusion" world models make video (no task here).
-        return ("image-generation",) if "video" not in mods else ()
-    if "audio" in mods:
-        return ("speech",)
-    if mods == {"text"}:
-        return ("text-generation",)
-    if mods == {"text", "image"}:
-        return ("text-generation", "vision")
-    return ()
+# (pattern in the model's name, modalities it needs, task): words that name the task, each
+# checked against the catalogue's models. Not "instruct" or "chat" for text generation:
+# embedding models carry them too (e5-mistral-7b-instruct).
+_NAMED_TASKS = (
+    (re.compile(r"embed", re.I), "text", "embeddings"),
+    (re.compile(r"whisper", re.I), "audio", "speech"),
+    (re.compile(r"stable-diffusion", re.I), "image", "image-generation"),
+    (re.compile(r"(^|[-_.])(vl|vision)([-_.]|$)", re.I), "image", "vision"),
+)
+
+
+def derive_tasks(entry: CatalogueEntry) -> tuple[tuple[str, ...], str | None]:
+    """(tasks, where they come from): the catalogue's `tasks:` ("catalogue"), else the one
+    task a word of the name names ("name"), else ((), None): not classified."""
+    if entry.tasks:
+        return entry.tasks, "catalogue"
+    name = entry.id.rsplit("/", 1)[-1]
+    for pattern, modality, task in _NAMED_TASKS:
+        if pattern.search(name):
+            # a name that says one thing and modalities that say another: not classified
+            if modality in entry.modalities and "video" not in entry.modalities:
+                return (task,), "name"
+            return (), None
+    return (), None
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,8 @@ class Verdict:
     publisher: str | None
     origin: str | None
     modalities: tuple[str, ...]
-    tasks: tuple[str, ...]
+    tasks: tuple[str, ...]              # () when not classified
+    task_source: str | None             # "catalogue", "name" or None
     release_date: str | None
     licences: tuple[str, ...]           # every licence that binds it
     verdict: str
@@ -98,6 +106,7 @@ class Verdict:
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "publisher": self.publisher, "origin": self.origin,
                 "modalities": list(self.modalities), "tasks": list(self.tasks),
+                "task_source": self.task_source,
                 "release_date": self.release_date, "licences": list(self.licences),
                 "verdict": self.verdict, "blocked_by": list(self.blocked_by),
                 "review": [{"id": i, "message": m} for i, m in self.review],
@@ -146,7 +155,7 @@ def preselect(entries: Sequence[CatalogueEntry], query: Query) -> tuple[list[Cat
         if query.origins and e.origin not in query.origins:
             continue
         if query.tasks:
-            tasks = derive_tasks(e)
+            tasks, _source = derive_tasks(e)
             if not tasks:
                 untasked += 1
                 continue
@@ -172,7 +181,7 @@ def verdicts(entries: Sequence[CatalogueEntry], report: Mapping[str, Any], query
         lics = binding.get(e.id, ())
         if query.licences and not set(query.licences) & set(lics):
             continue
-        out.append(Verdict(e.id, e.publisher, e.origin, tuple(e.modalities), derive_tasks(e),
+        out.append(Verdict(e.id, e.publisher, e.origin, tuple(e.modalities), *derive_tasks(e),
                            e.release_date, lics, verdict, tuple(errors), tuple(review), tuple(duties)))
     return sort_verdicts(out, query.sort)
 
@@ -213,7 +222,7 @@ def to_json(items: Sequence[Verdict], query: Query, context: Mapping[str, Any], 
 def _facts(v: Verdict) -> str:
     who = f"{v.publisher or 'publisher unknown'}" + (f" ({v.origin})" if v.origin else "")
     return (f"{', '.join(v.licences) or 'licence unknown'}; {who}; {'+'.join(v.modalities)}; "
-            f"task: {', '.join(v.tasks) or 'not known'}"
+            f"task: {', '.join(v.tasks) or 'not classified'}"
             + (f"; released {v.release_date}" if v.release_date else ""))
 
 
@@ -222,7 +231,7 @@ def _summary_line(items: Sequence[Verdict], untasked: int) -> str:
     line = (f"{s['models']} model(s): {s['usable']} usable, {s['obligations']} usable with obligations, "
             f"{s['review']} need review, {s['blocked']} blocked")
     if untasked:
-        line += f"; {untasked} left out because their task is not known"
+        line += f"; {untasked} left out as not classified by task"
     return line
 
 
@@ -250,5 +259,5 @@ def render_markdown(items: Sequence[Verdict], untasked: int) -> str:
             code(fid) for fid, _ in (*v.review, *v.obligations))
         who = (v.publisher or "") + (f" ({v.origin})" if v.origin else "")
         out.append(f"| {code(v.id)} | {VERDICT_WORDS[v.verdict]} | {esc(', '.join(v.licences) or 'unknown')} | "
-                   f"{esc(who)} | {', '.join(v.tasks) or 'not known'} | {todo} |")
+                   f"{esc(who)} | {', '.join(v.tasks) or 'not classified'} | {todo} |")
     return "\n".join(out) + "\n"

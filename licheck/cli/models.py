@@ -27,7 +27,8 @@ from licheck.models_query import (
               "a commercial production deployment with no other facts.")
 @config_option
 @click.option("--task", "tasks", multiple=True, metavar="T",
-              help="text-generation, embeddings, vision, speech or image-generation (repeatable).")
+              help="text-generation, embeddings, vision, speech or image-generation (repeatable); "
+              "models not classified by task are left out, and counted.")
 @click.option("--modality", "modalities", multiple=True, metavar="M", help="text, image, audio or video (repeatable).")
 @click.option("--publisher", "publishers", multiple=True, metavar="P", help="Publisher, e.g. Meta (repeatable).")
 @click.option("--origin", "origins", multiple=True, metavar="C",

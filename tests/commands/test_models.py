@@ -57,7 +57,9 @@ def test_filters(work: Path) -> None:
     assert {m["publisher"] for m in both} == {"Meta", "Google"}
     images = models_json("--task", "image-generation")
     assert {m["id"].split("/")[0] for m in images["models"]} == {"CompVis", "runwayml", "stabilityai"}
-    assert images["left_out_without_task"] == 4   # the Cosmos video models
+    unclassified = {m["id"] for m in models_json()["models"] if not m["tasks"]}
+    assert images["left_out_without_task"] == len(unclassified)
+    assert "nvidia/Cosmos-1.0-Diffusion-7B-Text2World" in unclassified   # video, not images
 
 
 def test_sort(work: Path) -> None:
@@ -92,18 +94,53 @@ def test_bad_context_exits_2(work: Path) -> None:
 
 
 def test_tasks_are_derived_conservatively() -> None:
-    def entry(mid: str, *mods: str) -> CatalogueEntry:
+    """Only a word of the name that names the task; modalities alone never classify."""
+    def entry(mid: str, *mods: str, tasks: tuple[str, ...] = ()) -> CatalogueEntry:
         return CatalogueEntry(id=mid, publisher=None, origin=None, licence=None, modalities=mods,
-                              release_date=None)
+                              release_date=None, tasks=tasks)
 
-    assert derive_tasks(entry("a/chat", "text")) == ("text-generation",)
-    assert derive_tasks(entry("a/bge-embed", "text")) == ("embeddings",)
-    assert derive_tasks(entry("a/vlm", "text", "image")) == ("text-generation", "vision")
-    assert derive_tasks(entry("a/stable-diffusion-x", "text", "image")) == ("image-generation",)
-    assert derive_tasks(entry("a/Cosmos-Diffusion", "text", "video")) == ()
-    assert derive_tasks(entry("a/whisper", "audio", "text")) == ("speech",)
-    assert derive_tasks(entry("a/omni", "text", "image", "audio")) == ("speech",)
+    assert derive_tasks(entry("a/chat", "text")) == ((), None)           # generate? embed? rerank?
+    assert derive_tasks(entry("intfloat/e5-mistral-7b-instruct", "text")) == ((), None)
+    assert derive_tasks(entry("a/vlm", "text", "image")) == ((), None)
+    assert derive_tasks(entry("a/omni", "text", "image", "audio")) == ((), None)
+    assert derive_tasks(entry("a/bge-embed", "text")) == (("embeddings",), "name")
+    assert derive_tasks(entry("a/nomic-embed-vision-v1", "text", "image")) == (("embeddings",), "name")
+    assert derive_tasks(entry("a/stable-diffusion-x", "text", "image")) == (("image-generation",), "name")
+    assert derive_tasks(entry("a/Stable-Diffusion-Video", "text", "image", "video")) == ((), None)
+    assert derive_tasks(entry("a/Cosmos-Diffusion", "text", "video")) == ((), None)
+    assert derive_tasks(entry("a/whisper-small", "audio", "text")) == (("speech",), "name")
+    assert derive_tasks(entry("a/whisper-notes", "text")) == ((), None)   # the name and the data disagree
+    assert derive_tasks(entry("a/Qwen2-VL-7B", "text", "image")) == (("vision",), "name")
+    assert derive_tasks(entry("a/Llama-3.2-11B-Vision", "text", "image")) == (("vision",), "name")
+    assert derive_tasks(entry("a/llava-onevision-7b", "text", "image")) == ((), None)
+    # the catalogue's own `tasks:` win over the name
+    assert derive_tasks(entry("a/bge-embed", "text", tasks=("text-generation",))) == (
+        ("text-generation",), "catalogue")
 
+
+def test_catalogue_tasks_classify_and_unknown_tasks_are_refused(work: Path) -> None:
+    models_dir = work / "our-catalogue" / "models"
+    models_dir.mkdir(parents=True)
+    (models_dir / "acme.yml").write_text(
+        "models:\n  - {id: acme/acme-chat-8b, licence: apache-2.0, modalities: [text], publisher: Acme,\n"
+        "     origin: FR, tasks: [text-generation]}\n"
+        "  - {id: acme/acme-thing, licence: apache-2.0, modalities: [text], publisher: Acme, origin: FR}\n",
+        encoding="utf-8")
+    (work / ".licheck.yaml").write_text("extra_catalogue: [our-catalogue]\n", encoding="utf-8")
+    doc = models_json("--publisher", "Acme", "--task", "text-generation")
+    (chat,) = doc["models"]
+    assert chat["id"] == "acme/acme-chat-8b" and chat["tasks"] == ["text-generation"]
+    assert chat["task_source"] == "catalogue" and doc["left_out_without_task"] == 1
+    code, out, _err = run("models", "--publisher", "Acme")
+    assert code == 0 and "task: not classified" in out
+    (models_dir / "acme.yml").write_text(
+        "models:\n  - {id: acme/acme-chat-8b, licence: apache-2.0, modalities: [text],\n"
+        "     tasks: [text-generaton]}\n", encoding="utf-8")
+    code, out, err = run("models")
+    assert code == 2 and not out
+    assert "acme.yml:3: model 'acme/acme-chat-8b': unknown task 'text-generaton' (did you mean " \
+           "'text-generation'?)" in err
+    no_traceback(err)
 
 def test_in_process_query_and_golden(work: Path) -> None:
     env = catalogue_env()
@@ -111,7 +148,8 @@ def test_in_process_query_and_golden(work: Path) -> None:
     query = check_query(entries, env.corpus, tasks=["vision"], sort="verdict")
     chosen, untasked = preselect(entries, query)
     items = verdicts(chosen, evaluate_models(env, [e.id for e in chosen], context_path=None), query)
-    assert items and all("vision" in v.tasks for v in items) and untasked == 4
+    assert items and all("vision" in v.tasks for v in items)
+    assert untasked == sum(1 for e in entries if derive_tasks(e) == ((), None)) > 0
     code, out, _err = run("models", "--task", "vision", "--sort", "verdict", "--format", "markdown")
     assert code == 0 and out == (GOLDEN / "models-vision-by-verdict.md").read_text(encoding="utf-8")
     code, out, _err = run("models", "--context", str(FIXTURES / "internal.yaml"))
