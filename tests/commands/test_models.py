@@ -174,3 +174,29 @@ def test_config_context_and_extra_catalogue(work: Path) -> None:
     assert doc["context"]["use"]["distributes_weights"] is True
     code, _o, err = run("models", "--config", "missing.yaml")
     assert code == 2 and "missing.yaml" in err
+
+
+def test_an_unwaived_warning_needs_review_never_usable(work: Path) -> None:
+    """A check that could not be made is not a pass: the model needs review until the context
+    answers it or a waiver accepts it."""
+    vision = "meta-llama/Llama-3.2-11B-Vision"
+    (work / "no-country.yaml").write_text("use: {offered_as_service: true}\n", encoding="utf-8")
+    (model,) = [m for m in models_json("--context", "no-country.yaml", "--publisher", "Meta")["models"]
+                if m["id"] == vision]
+    assert model["verdict"] == "review" and model["blocked_by"] == []
+    assert [r["id"] for r in model["review"]] == ["llama3.2-aup/eu-multimodal"]
+    code, out, _err = run("models", "--context", "no-country.yaml", "--publisher", "Meta")
+    assert code == 0 and f"needs review             {vision}\n" in out
+    # the context answers it: a US organisation is outside the EU exclusion
+    (work / "us.yaml").write_text("organisation: {country: US}\nuse: {offered_as_service: true}\n",
+                                  encoding="utf-8")
+    (model,) = [m for m in models_json("--context", "us.yaml", "--publisher", "Meta")["models"]
+                if m["id"] == vision]
+    assert model["verdict"] == "obligations" and model["review"] == []
+    # or a waiver accepts it: then the remaining obligations decide
+    (work / ".licheck.yaml").write_text(
+        "waivers:\n  - {rule: llama3.2-aup/eu-multimodal, model: 'meta-llama/*', reason: US only,\n"
+        "     approved_by: legal, expires: 2099-01-01}\n", encoding="utf-8")
+    (model,) = [m for m in models_json("--context", "no-country.yaml", "--publisher", "Meta")["models"]
+                if m["id"] == vision]
+    assert model["verdict"] == "obligations" and model["review"] == []
