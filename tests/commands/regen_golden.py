@@ -96,7 +96,9 @@ def outputs() -> dict[str, str]:
 
     entries = models_env.catalogue.entries()
     for name, ctx, kwargs, fmt in (
-            ("models-internal.txt", "internal.yaml", {}, "text"),
+            # a slice with every verdict (Mistral, Stability, Cohere, ...), not the whole
+            # catalogue: a golden a person can read, that moves only when these models do
+            ("models-internal.txt", "internal.yaml", {"origins": ["FR", "GB", "CA"], "sort": "verdict"}, "text"),
             ("models-distributes-meta.json", "distributes.yaml", {"publishers": ["Meta"]}, "json"),
             ("models-vision-by-verdict.md", None, {"tasks": ["vision"], "sort": "verdict"}, "markdown")):
         query = check_query(entries, corpus, **kwargs)   # type: ignore[arg-type]

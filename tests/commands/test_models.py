@@ -152,7 +152,8 @@ def test_in_process_query_and_golden(work: Path) -> None:
     assert untasked == sum(1 for e in entries if derive_tasks(e) == ((), None)) > 0
     code, out, _err = run("models", "--task", "vision", "--sort", "verdict", "--format", "markdown")
     assert code == 0 and out == (GOLDEN / "models-vision-by-verdict.md").read_text(encoding="utf-8")
-    code, out, _err = run("models", "--context", str(FIXTURES / "internal.yaml"))
+    code, out, _err = run("models", "--context", str(FIXTURES / "internal.yaml"), "--origin", "FR",
+                          "--origin", "GB", "--origin", "CA", "--sort", "verdict")
     assert code == 0 and out == (GOLDEN / "models-internal.txt").read_text(encoding="utf-8")
 
 
