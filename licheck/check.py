@@ -34,6 +34,7 @@ from licheck.lineage import resolve_many
 from licheck.model import Finding, Lineage, ModelRef, Severity
 from licheck.report import ModelReport, Report, sort_findings
 from licheck.rules.evaluate import evaluate
+from licheck.structure_findings import UNDECLARED_ID as UNDECLARED_BASE
 from licheck.targets import ModelEntry, Target, discover
 from licheck.waivers import Waiver, apply_waivers, load_waivers, parse_waivers
 from licheck.yamlload import load_yaml
@@ -130,7 +131,8 @@ def _unique_refs(read: Sequence[Target]) -> list[ModelRef]:
 def _resolve(env: Env, refs: list[ModelRef]) -> list[Lineage]:
     if not refs:
         return []
-    lineages = resolve_many(refs, sources=env.sources, corpus=env.corpus)
+    lineages = resolve_many(refs, sources=env.sources, corpus=env.corpus,
+                            fingerprints=lambda: env.fingerprints)
     if len(lineages) != len(refs):   # a contract breach upstream: never report partially
         raise RuntimeError(f"lineage returned {len(lineages)} results for {len(refs)} models")
     return lineages
@@ -171,8 +173,10 @@ def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Line
 
 
 def _strict(finding: Finding) -> Finding:
-    """`--strict`: what could not be checked (unresolved, unknown licence) is an error."""
-    if finding.kind in STRICT_KINDS and finding.severity < Severity.ERROR:
+    """`--strict`: what could not be checked (unresolved, unknown licence) is an error, and
+    so is weights' structure pointing to a restrictive base that nothing declares."""
+    if (finding.kind in STRICT_KINDS or finding.id == UNDECLARED_BASE) \
+            and finding.severity < Severity.ERROR:
         return dataclasses.replace(finding, severity=Severity.ERROR)
     return finding
 

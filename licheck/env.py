@@ -22,6 +22,8 @@ from licheck.cache import Cache
 from licheck.catalogue import Catalogue, default_catalogue, load_catalogue
 from licheck.config import DEFAULT_CONFIG, Config
 from licheck.errors import ConfigError
+from licheck.fingerprints import FILE_NAME as FINGERPRINTS_FILE
+from licheck.fingerprints import FingerprintTable, default_fingerprints, load_fingerprints
 from licheck.licences import Corpus, default_corpus, load_corpus
 from licheck.rules.loader import Rulebook
 
@@ -41,7 +43,9 @@ class Env:
 
     `corpus` is the bundled licences plus the config's `extra_licences`; `rulebook` the
     bundled rules plus `extra_rules`; `catalogue` the bundled catalogue plus
-    `extra_catalogue` (read on first use); `sources` the model sources `sources_factory`
+    `extra_catalogue` (read on first use); `fingerprints` the table of base-model shapes,
+    bundled plus the `fingerprints.yml` of each `extra_catalogue` folder (on first use);
+    `sources` the model sources `sources_factory`
     builds from this environment (on first use; commands that resolve no model give none);
     `clock` gives the time a report is generated at, and `today` the date waivers expire by.
     """
@@ -66,6 +70,12 @@ class Env:
         return load_catalogue(self.config.extra_catalogue, licences=self.corpus)
 
     @cached_property
+    def fingerprints(self) -> FingerprintTable:
+        if not self.config.extra_catalogue and self.corpus is default_corpus():
+            return default_fingerprints()
+        return load_fingerprints(self.config.extra_catalogue, licences=self.corpus)
+
+    @cached_property
     def sources(self) -> SourceRegistry:
         if self.sources_factory is None:
             raise RuntimeError("this environment was built without model sources")
@@ -82,7 +92,7 @@ def build_env(config: Config = DEFAULT_CONFIG, *, offline: bool = False,
     (`rules validate --licences`).
 
     A folder the config names that does not exist is a ConfigError (exit 2); the user's
-    licence files are read and checked now, so a mistake in them stops any command (rule
+    licence files and fingerprint tables are read and checked now, so a mistake in them stops any command (rule
     files are read when first needed: `Rulebook.user_rules`).
     """
     for key in ("extra_licences", "extra_rules", "extra_catalogue"):
@@ -92,7 +102,7 @@ def build_env(config: Config = DEFAULT_CONFIG, *, offline: bool = False,
                                   line=config.line(key))
     extra_licences = (*config.extra_licences, *licence_dirs)
     corpus = load_corpus(extra_licences) if extra_licences else default_corpus()
-    return Env(
+    env = Env(
         config=config,
         corpus=corpus,
         rulebook=Rulebook(corpus, config.extra_rules),
@@ -101,3 +111,6 @@ def build_env(config: Config = DEFAULT_CONFIG, *, offline: bool = False,
         clock=clock or _utc_now,
         sources_factory=sources,
     )
+    if any(os.path.isfile(os.path.join(folder, FINGERPRINTS_FILE)) for folder in config.extra_catalogue):
+        _ = env.fingerprints   # a mistake in a user's fingerprint table stops any command
+    return env

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,6 +58,9 @@ class GgufHeader:
     metadata: dict[str, Any] = field(default_factory=dict)
     big_endian: bool = False
     end_offset: int = 0           # where the key/value block ends (tensor infos start)
+    array_counts: dict[str, int] = field(default_factory=dict)   # item count of every top-level array
+    picked: dict[str, list[tuple[int, str]]] = field(default_factory=dict)   # see `pick`
+    stopped_at: str | None = None  # the key before which `stop` ended the walk
 
 
 class _Reader:
@@ -66,6 +70,9 @@ class _Reader:
         self.name = name
         self.order = "<"
         self.items_left = MAX_VARIABLE_ITEMS
+        self.last_count = 0
+        self.pick: re.Pattern[bytes] | None = None
+        self.picked: list[tuple[int, str]] = []
 
     @property
     def pos(self) -> int:
@@ -129,6 +136,8 @@ def _value(r: _Reader, vtype: int, keep: bool, what: str, depth: int = 0) -> Any
         at = r.pos
         item_type = r.u32(f"{what} item type")
         count = r.u64(f"{what} item count")
+        if depth == 0:
+            r.last_count = count
         if count > MAX_ARRAY_ITEMS:
             raise r.fail(f"{what}: array count {count} at offset {at} exceeds the limit "
                          f"({MAX_ARRAY_ITEMS})")
@@ -158,17 +167,27 @@ def _value(r: _Reader, vtype: int, keep: bool, what: str, depth: int = 0) -> Any
 
 
 _CHUNK = 1024 * 1024
+MAX_PICKED_ITEMS = 4096          # strings `pick` may keep from one array
 
 
 def _skip_strings(r: _Reader, count: int, what: str) -> None:
     """Walk `count` length-prefixed strings in memory-sized chunks (a vocabulary has ~10**5):
-    one read per chunk instead of a read and a seek per string."""
-    fmt = r.order + "Q"
+    one read per chunk instead of a read and a seek per string.
+
+    With `r.pick` (a bytes pattern) set, the strings it matches whole are kept in `r.picked`
+    as (file offset, text), at most MAX_PICKED_ITEMS: the pattern runs over each chunk in C,
+    and a match counts only when the 8 bytes before it are its own length, so the per-string
+    loop stays as lean as a plain skip."""
+    order = r.order
+    unpack = struct.Struct(order + "Q").unpack_from
     base = r.pos               # file offset of buf[0]
     buf = b""
+    size = 0
     off = 0
-    for index in range(count):
-        if off + 8 > len(buf):
+    found: dict[int, str] = {}
+    index = 0
+    while index < count:
+        if off + 8 > size:
             base += off
             if base + 8 > r.size:
                 raise r.fail(f"truncated GGUF header: {what}[{index}] length at offset {base}, "
@@ -178,19 +197,46 @@ def _skip_strings(r: _Reader, count: int, what: str) -> None:
                              f"(at offset {base}); refusing to read further")
             r.fh.seek(base)
             buf = r.fh.read(_CHUNK)
+            size = len(buf)
             off = 0
-        (length,) = struct.unpack_from(fmt, buf, off)
+            if r.pick is not None and len(found) < MAX_PICKED_ITEMS:
+                find_length_prefixed(buf, base, r.pick, unpack, found)
+        (length,) = unpack(buf, off)
         if length > MAX_STRING_BYTES:
             raise r.fail(f"{what}[{index}] length {length} at offset {base + off} exceeds the "
                          f"limit ({MAX_STRING_BYTES})")
         off += 8 + length
+        index += 1
+    end = base + off
+    r.picked = sorted((at, text) for at, text in found.items() if at < end)[:MAX_PICKED_ITEMS]
     r.fh.seek(base)
     r.skip(off, what)   # checks the end against the file size and the header limit
 
 
+def find_length_prefixed(buf: bytes, base: int, pattern: re.Pattern[bytes],
+                         unpack: Callable[[bytes, int], tuple[int, ...]],
+                         found: dict[int, str]) -> None:
+    """Add to `found` (file offset -> text) the GGUF strings in `buf` that `pattern` matches
+    whole: a match counts only when the 8 bytes before it hold its length."""
+    for m in pattern.finditer(buf):
+        start = m.start()
+        if start >= 8 and unpack(buf, start - 8)[0] == m.end() - start:
+            found.setdefault(base + start, m.group().decode("utf-8", errors="replace"))
+            if len(found) >= MAX_PICKED_ITEMS:
+                return
+
+
 def parse_gguf_header(fh: BinaryIO, *, size: int, name: str,
-                      keep: Callable[[str], bool] = keep_licheck_keys) -> GgufHeader:
-    """Parse the header of an open binary stream of `size` bytes; `name` is for messages."""
+                      keep: Callable[[str], bool] = keep_licheck_keys,
+                      pick: Callable[[str], re.Pattern[bytes] | None] | None = None,
+                      stop: Callable[[str, GgufHeader], bool] | None = None) -> GgufHeader:
+    """Parse the header of an open binary stream of `size` bytes; `name` is for messages.
+
+    `pick(key)` may return a bytes pattern for the items of a string array that is not kept
+    (a vocabulary): the items it matches whole go to `header.picked[key]` as (offset, text). `stop(key, header)`,
+    asked before each value, ends the walk early (`header.stopped_at`; `end_offset` stays 0)
+    for callers that need only the keys before it.
+    """
     r = _Reader(fh, size, name)
     if size < 4 or r.fh.read(4) != MAGIC:
         raise r.fail("not a GGUF file (bad magic)")
@@ -217,9 +263,18 @@ def parse_gguf_header(fh: BinaryIO, *, size: int, name: str,
             key = r.read(key_len, f"key #{index}").decode("utf-8")
         except UnicodeDecodeError:
             raise r.fail(f"key #{index} at offset {at} is not valid UTF-8") from None
+        if stop is not None and stop(key, header):
+            header.stopped_at = key
+            return header
         vtype = r.u32(f"type of '{key}'")
         wanted = keep(key)
+        r.pick = pick(key) if pick is not None and vtype == ARRAY else None
+        r.picked = []
         value = _value(r, vtype, wanted, f"value of '{key}'")
+        if vtype == ARRAY:
+            header.array_counts[key] = r.last_count
+            if r.pick is not None:
+                header.picked[key] = r.picked
         if wanted:
             header.metadata[key] = value
     header.end_offset = r.pos

@@ -151,9 +151,12 @@ _KINDS = (
          params={"register_with": Field(_STR, required=True)},   # whom, and where
          from_rules=True),
     Kind("provenance", Severity.WARNING,
-         "Publisher origin needs review",
-         "The organisation's policy asks for a provenance review of this publisher's origin in this sector.",
-         "Have the model's provenance reviewed under your policy before use in this sector."),
+         "Provenance needs review",
+         "The model's provenance needs review: the organisation's policy asks for one for this "
+         "publisher's origin in this sector, or the weights' structure points to a base model "
+         "that its metadata does not declare or contradicts.",
+         "Have the model's provenance reviewed before use: under your policy for the publisher's "
+         "origin, or with the publisher for the base its weights point to."),
     # Info between plainly permissive licences: its producer lowers it (docs/contract.md, section 3).
     Kind("licence_mismatch", Severity.WARNING,
          "Declared licence differs from an inherited licence",

@@ -33,6 +33,12 @@ A derivative's label never removes an ancestor's licence. Findings:
   declares nothing, no ancestor supplies one).
 * `unresolved`: not found, gated with no card data, offline and uncached, Hub down or
   rate-limited, deadline passed, a cycle, or deeper than `MAX_DEPTH`.
+* `provenance` (`fingerprint/*`): a node whose weights' structure was read (a local folder
+  or GGUF, or a Hub repo whose card leaves the base open) is matched against the
+  fingerprint table (`licheck.fingerprints`). The match is shown on the node (`structure`)
+  and the bases it points to as separate, marked edges (`structure_parents`), never among
+  the declared parents and never binding by themselves; `licheck.structure_findings` says
+  when the structure points to an undeclared restrictive base, or denies a declared one.
 """
 
 from __future__ import annotations
@@ -40,11 +46,12 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from queue import Empty, SimpleQueue
 
+from licheck.fingerprints import FingerprintTable, StructureMatch
 from licheck.kinds import default_severity
 from licheck.licences import Corpus
 from licheck.matching import identify
@@ -59,6 +66,7 @@ from licheck.model import (
 )
 from licheck.refs import parse_ref
 from licheck.sources.registry import SourceRegistry
+from licheck.structure_findings import structure_findings
 
 MAX_DEPTH = 16
 DEFAULT_DEADLINE = 20.0
@@ -233,8 +241,11 @@ def _display(ref: ModelRef) -> str:
 
 class _Assembler:
     def __init__(self, root: ModelRef, written: str,
-                 memo: dict[tuple[str, str, str], ModelFacts | Unresolved], corpus: Corpus) -> None:
+                 memo: dict[tuple[str, str, str], ModelFacts | Unresolved], corpus: Corpus,
+                 fingerprints: Callable[[], FingerprintTable] | None = None) -> None:
         self.corpus = corpus
+        self.fingerprints = fingerprints
+        self.matches: dict[str, tuple[StructureMatch, list[str]]] = {}   # node -> (match, declared)
         self.root = root
         self.written = written
         self.memo = memo
@@ -294,7 +305,24 @@ class _Assembler:
         self.unknown_parents += [(node_id, why) for why in result.unknown_parents]
         notes = [n for n in result.notes if n]
         node.evidence = "; ".join([choice.evidence, *notes])
+        if result.structure is not None and self.fingerprints is not None:
+            self._structure(node, result, self.fingerprints().match(result.structure))
         return node_id
+
+    def _structure(self, node: LineageNode, facts: ModelFacts, match: StructureMatch) -> None:
+        """Keep a node's fingerprint match, and mark its edges: only to bases no declaration
+        names (and not when the node is one of them itself)."""
+        declared = list(dict.fromkeys([*(p.ref.name for p in facts.parents), *node.parents]))
+        self.matches[node.id] = (match, declared)
+        node.structure = match.to_json()
+        if match.level != "shape":
+            return
+        bases = {b.lower() for b in match.bases}
+        if node.id.lower() in bases or any(d.lower() in bases for d in declared):
+            return
+        node.structure_parents = [
+            {"id": fp.bases[0], "relation": "unknown", "via": "structure", "fingerprint": fp.id,
+             "licences": list(fp.licences)} for fp in match.fingerprints]
 
     # -- findings --
     def _finding(self, kind: str, severity: Severity, message: str, about: str,
@@ -334,6 +362,7 @@ class _Assembler:
             out.append(self._finding("unresolved", default_severity("unresolved"),
                                      "lineage cycle: " + " -> ".join(cycle) + " (not followed again)",
                                      cycle[0]))
+        out += self._structure_findings()
 
         def permissive(lid: str) -> bool:
             lic = corpus.get(lid)
@@ -372,23 +401,44 @@ class _Assembler:
                 out.append(self._finding("licence_mismatch", severity, msg, holder, licence=lid))
         return out
 
+    def _structure_findings(self) -> list[Finding]:
+        """What each node's structure says about its declared base, about the lineage's model."""
+        if not self.matches or self.fingerprints is None:
+            return []
+        table = self.fingerprints()
+        root_id = next(iter(self.nodes))
+        out = []
+        for node_id, (match, declared) in self.matches.items():
+            node = self.nodes[node_id]
+            path = self._path(node_id)
+            for f in structure_findings(node_id, match, table=table, corpus=self.corpus,
+                                        declared_bases=declared,
+                                        declared_licence=node.declared_licence,
+                                        licence=node.licence):
+                out.append(replace(f, model=root_id, via=[*path, *f.via[1:]]))
+        return out
+
 
 # --- public API ----------------------------------------------------------------------------------
 
 def resolve(ref: str | ModelRef, *, sources: SourceRegistry, corpus: Corpus,
-            base_dir: Path | None = None, deadline: float | None = None) -> Lineage:
+            base_dir: Path | None = None, deadline: float | None = None,
+            fingerprints: Callable[[], FingerprintTable] | None = None) -> Lineage:
     """The lineage of one model. Bad references raise InputError; everything else is a result."""
     return resolve_many([ref], sources=sources, corpus=corpus, base_dir=base_dir,
-                        deadline=deadline)[0]
+                        deadline=deadline, fingerprints=fingerprints)[0]
 
 
 def resolve_many(refs: Sequence[str | ModelRef], *, sources: SourceRegistry, corpus: Corpus,
                  base_dir: Path | None = None, max_workers: int = 8,
-                 deadline: float | None = None) -> list[Lineage]:
+                 deadline: float | None = None,
+                 fingerprints: Callable[[], FingerprintTable] | None = None) -> list[Lineage]:
     """Lineages of many models, sharing fetches, bounded threads and one overall deadline.
 
     `sources` answer for each model (offline or not); `corpus` names the licences (the
-    bundled one, plus a config's `extra_licences`)."""
+    bundled one, plus a config's `extra_licences`); `fingerprints` gives the table the
+    structure a source read is matched against (when first needed; without it, structure
+    is not matched)."""
     parsed = [(r if isinstance(r, ModelRef) else parse_ref(r, base_dir=base_dir),
                r if isinstance(r, str) else str(r)) for r in refs]
     registry = sources
@@ -404,4 +454,5 @@ def resolve_many(refs: Sequence[str | ModelRef], *, sources: SourceRegistry, cor
         root = crawler.memo.get(_key(ref))
         if isinstance(root, Unresolved) and root.error is not None:
             raise root.error   # a target the user named cannot be read: exit 2, not a finding
-    return [_Assembler(ref, written.strip(), crawler.memo, corpus).build() for ref, written in parsed]
+    return [_Assembler(ref, written.strip(), crawler.memo, corpus, fingerprints).build()
+            for ref, written in parsed]

@@ -7,7 +7,7 @@ reports) speaks in these types, and `to_json()` gives the shapes of CONTRACT.md 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from enum import IntEnum
 from typing import Any
 
@@ -64,6 +64,104 @@ class ParentLink:
     relation: str = "unknown"    # finetune | adapter | merge | quantized | unknown
 
 
+_JSON_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float),
+                                             "bool": (bool,)}
+
+
+@dataclass(frozen=True)
+class StructuralFacts:
+    """What the structure of a model says, each field None when its source was silent."""
+
+    architecture: str | None = None          # HF model_type or GGUF general.architecture
+    architectures: tuple[str, ...] = ()      # HF `architectures` (class names)
+    layers: int | None = None
+    hidden: int | None = None
+    intermediate: int | None = None
+    heads: int | None = None
+    kv_heads: int | None = None
+    head_dim: int | None = None
+    q_width: int | None = None               # rows of the query projection (heads * head_dim)
+    kv_width: int | None = None              # rows of the key projection (kv_heads * head_dim)
+    vocab: int | None = None                 # rows of the embedding (config vocab_size)
+    experts: int | None = None
+    rope_type: str | None = None             # "default" when the config says no scaling
+    rope_theta: float | None = None
+    context_length: int | None = None
+    tie_word_embeddings: bool | None = None
+    tokenizer_model: str | None = None       # GGUF tokenizer.ggml.model or tokenizer_class
+    tokenizer_pre: str | None = None         # GGUF tokenizer.ggml.pre
+    special_tokens: frozenset[str] = frozenset()
+    special_tokens_complete: bool = True     # False: a bounded read may have missed some
+    sources: tuple[str, ...] = ()            # the files the facts came from
+    notes: tuple[str, ...] = ()              # what could not be read, or disagreed
+
+    @property
+    def has_shape(self) -> bool:
+        return self.layers is not None and self.hidden is not None
+
+    @property
+    def says_anything(self) -> bool:
+        """Whether there is anything to match (a shape, a vocabulary or tokenizer markers)."""
+        return (self.has_shape or self.vocab is not None or bool(self.special_tokens)
+                or self.tokenizer_pre is not None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The facts as JSON (for the cache of Hub facts); `from_json` reads them back."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None or value == f.default:
+                continue
+            out[f.name] = sorted(value) if isinstance(value, frozenset) else (
+                list(value) if isinstance(value, tuple) else value)
+        return out
+
+    @classmethod
+    def from_json(cls, doc: Any) -> StructuralFacts:
+        """Inverse of `to_json`; ValueError on a document that is not one."""
+        if not isinstance(doc, dict):
+            raise ValueError("structural facts must be a JSON object")
+        kinds = {f.name: f.type for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in doc.items():
+            kind = kinds.get(key)
+            if kind is None:
+                raise ValueError(f"unknown structural fact '{key}'")
+            kind = str(kind)
+            if kind.startswith(("frozenset", "tuple")):
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise ValueError(f"structural fact '{key}' must be a list of strings")
+                value = frozenset(value) if kind.startswith("frozenset") else tuple(value)
+            elif value is not None:
+                want = _JSON_TYPES[kind.split(" ")[0]]
+                if not isinstance(value, want) or (isinstance(value, bool) and bool not in want):
+                    raise ValueError(f"structural fact '{key}' has the wrong type")
+            values[key] = value
+        return cls(**values)
+
+    def merged(self, other: StructuralFacts, *, other_name: str) -> StructuralFacts:
+        """These facts, with gaps filled from `other`; a disagreement is kept as a note."""
+        changes: dict[str, Any] = {}
+        notes = list(self.notes) + [n for n in other.notes if n not in self.notes]
+        for f in fields(self):
+            if f.name in ("sources", "notes", "special_tokens", "architectures",
+                      "special_tokens_complete"):
+                continue
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if mine is None and theirs is not None:
+                changes[f.name] = theirs
+            elif (mine is not None and theirs is not None and mine != theirs
+                  and f.name in ("layers", "hidden", "intermediate", "vocab", "q_width", "kv_width")):
+                notes.append(f"{f.name}: {mine} here, but {theirs} in {other_name}")
+        changes["special_tokens"] = self.special_tokens | other.special_tokens
+        changes["special_tokens_complete"] = (self.special_tokens_complete
+                                              and other.special_tokens_complete)
+        changes["architectures"] = self.architectures or other.architectures
+        changes["sources"] = self.sources + tuple(s for s in other.sources if s not in self.sources)
+        changes["notes"] = tuple(notes)
+        return replace(self, **changes)
+
+
 @dataclass
 class ModelFacts:
     """What one source knows about one model. Unknown facts stay None / empty."""
@@ -89,6 +187,9 @@ class ModelFacts:
     # Parents the model's files say exist but do not name (an adapter config without its base
     # model): why, each reported as `unresolved`.
     unknown_parents: list[str] = field(default_factory=list)
+    # The shape of the weights (config.json, tokenizer files, safetensors or GGUF header), read
+    # for matching against base-model fingerprints; None when not read.
+    structure: StructuralFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +290,10 @@ class LineageNode:
     name: str | None = None              # display name (e.g. GGUF general.name, card model_name)
     revision: str | None = None
     licence_confidence: float | None = None
+    # What the weights' structure says (`StructureMatch.to_json()`), when it was read, and the
+    # bases it points to that no declaration names: marked edges, never among `parents`.
+    structure: dict[str, Any] | None = None
+    structure_parents: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def resolved(self) -> bool:
@@ -216,6 +321,10 @@ class LineageNode:
             out["release_date"] = self.release_date
         if self.revision:
             out["revision"] = self.revision
+        if self.structure is not None:
+            out["structure"] = self.structure
+        if self.structure_parents:
+            out["structure_parents"] = [dict(p) for p in self.structure_parents]
         return out
 
 

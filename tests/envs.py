@@ -53,6 +53,7 @@ def resolve_many(refs: Sequence[str | ModelRef], *, sources: SourceRegistry | No
                  offline: bool = False, corpus: Corpus | None = None,
                  **kwargs: Any) -> list[Lineage]:
     env = env_for(offline=offline)
+    kwargs.setdefault("fingerprints", lambda: env.fingerprints)
     return lineage.resolve_many(refs, sources=sources if sources is not None else env.sources,
                                 corpus=corpus if corpus is not None else env.corpus, **kwargs)
 

@@ -30,7 +30,8 @@ def resolve(model: str, fmt: str, offline: bool, config_path: str | None) -> int
     ollama:NAME, a model directory or a .gguf file.
     """
     env = command_env(config_path, offline=offline, sources=standard_sources)
-    lineage = resolve_lineage(model, sources=env.sources, corpus=env.corpus, base_dir=Path.cwd())
+    lineage = resolve_lineage(model, sources=env.sources, corpus=env.corpus, base_dir=Path.cwd(),
+                              fingerprints=lambda: env.fingerprints)
     click.echo(strip_controls(render_json(lineage) if fmt == "json" else render_text(lineage)))
     return 0
 
@@ -59,6 +60,25 @@ def _line(node: LineageNode) -> str:
     return "  ".join(parts)
 
 
+def _structure_lines(node: LineageNode) -> list[str]:
+    """The fingerprint of a node's weights, its candidates, and the bases it points to that
+    nothing declares (marked `?~`: an edge from structure, not a declared parent)."""
+    match = node.structure or {}
+    lines = [f"structure: {match.get('summary', '')}"]
+    for cand in match.get("candidates", []):
+        evidence = ", ".join(cand.get("evidence", []))
+        differs = "; ".join(cand.get("differences", []))
+        lines.append(f"  candidate: {cand['name']} ({', '.join(cand['licences']) or 'licence not recorded'})"
+                     + (f": {evidence}" if evidence else "") + (f"; differs: {differs}" if differs else ""))
+    also = [cand["name"] for cand in match.get("also_possible", [])]
+    if also:
+        lines.append(f"  also possible: {', '.join(also)}")
+    for edge in node.structure_parents:
+        lines.append(f"?~ {edge['id']}  [by structure, not declared]  "
+                     f"licence: {', '.join(edge['licences']) or 'not recorded'}")
+    return lines
+
+
 def render_text(lineage: Lineage) -> str:
     out: list[str] = []
     shown: set[str] = set()
@@ -77,8 +97,11 @@ def render_text(lineage: Lineage) -> str:
             return
         shown.add(node_id)
         out.append(pad + _line(node))
+        indent = "    " * depth + ("   " if depth else "") + "   "
         if node.evidence:
-            out.append("    " * depth + ("   " if depth else "") + f"   evidence: {node.evidence}")
+            out.append(f"{indent}evidence: {node.evidence}")
+        if node.structure is not None:
+            out.extend(f"{indent}{line}" for line in _structure_lines(node))
         for parent in node.parents:
             walk(parent, depth + 1, (*on_path, node_id))
 

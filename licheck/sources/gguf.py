@@ -10,7 +10,10 @@ when X's card had a repo URL. So:
   `unknown` (X sits between them and this file, unrecorded), and a note says so;
 * a LoRA GGUF (`general.type = adapter`) is an `adapter` of its base models.
 
-Only the header is read, with bounds (see `licheck.gguf_header`).
+Only the header is read, with bounds (see `licheck.gguf_header`). The weights' structure
+(`<arch>.block_count`, widths, heads, the vocabulary's size and special tokens) is read from
+the same header by `licheck.structure.read_gguf_facts`, for matching against base-model
+fingerprints (`ModelFacts.structure`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from licheck.errors import InputError
 from licheck.gguf_header import read_gguf_header
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 from licheck.refs import parse_ref
+from licheck.structure import read_gguf_facts
 
 MAX_BASE_MODELS = 64
 
@@ -98,6 +102,13 @@ class GgufSource:
                 "from, which the file does not record; they are linked as ancestors")
         elif bases:
             facts.notes.append("that model's own parents per general.base_model.*: " + ", ".join(bases))
+        if not is_adapter:   # a LoRA's tensors are not a model's shape
+            try:
+                structure = read_gguf_facts(path)
+            except InputError as exc:   # the licence keys above were read: keep them
+                facts.notes.append(f"the weights' structure could not be read: {exc}")
+            else:
+                facts.structure = structure if structure.says_anything else None
         return facts
 
     @staticmethod

@@ -10,7 +10,10 @@ What is asked of the Hub, in order (hf-hub.md sections 2, 3, 6):
      `license_name` / `license_link` name no known licence;
    * `adapter_config.json` / `mergekit_config.yml` when the card names no parent and the
      repo holds one of them;
-   * `README.md` when the API returned no card data but the repo has a card.
+   * `README.md` when the API returned no card data but the repo has a card;
+   * `config.json`, then `tokenizer_config.json`, when the card leaves the base open or
+     contradicts itself: the weights' structure, for the fingerprint table
+     (`licheck.sources.hubstructure`; never a weight file).
    Files are fetched with the client's own session, URL builder, headers (token, user
    agent) and error mapping, but not through `hf_hub_download`: that retries a failed HEAD
    with a 60 s timeout and up to five back-offs, which no overall deadline survives.
@@ -49,9 +52,11 @@ from typing import Any, TypeVar
 from licheck.cache import Cache
 from licheck.cardmeta import card_facts, parse_base_models, read_card
 from licheck.errors import LicheckError
+from licheck.fingerprints import FingerprintTable
 from licheck.licences import Corpus
-from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.model import ModelFacts, ModelRef, ParentLink, StructuralFacts, Unresolved
 from licheck.repofiles import apply_adapter_config, apply_merge_recipe
+from licheck.sources.hubstructure import read_hub_structure, structure_wanted
 from licheck.yamlload import parse_yaml
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -115,6 +120,7 @@ def facts_to_json(facts: ModelFacts) -> dict[str, Any]:
         "modalities": list(facts.modalities), "release_date": facts.release_date,
         "name": facts.name, "revision": facts.revision, "gated": facts.gated,
         "notes": list(facts.notes),
+        "structure": facts.structure.to_json() if facts.structure is not None else None,
     }
 
 
@@ -133,6 +139,8 @@ def facts_from_json(doc: Mapping[str, Any]) -> ModelFacts:
     facts.modalities = [str(m) for m in doc.get("modalities") or []]
     facts.gated = bool(doc.get("gated"))
     facts.notes = [str(n) for n in doc.get("notes") or []]
+    if doc.get("structure") is not None:
+        facts.structure = StructuralFacts.from_json(doc["structure"])
     return facts
 
 
@@ -151,8 +159,10 @@ class HubSource:
     def __init__(self, *, endpoint: str | None = None, token: str | None = None,
                  cache: Cache | None = None, offline: bool | None = None,
                  timeout: float | None = None, max_retries: int = MAX_RETRIES,
-                 backoff: float = 0.25, corpus: Corpus | None = None) -> None:
+                 backoff: float = 0.25, corpus: Corpus | None = None,
+                 fingerprints: Callable[[], FingerprintTable] | None = None) -> None:
         self.corpus = corpus   # the run's licences, to tell whether a LICENSE file must decide
+        self.fingerprints = fingerprints   # the table of base shapes, read when first needed
         self.endpoint = (endpoint or env_endpoint()).rstrip("/")
         # None lets huggingface_hub find the token as it always does (HF_TOKEN, token file).
         self._token = token
@@ -188,7 +198,7 @@ class HubSource:
 
     def cache_key(self, ref: ModelRef) -> str:
         # The version tag changes whenever what is extracted from the Hub changes.
-        return f"hub-facts-v1:{self.endpoint}:{ref.name}@{ref.revision or ''}"
+        return f"hub-facts-v2:{self.endpoint}:{ref.name}@{ref.revision or ''}"
 
     # -- fetch --
     def fetch(self, ref: ModelRef) -> ModelFacts | Unresolved:
@@ -481,7 +491,20 @@ class HubSource:
 
         if _needs_licence_text(facts, self.corpus):
             self._licence_text(facts, canonical, siblings, ref.revision)
+        self._structure(facts, canonical, tags, siblings, ref.revision)
         return facts
+
+    def _structure(self, facts: ModelFacts, repo_id: str, tags: list[str], siblings: list[str],
+                   revision: str | None) -> None:
+        why = structure_wanted(facts, tags, siblings, self.fingerprints()) if self.fingerprints else None
+        if why is None:
+            return
+        notes: list[str] = []
+        facts.structure = read_hub_structure(
+            repo_id, siblings, lambda name: self._download(repo_id, name, revision), notes)
+        files = " and ".join(f for f in ("config.json", "tokenizer_config.json") if f in siblings)
+        facts.notes.append(f"structure read from {files} ({why})"
+                           + (": " + "; ".join(notes) if notes else ""))
 
     def _parents_from_adapter(self, facts: ModelFacts, repo_id: str, revision: str | None) -> None:
         text = self._download(repo_id, "adapter_config.json", revision)

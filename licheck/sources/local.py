@@ -9,6 +9,10 @@ What is read, and what a broken file means:
 * `config.json`: `_name_or_path` (where the weights were loaded from when saved: the model
   itself or its base) and `model_type`. An architecture says nothing about a licence. A
   broken config.json only adds a note: it describes the weights, not the lineage.
+* the weights' structure (`licheck.structure.read_folder_facts`: config.json, tokenizer
+  files, safetensors headers, each read within a bound), kept as `ModelFacts.structure` for
+  matching against base-model fingerprints. A structure that cannot be read is a note: it
+  is evidence about the weights, not the lineage they declare.
 * `adapter_config.json` (PEFT) and mergekit configs (`mergekit_config.yml`, or any top-level
   `*.yml`/`*.yaml` with `merge_method`, or a fenced YAML block with `merge_method` in the
   README): read here, interpreted by `licheck.repofiles` (as for a Hub repository). A
@@ -33,6 +37,7 @@ from licheck.files import read_text
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 from licheck.refs import hub_ref, is_hub_id
 from licheck.repofiles import apply_adapter_config, apply_merge_recipe
+from licheck.structure import read_folder_facts
 from licheck.yamlload import parse_yaml
 
 MAX_CARD_BYTES = 5 * 1024 * 1024
@@ -72,6 +77,7 @@ class LocalDirSource:
         self._config(folder, facts)
         self._adapter(folder, facts)
         self._merge(folder, facts, readme, card_text)
+        self._structure(folder, facts)
         return facts
 
     # -- card -----------------------------------------------------------------------------
@@ -191,6 +197,16 @@ class LocalDirSource:
         facts.relation = facts.relation or "unknown"
         facts.notes.append(f"config.json _name_or_path={ref.name}: the weights were loaded from "
                            "it (this model is it or derives from it)")
+
+    @staticmethod
+    def _structure(folder: Path, facts: ModelFacts) -> None:
+        try:
+            structure = read_folder_facts(folder)
+        except InputError as exc:
+            facts.notes.append(f"the weights' structure could not be read: {exc}")
+            return
+        if structure.says_anything:
+            facts.structure = structure
 
     def _adapter(self, folder: Path, facts: ModelFacts) -> None:
         path = folder / "adapter_config.json"

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from licheck.cache import Cache
 from licheck.catalogue import Catalogue
 from licheck.errors import LicheckError
+from licheck.fingerprints import FingerprintTable
 from licheck.licences import Corpus
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 from licheck.sources.base import Source
@@ -44,6 +45,8 @@ class RunData(Protocol):
     def catalogue(self) -> Catalogue: ...
     @property
     def corpus(self) -> Corpus: ...
+    @property
+    def fingerprints(self) -> FingerprintTable: ...
 
 
 class SourceRegistry:
@@ -138,14 +141,16 @@ def _safe(obj: Any, method: str, arg: str) -> Any:
 
 def standard_sources(env: RunData) -> SourceRegistry:
     """The standard sources of an environment: local directory, GGUF, Ollama, the Hub, then
-    the catalogue (with the environment's cache, catalogue and corpus)."""
+    the catalogue (with the environment's cache, catalogue and corpus; the Hub source reads
+    the fingerprint table only when a card leaves a model's base open)."""
     offline = env.offline or env_offline()
     catalogue = env.catalogue
     sources: list[Source] = [
         LocalDirSource(),
         GgufSource(),
         OllamaSource(catalogue),
-        HubSource(cache=env.cache, offline=offline, corpus=env.corpus),
+        HubSource(cache=env.cache, offline=offline, corpus=env.corpus,
+                  fingerprints=lambda: env.fingerprints),
         CatalogueSource(catalogue),
     ]
     return SourceRegistry(sources, catalogue=catalogue, offline=offline)
