@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from licheck.model import Severity
-from licheck.schema import Field
+from licheck.schema import Field, Schema
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,25 @@ _SEVERITIES = tuple(str(s) for s in Severity)
 MEASURED_AT = ("month_before_release", "any_time")
 UNKNOWN_MODALITIES = ("warn", "assume_multimodal", "skip")
 DERIVED_FROM = ("materials", "outputs")
+# What an output-training ban covers: any AI model; a kind of model (licheck cannot tell what the
+# user trains, so the model is taken to be of that kind and the finding says so); or a model that
+# competes (a question of fact licheck cannot answer: a warning to review).
+TARGET_SCOPES = ("any_ai_model", "large_language_model", "foundational_or_general_purpose",
+                 "competing_with_licensor", "competing_with_model")
+# A jurisdiction rule either takes the whole licence away in a region (Hunyuan's Territory) or is
+# one clause that excludes deployers there (the Llama 3.2+ AUP's multimodal clause).
+JURISDICTION_SCOPES = ("whole_licence", "clause")
+# The figures a duty that switches on at scale compares (any one above its value triggers it).
+SCALE_FIGURES = ("monthly_active_users", "monthly_revenue_usd", "annual_recurring_revenue_usd")
+
+_FIGURE = Field(_NUM, minimum=1)
+SCALE_TRIGGER = Schema("a scale_trigger", {
+    "monthly_active_users": _FIGURE,            # above this many users ...
+    "monthly_revenue_usd": _FIGURE,             # ... or this revenue in a month ...
+    "annual_recurring_revenue_usd": _FIGURE,    # ... or this annual recurring revenue
+    "counted_over": Field(_STR, required=True, nonempty=True),   # whose figures, in the licence's words
+    "measured": Field(_STR, required=True, choices=("continuous",)),   # at any time (no snapshot)
+})
 
 _CAP_ADVICE = "Obtain a licence from the licensor before this use, or use a model whose licence has no such cap."
 
@@ -71,6 +90,7 @@ _KINDS = (
              "threshold_usd": Field(_NUM, required=True),
              "period": Field(_STR, required=True, choices=("annual", "monthly")),
              "counted_over": Field(_STR, required=True),
+             "inclusive": Field((bool,)),    # reached AT the threshold ("or more"), not only above
          }, from_rules=True),
     Kind("non_commercial", Severity.ERROR,
          "Non-commercial licence in a commercial deployment",
@@ -92,6 +112,7 @@ _KINDS = (
          "is allowed.",
          params={
              "restricted_target": Field(_STR, required=True),   # what may not be trained/improved
+             "target_scope": Field(_STR, choices=TARGET_SCOPES),   # default any_ai_model
              "excluding": Field(_STR),                          # what the licence carves out
          }, from_rules=True),
     Kind("naming", Severity.ERROR,
@@ -111,6 +132,7 @@ _KINDS = (
          params={
              "display_text": Field((list,), required=True, items=str, nonempty=True, min_items=1),   # any one of them
              "where": Field(_STR),
+             "scale_trigger": Field((dict,), schema=SCALE_TRIGGER),   # absent: whenever the conditions hold
          }, from_rules=True),
     Kind("notice", Severity.OBLIGATION,
          "Licence copy or notice to ship",
@@ -134,7 +156,10 @@ _KINDS = (
          "The licence excludes deployers in the organisation's jurisdiction for this model.",
          "Do not use the model as declared; seek the licensor's permission or choose another model.",
          params={
-             "excluded_region": Field(_STR, required=True, choices=("EU",)),
+             # "EU" (its member states) or ISO 3166-1 alpha-2 codes (checked by the rule loader)
+             "excluded_regions": Field((list,), required=True, items=str, nonempty=True, min_items=1),
+             "scope": Field(_STR, choices=JURISDICTION_SCOPES),   # default clause
+             "covers_outputs": Field((bool,)),   # using or displaying outputs there is excluded too
              "models": Field(_STR, required=True, choices=("multimodal", "all")),
              "when_modalities_unknown": Field(_STR, choices=UNKNOWN_MODALITIES),
              "end_user_exception": Field((bool,)),

@@ -45,6 +45,9 @@ SCHEMA = Schema("licence metadata", {
     "third_party_copy": Field((bool,)),
     "source": _TEXT,
     "aliases": _WORDS,
+    # Spellings publishers use for this licence and for others too (Moonshot's and MiniMax's
+    # `modified-mit`): never resolved to one licence, so the link or the text must decide.
+    "ambiguous_aliases": _WORDS,
     "reference_phrases": _WORDS,
     "notes": _TEXT,
 })
@@ -67,6 +70,7 @@ class Licence:
     third_party_copy: bool = False
     source: str | None = None
     aliases: tuple[str, ...] = ()
+    ambiguous_aliases: tuple[str, ...] = ()
     reference_phrases: tuple[str, ...] = ()
     notes: str | None = None
     metadata_path: Path | None = None
@@ -107,6 +111,7 @@ class Licence:
             "third_party_copy": self.third_party_copy,
             "source": self.source,
             "aliases": list(self.aliases),
+            "ambiguous_aliases": list(self.ambiguous_aliases),
             "notes": self.notes,
         }
 
@@ -141,6 +146,17 @@ class Corpus:
                 self._aliases.setdefault(alias_key(alias), lic.id)
             # An id always resolves to itself, even if another licence listed it as alias.
             self._aliases[alias_key(lic.id)] = lic.id
+        # A spelling several licences share resolves to none of them, even when it is also
+        # one licence's id (the A13B text's id is a name Tencent gives other versions too):
+        # a declaration using it is decided by its link or its text.
+        self._ambiguous: dict[str, set[str]] = {}
+        for lic in self._by_id.values():
+            for alias in lic.ambiguous_aliases:
+                self._ambiguous.setdefault(alias_key(alias), set()).add(lic.id)
+        for key, ids in self._ambiguous.items():
+            owner = self._aliases.pop(key, None)
+            if owner is not None:
+                ids.add(owner)
 
     def __iter__(self) -> Iterator[Licence]:
         return iter(sorted(self._by_id.values(), key=lambda lic: lic.id))
@@ -161,10 +177,18 @@ class Corpus:
         return sorted(self._by_id)
 
     def lookup(self, spelling: str | None) -> str | None:
-        """The licence id a declared spelling (id, alias or URL) stands for, or None."""
+        """The licence id a declared spelling (id, alias or URL) stands for, or None.
+
+        None too for a spelling several licences share (see `ambiguous`)."""
         if not spelling or not isinstance(spelling, str):
             return None
         return self._aliases.get(alias_key(spelling))
+
+    def ambiguous(self, spelling: str | None) -> list[str]:
+        """The licences a spelling may stand for when it names several (else [])."""
+        if not spelling or not isinstance(spelling, str):
+            return []
+        return sorted(self._ambiguous.get(alias_key(spelling), ()))
 
 
 def _load_one(meta_path: Path) -> Licence:
@@ -196,6 +220,7 @@ def _load_one(meta_path: Path) -> Licence:
         url=doc.get("url"), incorporates=tuple(str(x) for x in doc.get("incorporates") or ()),
         status=status, third_party_copy=bool(doc.get("third_party_copy", False)),
         source=doc.get("source"), aliases=tuple(str(x) for x in doc.get("aliases") or ()),
+        ambiguous_aliases=tuple(str(x) for x in doc.get("ambiguous_aliases") or ()),
         reference_phrases=tuple(str(x) for x in doc.get("reference_phrases") or ()),
         notes=doc.get("notes"), metadata_path=meta_path,
     )

@@ -24,11 +24,20 @@ A model's architecture (`model_type: llama`, an architecture tag) says nothing a
 licence and is never used: TinyLlama is Apache-2.0.
 
 **What binds a user** is the model's own licence plus every ancestor's (`Lineage.licences`).
-A derivative's label never removes an ancestor's licence. Findings:
+A derivative's label never removes an ancestor's licence, with one exception: a licensor is
+not bound by its own licence. When a model published by the organisation that published its
+ancestor declares a licence of its own (DeepSeek-R1, MIT, over DeepSeek's own V3 base), the
+ancestor's licence stops at that edge, and so do those of the ancestors above it that the same
+organisation published; a third party's licence further up still binds. The organisation is
+the catalogue's (`orgs.yml`: a Hub organisation, its renames, and organisations the catalogue
+names the same publisher), read from the Hub ids' namespaces; a namespace the catalogue does
+not know, or one that merely resembles a known one, is nobody's. Such an ancestor stays in the
+lineage with `not_inherited` saying why, and an info `licence_mismatch` finding says so too.
+Findings:
 
 * `licence_mismatch`: a node declares a licence different from an ancestor's, or declares
   none over a licensed ancestor. Warning when the ancestor's licence is not plainly
-  permissive; info otherwise (CONTRACT.md section 3).
+  permissive; info otherwise (docs/contract.md section 3).
 * `licence_unknown`: a node's licence could not be determined (and, for a node that
   declares nothing, no ancestor supplies one).
 * `unresolved`: not found, gated with no card data, offline and uncached, Hub down or
@@ -50,8 +59,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from queue import Empty, SimpleQueue
+from typing import Any
 
+from licheck.catalogue import OrgDefaults
 from licheck.fingerprints import FingerprintTable, StructureMatch
+from licheck.hubid import is_hub_id
 from licheck.kinds import default_severity
 from licheck.licences import Corpus
 from licheck.matching import identify
@@ -203,8 +215,10 @@ def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
             if lid:
                 alias = "" if lid == part else f" (alias of {lid})"
                 return LicenceChoice(lid, f"{field_name}: {part}{alias}", 1.0)
-        return LicenceChoice(None, f"{field_name}: {declared}, which is not in licheck's licence "
-                                   "corpus", None, unchecked=declared)
+        # A name several licences share is no answer yet: the link or the LICENSE text decides.
+        if not all(corpus.ambiguous(part) for part in parts):
+            return LicenceChoice(None, f"{field_name}: {declared}, which is not in licheck's licence "
+                                       "corpus", None, unchecked=declared)
     for field, value in (("license_name", facts.licence_name), ("license_link", facts.licence_link)):
         lid = corpus.lookup(value)
         if lid:
@@ -224,13 +238,20 @@ def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
             return LicenceChoice(lid, f"licheck catalogue: {lid}", None)
     said = []
     if declared:
-        said.append(f"{field_name}: {declared}")
-    if facts.licence_name:
-        said.append(f"license_name: {facts.licence_name} (not a known licence)")
-    if facts.licence_link:
-        said.append(f"license_link: {facts.licence_link} (not a known licence)")
+        said.append(f"{field_name}: {declared}" + (f" ({_not_known(declared, corpus)})"
+                                                   if corpus.ambiguous(declared) else ""))
+    for field, value in (("license_name", facts.licence_name), ("license_link", facts.licence_link)):
+        if value:
+            said.append(f"{field}: {value} ({_not_known(value, corpus)})")
     said += tried
     return LicenceChoice(None, "; ".join(said) if said else "no licence declared")
+
+
+def _not_known(spelling: str, corpus: Corpus) -> str:
+    shared = corpus.ambiguous(spelling)
+    if shared:   # Moonshot's and MiniMax's `modified-mit`: only the link or the text can tell
+        return f"a name several licences share: {', '.join(shared)}"
+    return "not a known licence"
 
 
 # --- assembling one lineage --------------------------------------------------------------------
@@ -239,11 +260,37 @@ def _display(ref: ModelRef) -> str:
     return str(ref)
 
 
+# Sources whose node ids are Hub ids, so that the namespace names the publishing organisation.
+_HUB_ID_SOURCES = ("hub", "catalogue", "cache")
+
+
+class _Licensors:
+    """Which organisation published a node, from the catalogue's organisations (`orgs.yml`)."""
+
+    def __init__(self, catalogue: Any | None) -> None:
+        self.catalogue = catalogue
+
+    def of(self, node: LineageNode) -> OrgDefaults | None:
+        """The catalogue's organisation (an `OrgDefaults`) behind a Hub node, or None."""
+        org_of = getattr(self.catalogue, "org", None)
+        if not callable(org_of) or node.source not in _HUB_ID_SOURCES or not is_hub_id(node.id, namespaced=True):
+            return None
+        return org_of(node.id.split("/", 1)[0])
+
+    @staticmethod
+    def same(a: OrgDefaults | None, b: OrgDefaults | None) -> bool:
+        """One organisation: the same `orgs.yml` entry (renames included), or entries the catalogue
+        gives the same publisher (Meta's meta-llama, facebook and codellama)."""
+        return a is not None and b is not None and (a.org == b.org or a.publisher == b.publisher)
+
+
 class _Assembler:
     def __init__(self, root: ModelRef, written: str,
                  memo: dict[tuple[str, str, str], ModelFacts | Unresolved], corpus: Corpus,
+                 licensors: _Licensors,
                  fingerprints: Callable[[], FingerprintTable] | None = None) -> None:
         self.corpus = corpus
+        self.licensors = licensors
         self.fingerprints = fingerprints
         self.matches: dict[str, tuple[StructureMatch, list[str]]] = {}   # node -> (match, declared)
         self.root = root
@@ -258,9 +305,61 @@ class _Assembler:
     def build(self) -> Lineage:
         self._visit(self.root, 0, [])
         nodes = list(self.nodes.values())
+        root_id = nodes[0].id
+        _, waived, self.relicensed = self._reach(root_id)
+        for node_id, why in waived.items():
+            self.nodes[node_id].not_inherited = why
         lineage = Lineage(ref=self.written, nodes=nodes)
         lineage.findings = self._findings(lineage)
         return lineage
+
+    def _reach(self, start: str) -> tuple[dict[str, int], dict[str, str], list[tuple[str, str]]]:
+        """The ancestors of `start` whose licences bind it (nearest first, with their distance),
+        those whose licensor relicensed a model between them and `start` (with why), and the
+        relicensing edges (model, ancestor) met on the way.
+
+        A model X relicenses its parent A when X has a licence of its own and one organisation
+        published both; the waiver then runs on through A's ancestors from that organisation,
+        and stops at the first one it did not publish."""
+        binding: dict[str, int] = {}
+        waived: dict[str, str] = {}
+        edges: list[tuple[str, str]] = []
+        seen: set[tuple[str, str | None]] = set()
+        # (node, distance, (organisation, relicensing model) or None)
+        queue: list[tuple[str, int, tuple[OrgDefaults, str] | None]] = [(start, 0, None)]
+        while queue:
+            cur, dist, waiver = queue.pop(0)
+            node = self.nodes.get(cur)
+            if node is None:
+                continue
+            org = self.licensors.of(node)
+            for pid in node.parents:
+                parent = self.nodes.get(pid)
+                if parent is None or pid == start:
+                    continue
+                porg = self.licensors.of(parent)
+                if waiver is not None and self.licensors.same(waiver[0], porg):
+                    nxt: tuple[OrgDefaults, str] | None = waiver
+                elif org is not None and node.licence and node.resolved and self.licensors.same(org, porg):
+                    nxt = (org, cur)
+                    if (cur, pid) not in edges:
+                        edges.append((cur, pid))
+                else:
+                    nxt = None
+                key = (pid, None if nxt is None else nxt[1])
+                if key in seen:
+                    continue
+                seen.add(key)
+                if nxt is None:
+                    binding.setdefault(pid, dist + 1)
+                elif pid not in waived and parent.licence and parent.licence != self.nodes[nxt[1]].licence:
+                    # (an ancestor under the relicensing model's own licence, or none, changes nothing)
+                    by = self.nodes[nxt[1]]
+                    waived[pid] = (f"published by {nxt[0].publisher}, which also published {by.id} under "
+                                   f"its own licence '{by.licence}': a licensor is not bound by its own "
+                                   "licence, so this model's licence does not carry past it")
+                queue.append((pid, dist + 1, nxt))
+        return binding, {k: v for k, v in waived.items() if k not in binding}, edges
 
     def _unresolved_node(self, node_id: str, reason: str) -> str:
         if node_id not in self.nodes:
@@ -334,20 +433,6 @@ class _Assembler:
     def _path(self, node_id: str) -> list[str]:
         return self._lineage.path_to(node_id)
 
-    def _ancestors(self, node_id: str) -> list[tuple[str, int]]:
-        """Ancestors of a node, nearest first (breadth-first), with their distance."""
-        seen: dict[str, int] = {}
-        queue = [(p, 1) for p in self.nodes[node_id].parents]
-        while queue:
-            cur, dist = queue.pop(0)
-            if cur in seen or cur == node_id:
-                continue
-            seen[cur] = dist
-            node = self.nodes.get(cur)
-            if node is not None:
-                queue.extend((p, dist + 1) for p in node.parents)
-        return list(seen.items())
-
     def _findings(self, lineage: Lineage) -> list[Finding]:
         self._lineage = lineage
         corpus = self.corpus
@@ -372,7 +457,10 @@ class _Assembler:
             if not node.resolved:
                 continue
             choice = self.choices[node.id]
-            ancestors = self._ancestors(node.id)
+            if not node.binds:
+                continue   # its licence binds nobody here, nor what it would inherit from its licensor
+            binding, _, _ = self._reach(node.id)
+            ancestors = sorted(binding.items(), key=lambda item: item[1])
             inherited: dict[str, str] = {}   # licence -> nearest ancestor holding it
             for anc_id, _dist in ancestors:
                 anc = self.nodes.get(anc_id)
@@ -399,6 +487,17 @@ class _Assembler:
                 msg = (f"{node.id} {said} but derives from {holder}, licensed '{lid}': "
                        f"'{lid}' still binds users of {node.id}")
                 out.append(self._finding("licence_mismatch", severity, msg, holder, licence=lid))
+        for model_id, ancestor_id in self.relicensed:
+            model, ancestor = self.nodes[model_id], self.nodes[ancestor_id]
+            if not ancestor.licence or ancestor.licence == model.licence or ancestor.binds:
+                continue
+            org = self.licensors.of(model)
+            out.append(self._finding(
+                "licence_mismatch", Severity.INFO,
+                f"{model_id} declares '{model.licence}' over {ancestor_id}, licensed '{ancestor.licence}' by the "
+                f"same organisation ({org.publisher if org else '?'}): a licensor is not bound by its own "
+                f"licence, so '{ancestor.licence}' does not bind users of {model_id}",
+                ancestor_id, licence=ancestor.licence))
         return out
 
     def _structure_findings(self) -> list[Finding]:
@@ -454,5 +553,6 @@ def resolve_many(refs: Sequence[str | ModelRef], *, sources: SourceRegistry, cor
         root = crawler.memo.get(_key(ref))
         if isinstance(root, Unresolved) and root.error is not None:
             raise root.error   # a target the user named cannot be read: exit 2, not a finding
-    return [_Assembler(ref, written.strip(), crawler.memo, corpus, fingerprints).build()
+    licensors = _Licensors(registry.catalogue)
+    return [_Assembler(ref, written.strip(), crawler.memo, corpus, licensors, fingerprints).build()
             for ref, written in parsed]

@@ -294,6 +294,15 @@ class LineageNode:
     # bases it points to that no declaration names: marked edges, never among `parents`.
     structure: dict[str, Any] | None = None
     structure_parents: list[dict[str, Any]] = field(default_factory=list)
+    # Why this node's licence does not bind the lineage's model, when it does not: its licensor
+    # published a descendant under a licence of its own (a licensor is not bound by its own
+    # licence). None: it binds, as every ancestor's licence does by default.
+    not_inherited: str | None = None
+
+    @property
+    def binds(self) -> bool:
+        """Whether this node's licence binds users of the lineage's model."""
+        return self.not_inherited is None
 
     @property
     def resolved(self) -> bool:
@@ -321,6 +330,8 @@ class LineageNode:
             out["release_date"] = self.release_date
         if self.revision:
             out["revision"] = self.revision
+        if self.not_inherited:
+            out["not_inherited"] = self.not_inherited
         if self.structure is not None:
             out["structure"] = self.structure
         if self.structure_parents:
@@ -342,8 +353,9 @@ class Lineage:
 
     @property
     def licences(self) -> list[str]:
-        """Sorted licence ids that bind a user: the model's own and every inherited one."""
-        return sorted({n.licence for n in self.nodes if n.licence})
+        """Sorted licence ids that bind a user: the model's own and every inherited one (not an
+        ancestor's whose licensor relicensed a descendant: `LineageNode.not_inherited`)."""
+        return sorted({n.licence for n in self.nodes if n.licence and n.binds})
 
     def node(self, model_id: str) -> LineageNode | None:
         return next((n for n in self.nodes if n.id == model_id), None)

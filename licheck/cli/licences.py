@@ -34,4 +34,6 @@ def licences(fmt: str, config_path: str | None) -> int:
             click.echo(f"{'':<{width}}  incorporates: {', '.join(lic.incorporates)}")
         if aliases:
             click.echo(f"{'':<{width}}  aliases: {', '.join(aliases)}")
+        if lic.ambiguous_aliases:   # names other licences share: they resolve to none alone
+            click.echo(f"{'':<{width}}  shared names: {', '.join(lic.ambiguous_aliases)}")
     return 0

@@ -100,6 +100,8 @@ def render_text(lineage: Lineage) -> str:
         indent = "    " * depth + ("   " if depth else "") + "   "
         if node.evidence:
             out.append(f"{indent}evidence: {node.evidence}")
+        if node.not_inherited:
+            out.append(f"{indent}not inherited: {node.not_inherited}")
         if node.structure is not None:
             out.extend(f"{indent}{line}" for line in _structure_lines(node))
         for parent in node.parents:

@@ -30,11 +30,15 @@ def explain(target: str, fmt: str, config_path: str | None) -> int:
         else:
             click.echo(rule_text(rule, corpus.get(rule.licence)))
         return 0
-    licence_id = corpus.lookup(target)
+    # An id names itself here even when publishers also use it for other versions (`exaone`).
+    licence_id = target.strip() if target.strip() in corpus else corpus.lookup(target)
     licence = corpus.get(licence_id) if licence_id else None
     if licence is None:
         # Printed and exited here (not raised) so the exit code is 2 under any click runner.
-        click.echo(f"licheck: {_unknown(target, [*book.ids(), *corpus.ids()])}", err=True)
+        shared = corpus.ambiguous(target)
+        problem = (f"'{target}' is a name several licences share: {', '.join(shared)}; explain one of them"
+                   if shared else _unknown(target, [*book.ids(), *corpus.ids()]))
+        click.echo(f"licheck: {problem}", err=True)
         click.get_current_context().exit(2)
     rules = book.rules_for(licence.id)
     if fmt == "json":

@@ -72,6 +72,8 @@ def node_licence_label(node: LineageNode) -> str:
     label = node.licence or "licence unknown"
     if node.declared_licence and node.declared_licence != node.licence:
         label += f"; declared '{node.declared_licence}'"
+    if not node.binds:
+        label += "; not inherited: its licensor relicensed a descendant"
     return label
 
 

@@ -125,6 +125,8 @@ class _Builder:
             props.append(_prop("origin", node.origin))
         if node.release_date:
             props.append(_prop("release_date", node.release_date))
+        if node.not_inherited:
+            props.append(_prop("not_inherited", node.not_inherited))
         if not node.resolved:
             props.append(_prop("unresolved", "lineage could not be followed here; not checked"))
         elif node.licence is None:

@@ -50,12 +50,20 @@ def url_parts(raw: str) -> list[str]:
 Feature: TypeAlias = "str | tuple[str, str]"  # a word, or two adjacent words
 
 
+# List letters and roman numerals: a line-start marker goes in `bullets`, but the same
+# marker inside a rewrapped paragraph stays a word, and would break the word pairs around
+# it ("model; c. alter"). They tell no two licences apart, so features skip them.
+MARKER_WORDS = frozenset("abcdefghijklmnopqrstuvwxyz") | frozenset(
+    "ii iii iv vi vii viii ix xi xii xiii xiv xv".split())
+
+
 def features(toks: list[str], raw: str) -> frozenset[Feature]:
     """What can tell near-identical texts apart: words, adjacent word pairs, URL parts.
 
     `toks` are the `tokens()` of the normalised text, `raw` the text before normalising.
     Word pairs are tuples, words and URL parts strings.
     """
+    toks = [t for t in toks if t not in MARKER_WORDS]
     feats: set[Feature] = set(toks)
     feats.update(zip(toks, toks[1:], strict=False))
     feats.update(url_parts(raw))
@@ -156,12 +164,15 @@ class Index:
         for i, word in enumerate(words):
             if i < end or word not in phrases:
                 continue
+            matched: tuple[str, ...] | None = None
             for phrase, lic in phrases[word]:
-                if tuple(words[i:i + len(phrase)]) == phrase:
-                    if lic not in found:
-                        found.append(lic)
+                # A phrase several licences share (the Hunyuan versions' common name) names
+                # them all: the caller then sees an ambiguity, never the first one's id.
+                if matched is None and tuple(words[i:i + len(phrase)]) == phrase:
+                    matched = phrase
                     end = i + len(phrase)
-                    break
+                if phrase == matched and lic not in found:
+                    found.append(lic)
         return found
 
     def names_in(self, i: int) -> frozenset[str]:

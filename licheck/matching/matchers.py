@@ -15,18 +15,21 @@ finds the family. Within it, the licence is decided by the words that differ: a 
 wins only if the text holds nearly all of what sets it apart from each close rival and
 almost none of what sets the rival apart. A similarity winner is further refused when the
 text holds a variant word its licence lacks (ShareAlike, NonCommercial; for a permissive
-licence, restriction words too) or names a licence its text does not name. Whenever no
+licence, restriction words too), names a licence its text does not name, or, where the
+licence has near-twins, puts a version number its text lacks after a licence word in its
+title ("... Agreement 1.3 - NC"): a newer version, not the one we hold. Whenever no
 licence wins, the answer is None with the candidates and their scores: never a guess.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
 from rapidfuzz.distance import Indel
 
-from licheck.matching.index import Feature, Index, features, sha256
+from licheck.matching.index import MARKER_WORDS, Feature, Index, features, sha256
 from licheck.matching.normalise import normalise, tokens
 from licheck.matching.result import Identification
 
@@ -204,7 +207,30 @@ def decide(index: Index, text: Prepared, ids: set[str] | None,
         # Tongyi Qianwen text renamed "Qwen LICENSE AGREEMENT" is not Tongyi Qianwen.
         if set(named_licences(index, text)) - index.names_in(i) - {winners[0]}:
             return None
+        # A version number its match lacks ("EXAONE ... 1.3 - NC", "FLUX.1 [dev] ... v1.2")
+        # marks a newer version of a licence that has versions: not the one we hold.
+        if len(contenders) > 1 and _versioned(text.tokens[:TITLE_WORDS], index.entries[i].features):
+            return None
     return winners[0]
+
+
+# "1.3", "v1.2", "k2.6", "2.0.1": numbering with a dot or a "v", not plain integers (list
+# markers and counts).
+_VERSION = re.compile(r"(?:v\d+(?:\.\d+)*|[a-z]*\d+[a-z]*(?:\.\d+)+)")
+
+
+# Where a licence states its version: its title and first lines. (Further on, a rewrapped copy
+# turns "4.1." list markers into words, which would look like versions.)
+TITLE_WORDS = 40
+
+
+def _versioned(toks: list[str], known: frozenset[Feature]) -> bool:
+    """Is a licence word followed by a version number that `known` (the match's features) does
+    not have there? ("agreement 1.3": a section number 1.3 elsewhere in the text must not hide
+    a changed title; a project's own "AcmeChat v2.1" header follows no licence word.)"""
+    toks = [t for t in toks if t not in MARKER_WORDS]
+    return any(_VERSION.fullmatch(b) and a in known and (a, b) not in known
+               for a, b in zip(toks, toks[1:], strict=False))
 
 
 def _first_entry(index: Index, licence: str) -> int:

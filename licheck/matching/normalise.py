@@ -92,12 +92,13 @@ def markdown(text: str) -> str:
 
 # -- bullets and numbering --------------------------------------------------------------
 
-# A list marker at the start of a line: "- ", "• ", "1. ", "2) ", "(a) ", "iv. ", "1.2. ".
+# List markers at the start of a line: "- ", "• ", "1. ", "2) ", "(a) ", "iv. ", "1.2. ",
+# and several in a row ("- a. ": FLUX v1.1.1 put bullets before its lettering, v1.1 did not).
 # A bare section number without a closing "." or ")" ("3.1 Definitions") is not a marker:
 # after rewrapping, "Llama\n3.1 Version" must keep its "3.1".
 _MARKER = re.compile(
-    r"\n[ \t]*(?:[-+\u2022\u00b7\u25aa\u25e6\u25cf\u2023\u2043]"
-    r"|\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivxlc]{1,5})[.)])[ \t]+"
+    r"\n[ \t]*(?:(?:[-+\u2022\u00b7\u25aa\u25e6\u25cf\u2023\u2043]"
+    r"|\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivxlc]{1,5})[.)])[ \t]+)+"
 )
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from licheck.context import Context
+from licheck.countries import in_eu
 from licheck.kinds import TRIGGERS
 from licheck.model import LineageNode, Severity
 from licheck.rules.schema import Rule
@@ -117,19 +118,24 @@ def check_mau_cap(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
                 note=note)]
 
 
+def _reached(value: float, threshold: float, rule: Rule) -> bool:
+    """Is `value` over the cap: above it, or at it too for an inclusive cap ("$10M or more")?"""
+    return value >= threshold if rule.param("inclusive") else value > threshold
+
+
 def check_revenue_cap(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     threshold = rule.param("threshold_usd")
     base = {"threshold": fmt_number(threshold), "period": rule.param("period")}
     if rule.param("period") == "annual":
         value = ctx.organisation.annual_revenue_usd
-        if value is None or value <= threshold:
+        if value is None or not _reached(value, threshold, rule):
             return []
         return [Hit(rule.severity, "organisation.annual_revenue_usd", {**base, "value": fmt_number(value)})]
     series, from_annual = ctx.monthly_revenue()
     if series is None:
         return []
     value = series.max()
-    if value is None or value <= threshold:
+    if value is None or not _reached(value, threshold, rule):
         return []
     note: str | None
     if from_annual:
@@ -174,8 +180,75 @@ def name_begins_with(name: str, prefix: str) -> bool:
 
 
 def check_attribution(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
-    texts = rule.param("display_text")
-    return [Hit(rule.severity, None, {"display": " or ".join(f'"{t}"' for t in texts)})]
+    display = " or ".join(f'"{t}"' for t in rule.param("display_text"))
+    trigger = rule.param("scale_trigger")
+    if not trigger:
+        return [Hit(rule.severity, None, {"display": display})]
+    return _at_scale(rule, ctx, trigger, display)
+
+
+FIGURE_WORDS = {
+    "monthly_active_users": "{} monthly active users",
+    "monthly_revenue_usd": "US${} in monthly revenue",
+    "annual_recurring_revenue_usd": "US${} in annual recurring revenue",
+}
+
+
+def _organisation_bound(figure: str, ctx: Context) -> tuple[float | None, str, bool]:
+    """The largest the licence's per-product `figure` can be, from the organisation's figures
+    (licensee and affiliates, all products): (bound, the context field it comes from, whether it
+    is only an estimate of the figure rather than a measure of it); None when nothing bounds it.
+
+    A product has no more users than all products together, and no more monthly revenue than
+    the organisation's largest month, or (an estimate) than its annual revenue. Annual recurring
+    revenue is estimated as twelve times the largest month given, else as the annual revenue."""
+    org = ctx.organisation
+    if figure == "monthly_active_users":
+        mau = org.monthly_active_users
+        return (mau.max() if mau is not None else None), "organisation.monthly_active_users", False
+    if org.monthly_revenue_usd is not None and (month := org.monthly_revenue_usd.max()) is not None:
+        if figure == "monthly_revenue_usd":
+            return month, "organisation.monthly_revenue_usd", False
+        return 12 * month, "organisation.monthly_revenue_usd", True
+    return org.annual_revenue_usd, "organisation.annual_revenue_usd", True
+
+
+def _at_scale(rule: Rule, ctx: Context, trigger: dict[str, Any], display: str) -> list[Hit]:
+    """A duty that applies to each product or service above a figure: the organisation's own
+    figures bound every product's, so below all of them nothing applies; a measured figure above
+    one: the duty applies to the products above it; an estimate above one: it may apply; a figure
+    not given: not checked."""
+    figures = [f for f in FIGURE_WORDS if f in trigger]
+    per = trigger["counted_over"]
+    measured: list[tuple[str, str, float]] = []   # (figure in words, context field, bound)
+    estimated: list[tuple[str, str, float]] = []
+    unknown: list[str] = []
+    for figure in figures:
+        words = FIGURE_WORDS[figure].format(fmt_number(trigger[figure]))
+        bound, cf, estimate = _organisation_bound(figure, ctx)
+        if bound is None:
+            unknown.append(cf)
+        elif bound > trigger[figure]:
+            (estimated if estimate else measured).append((words, cf, bound))
+    if measured:
+        words, cf, bound = measured[0]
+        return [Hit(rule.severity, cf, {"display": display, "threshold": words, "value": fmt_number(bound)})]
+    if estimated:
+        words, cf, bound = estimated[0]
+        return [Hit(rule.severity, cf, {"display": display, "threshold": words}, replace_message=(
+            f"the duty to display {display} may apply: it applies to {per} with more than {words}, and "
+            f"{cf} (US${fmt_number(bound)} a year) allows that"),
+            how_to_comply=(f"Display {display} on every commercial product or service above {words}; give "
+                           "organisation.monthly_revenue_usd to have it checked."))]
+    if not unknown:
+        return []
+    every = " or ".join(FIGURE_WORDS[f].format(fmt_number(trigger[f])) for f in figures)
+    missing = " and ".join(dict.fromkeys(unknown))
+    return [Hit(rule.severity, unknown[0], {"display": display, "threshold": every}, replace_message=(
+        f"could not check whether the duty to display {display} applies: it applies to {per} with more "
+        f"than {every}, and {missing} is not given"),
+        how_to_comply=(f"Give {missing} (the organisation's figures bound every product's); meanwhile "
+                       f"display {display} on any commercial product or service above {every}."))]
 
 
 def check_notice(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
@@ -215,10 +288,32 @@ def check_acceptable_use(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]
     return hits
 
 
+_REGION_NAMES = {"EU": "the European Union", "GB": "the United Kingdom", "KR": "South Korea"}
+
+
+def region_name(region: str) -> str:
+    return _REGION_NAMES.get(region, region)
+
+
+def regions_in_words(regions: list[str]) -> str:
+    names = [region_name(r) for r in regions]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _excluding_region(regions: list[str], country: str) -> str | None:
+    """The excluded region `country` lies in, or None."""
+    return next((r for r in regions if r == country or (r == "EU" and in_eu(country))), None)
+
+
 def check_jurisdiction(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
-    # Only the EU is a known region (schema); membership comes from the organisation's country.
+    if rule.param("scope") == "whole_licence":
+        return _territory(rule, ctx)
+    # A clause excluding deployers in a region (Llama 3.2+ AUP: multimodal models, EU).
     multimodal = view.multimodal
     assumed = None
+    regions = rule.param("excluded_regions")
+    where = regions_in_words(regions)
+    label = "the EU exclusion" if regions == ["EU"] else f"the exclusion of {where}"
     if rule.param("models") == "multimodal":
         if multimodal is None:
             policy = rule.param("when_modalities_unknown") or "warn"
@@ -231,26 +326,63 @@ def check_jurisdiction(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
             return []
     else:
         multimodal = True
-    in_eu = ctx.organisation.in_eu
     country = ctx.organisation.country
     cf = "organisation.country"
-    if in_eu is False:
-        return []
-    if in_eu is None:
+    if country is None:
         if multimodal is None:
             return []   # neither the model's modalities nor the deployer's country known
         return [Hit(Severity.WARNING, cf, replace_message=(
-            "could not check the EU exclusion for multimodal models: organisation.country is not "
-            "given (the exclusion applies to companies with a principal place of business in, and "
-            "individuals domiciled in, the European Union)"),
+            f"could not check {label} for multimodal models: organisation.country is "
+            "not given (the exclusion applies to companies with a principal place of business in, and "
+            f"individuals domiciled in, {where})"),
             how_to_comply="Give organisation.country: the ISO 3166-1 alpha-2 code of your principal place of business.")]
+    region = _excluding_region(regions, country)
+    if region is None:
+        return []
     if multimodal is None:
-        return [Hit(Severity.WARNING, cf, {"country": country}, replace_message=(
-            f"could not check the EU exclusion: the organisation is in the EU ({country}) and "
+        return [Hit(Severity.WARNING, cf, {"country": country, "region": region_name(region)}, replace_message=(
+            f"could not check {label}: the organisation is in {region_name(region)} ({country}) and "
             "the model's modalities are unknown; the exclusion applies to multimodal models"),
             how_to_comply=("Check whether the model takes images, audio or video; if it does, the exclusion "
                            "applies (see 'licheck explain " + rule.id + "'). Record a text-only model as a waiver."))]
-    return [Hit(rule.severity, cf, {"country": country}, note=assumed)]
+    return [Hit(rule.severity, cf, {"country": country, "region": region_name(region)}, note=assumed)]
+
+
+def _territory(rule: Rule, ctx: Context) -> list[Hit]:
+    """The licence itself does not apply in the excluded regions (Tencent Hunyuan's Territory):
+    any model, any modality, any use, outputs too if the rule says so; no end-user exception."""
+    regions = rule.param("excluded_regions")
+    where = regions_in_words(regions)
+    outputs = ", outputs included" if rule.param("covers_outputs") else ""
+    country = ctx.organisation.country
+    cf = "organisation.country"
+    if country is None:
+        return [Hit(Severity.WARNING, cf, replace_message=(
+            f"could not check the licence's territory: organisation.country is not given, and the licence "
+            f"does not apply in {where} (any model and any use{outputs})"),
+            how_to_comply=("Give organisation.country: the ISO 3166-1 alpha-2 code of your principal place of "
+                           f"business. The licence grants nothing in {where}."))]
+    region = _excluding_region(regions, country)
+    if region is None:
+        return []
+    return [Hit(rule.severity, cf, {"country": country, "region": region_name(region)})]
+
+
+def check_output_training(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
+    """Every model trained on outputs is "another AI model"; a narrower ban is checked as far as
+    licheck can: a kind of model (the trained model is taken to be of that kind, and the finding
+    says so), or a model that competes (a question of fact: a warning to review)."""
+    scope = rule.param("target_scope") or "any_ai_model"
+    target = rule.param("restricted_target")
+    if scope == "any_ai_model":
+        return [Hit(rule.severity, None)]
+    if scope in ("competing_with_licensor", "competing_with_model"):
+        return [Hit(min(rule.severity, Severity.WARNING), None, note=(
+            f"the ban covers only {target}: whether the model you train competes is for you to review; "
+            "if it does not, record a waiver with the reason"))]
+    return [Hit(rule.severity, None, note=(
+        f"the ban covers only {target}: the model you train was taken to be one; if it is not, "
+        "the ban does not apply: record a waiver with the reason"))]
 
 
 # The checker of each kind a rule file may carry (joined with the rest of each kind's record
@@ -260,7 +392,7 @@ CHECKERS: dict[str, Checker] = {
     "revenue_cap": check_revenue_cap,
     "non_commercial": _always,
     "non_production": _always,
-    "output_training": _always,
+    "output_training": check_output_training,
     "naming": check_naming,
     "attribution": check_attribution,
     "notice": check_notice,

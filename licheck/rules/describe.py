@@ -10,7 +10,7 @@ from typing import Any
 
 from licheck.kinds import TRIGGERS
 from licheck.licences import Licence
-from licheck.rules.checkers import fmt_number, month_before
+from licheck.rules.checkers import FIGURE_WORDS, fmt_number, month_before, regions_in_words
 from licheck.rules.schema import Rule
 
 _SOURCES = {"materials": "the licensed materials", "outputs": "their outputs"}
@@ -44,7 +44,9 @@ def _revenue_cap(rule: Rule) -> str:
     p = rule.param
     field = ("organisation.annual_revenue_usd" if p("period") == "annual" else
              "organisation.monthly_revenue_usd, else annual_revenue_usd / 12 (said in the finding)")
-    return (f"more than US${fmt_number(p('threshold_usd'))} {p('period')} revenue, counted over "
+    than = "US${} or more".format(fmt_number(p("threshold_usd"))) if p("inclusive") else \
+        "more than US${}".format(fmt_number(p("threshold_usd")))
+    return (f"{than} {p('period')} revenue, counted over "
             f"{p('counted_over')} (context: {field})")
 
 
@@ -63,7 +65,19 @@ def _non_production(rule: Rule) -> str:
 def _output_training(rule: Rule) -> str:
     p = rule.param
     excl = f", except {p('excluding')}" if p("excluding") else ""
-    return f"outputs used to create, train or improve {p('restricted_target')}{excl} (use.trains_on_outputs)"
+    scope = _SCOPES[p("target_scope") or "any_ai_model"]
+    return (f"outputs used to create, train or improve {p('restricted_target')}{excl} "
+            f"(use.trains_on_outputs; {scope})")
+
+
+_SCOPES = {
+    "any_ai_model": "any model trained on them is within the ban",
+    "large_language_model": "the trained model is taken to be a large language model, and the finding says so",
+    "foundational_or_general_purpose": ("the trained model is taken to be a foundational or general-purpose "
+                                        "one, and the finding says so"),
+    "competing_with_licensor": "whether the trained model competes is reported as a warning to review",
+    "competing_with_model": "whether the trained model competes is reported as a warning to review",
+}
 
 
 def _naming(rule: Rule) -> str:
@@ -76,7 +90,14 @@ def _naming(rule: Rule) -> str:
 def _attribution(rule: Rule) -> str:
     p = rule.param
     where = f" on {p('where')}" if p("where") else ""
-    return "display " + " or ".join(f'"{t}"' for t in p("display_text")) + where
+    duty = "display " + " or ".join(f'"{t}"' for t in p("display_text")) + where
+    trigger = p("scale_trigger")
+    if not trigger:
+        return duty
+    figures = " or ".join(words.format(fmt_number(trigger[f])) for f, words in FIGURE_WORDS.items() if f in trigger)
+    return (f"{duty}, for {trigger['counted_over']} with more than {figures} (continuously; the "
+            "organisation's figures bound every product's: below them nothing applies, a figure not given "
+            "is reported as not checked)")
 
 
 def _notice(rule: Rule) -> str:
@@ -102,12 +123,18 @@ def _acceptable_use(rule: Rule) -> str:
 
 def _jurisdiction(rule: Rule) -> str:
     p = rule.param
+    where = regions_in_words(p("excluded_regions"))
+    if p("scope") == "whole_licence":
+        outputs = ", outputs included" if p("covers_outputs") else ""
+        return (f"the organisation's country (organisation.country) is in {where}, where the licence "
+                f"does not apply at all (any model, any modality, any use{outputs}; no end-user exception; "
+                "no country given: reported as not checked)")
     models = "multimodal models" if p("models") == "multimodal" else "all models"
     unknown = {"warn": "reported as not checked", "assume_multimodal": "taken to be multimodal",
                "skip": "not reported"}[p("when_modalities_unknown") or "warn"]
     exc = "; end users of a product that incorporates the model are exempt" if p("end_user_exception") else ""
-    return (f"the organisation's country (organisation.country) is an {p('excluded_region')} member "
-            f"state, for {models} (from the lineage; unknown modalities are {unknown}){exc}")
+    return (f"the organisation's country (organisation.country) is in {where}, for {models} (from the "
+            f"lineage; unknown modalities are {unknown}){exc}")
 
 
 def _hosting(rule: Rule) -> str:

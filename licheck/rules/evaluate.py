@@ -42,7 +42,7 @@ def _licences_in(lineage: Lineage, corpus: Corpus) -> list[tuple[str, list[Linea
     policy follows the licence that incorporates it and shares its holders."""
     holders: dict[str, list[LineageNode]] = {}
     for node in lineage.nodes:
-        if not node.licence:
+        if not node.licence or not node.binds:
             continue
         licence = corpus.get(node.licence)
         for lid in (node.licence, *(licence.incorporates if licence else ())):
@@ -91,7 +91,7 @@ def _message(rule: Rule, hit: Hit, view: ModelView) -> str:
             "display": " or ".join(f'"{t}"' for t in rule.param("display_text", []) or []),
             "threshold": fmt_number(rule.param("threshold") or rule.param("threshold_usd") or 0),
             "value": "", "month": "", "assumption": "", "name": "", "matched": "", "field": "",
-            "country": "",
+            "country": "", "region": "",
         }
         values.update(hit.fields)
         text = rule.message.format_map(values)
@@ -104,7 +104,7 @@ def _message(rule: Rule, hit: Hit, view: ModelView) -> str:
 
 
 def _first_holder(lineage: Lineage, licence_id: str) -> LineageNode:
-    return next(n for n in lineage.nodes if n.licence == licence_id)
+    return next(n for n in lineage.nodes if n.licence == licence_id and n.binds)
 
 
 def policy_findings(lineage: Lineage, ctx: Context, corpus: Corpus, *,

@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from licheck.context import normalise_sector
+from licheck.countries import country_problem
 from licheck.data import data_dir
 from licheck.errors import LicheckError, RuleFileError
-from licheck.kinds import DERIVED_FROM, KINDS, TRIGGERS, default_severity
+from licheck.kinds import DERIVED_FROM, KINDS, SCALE_FIGURES, TRIGGERS, default_severity
 from licheck.licences import Corpus
 from licheck.model import Severity
 from licheck.rules.quotes import normalise, quote_in
@@ -182,6 +183,14 @@ def _check_kind(item: YamlMap, kind: str, result: FileResult) -> None:
         bad = [d for d in item["derived_from"] if d not in DERIVED_FROM]
         if bad:
             result.error(f"'derived_from' items must be among: {', '.join(DERIVED_FROM)}", item.line_of("derived_from"))
+    if kind == "jurisdiction":
+        for region in item["excluded_regions"]:
+            if region != "EU" and (problem := country_problem(region)):
+                result.error(f"'excluded_regions': {problem}, nor EU", item.line_of("excluded_regions"))
+    if kind == "attribution" and "scale_trigger" in item:
+        if not any(f in item["scale_trigger"] for f in SCALE_FIGURES):
+            result.error(f"'scale_trigger' needs at least one of: {', '.join(SCALE_FIGURES)}",
+                         item.line_of("scale_trigger"))
     if kind == "acceptable_use" and not (item.get("purposes") or item.get("sectors")):
         result.error("an acceptable_use rule needs 'purposes' or 'sectors' to match", item.line)
 

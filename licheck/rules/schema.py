@@ -28,7 +28,7 @@ CONFIDENCES = ("verified", "secondary")
 # Placeholders a `message` may use, filled in by the checker with the facts it compared.
 MESSAGE_FIELDS = frozenset({
     "licence", "model", "holder", "threshold", "value", "month", "assumption", "name", "prefix",
-    "display", "notice", "matched", "field", "country", "period", "target",
+    "display", "notice", "matched", "field", "country", "region", "period", "target",
 })
 
 _STR = (str,)

@@ -571,7 +571,9 @@ def _needs_licence_text(facts: ModelFacts, corpus: Corpus | None) -> bool:
     """Whether the card leaves the licence open enough that the LICENSE file must decide
     (without a corpus to read `license_name` / `license_link` by, it always does)."""
     declared = (facts.declared_licence or "").strip().lower()
-    if declared and declared not in ("other", "unknown"):
+    # A name several licences share (`modified-mit`) leaves the licence open too.
+    shared = corpus is not None and bool(corpus.ambiguous(declared))
+    if declared and declared not in ("other", "unknown") and not shared:
         return False
     for spelling in (facts.licence_name, facts.licence_link):
         if spelling and corpus is not None and corpus.lookup(spelling):

@@ -73,6 +73,17 @@ TWIN_FAMILIES = [
     ["falcon-180b-tii.txt", "falcon-2-11b-tii.txt", "falcon-3-tii.txt"],
     ["falcon-2-11b-tii-aup.txt", "falcon-3-tii-aup.txt"],
     ["bigscience-openrail-m.txt", "creativeml-openrail-m.txt"],
+    ["tencent-hunyuan-community-2024-11-05.txt", "tencent-hunyuan-community-2024-12-03.txt",
+     "tencent-hunyuan-community.txt", "tencent-hunyuan-3d-2.0-community.txt",
+     "tencent-hunyuan-3d-2.1-community.txt"],
+    ["flux-1-dev-non-commercial-2024-08-01.txt", "flux-1-dev-non-commercial-2024-11-21.txt",
+     "flux-1-dev-non-commercial-v1.1.txt", "flux-1-dev-non-commercial.txt",
+     "flux-dev-non-commercial-v2.0.txt", "flux-non-commercial-v2.1.txt"],
+    ["exaone-1.0-nc.txt", "exaone-1.1-nc.txt", "exaone.txt", "k-exaone.txt"],
+    ["mit.txt", "kimi-k2-modified-mit.txt", "kimi-k2.5-modified-mit.txt", "kimi-k3.txt",
+     "minimax-m2-modified-mit.txt", "minimax-m2.5-modified-mit.txt", "mistral-modified-mit.txt"],
+    ["minimax-model-2025-01-14.txt", "minimax-model.txt", "minimax-model-m2.5.txt"],
+    ["tongyi-qianwen.txt", "qwen.txt", "qwen-research.txt"],
 ]
 
 
@@ -101,13 +112,41 @@ def test_a_text_mixing_two_twins_is_no_guess() -> None:
 @pytest.mark.parametrize(("name", "edit"), [
     ("llama3.1.txt", lambda t: t.replace("3.1", "3.5").replace("July 23, 2024", "May 1, 2026")),
     ("gemma.txt", lambda t: t.replace("March 24, 2025", "April 1, 2026")),
-    # A Qwen licence is the Tongyi Qianwen text renamed; Qwen has no text in the corpus.
+    # The 2023 Tongyi Qianwen text renamed is neither it nor the 2024 Qwen licence.
     ("tongyi-qianwen.txt", lambda t: t.replace("Tongyi Qianwen", "Qwen")),
-], ids=["llama-new-version", "gemma-new-date", "qwen-renamed"])
+    # Kimi K2.6 and K2.7 Code differ from K2.5 only in the name displayed; not in the corpus.
+    ("kimi-k2.5-modified-mit.txt", lambda t: t.replace("Kimi K2.5", "Kimi K2.6")),
+    ("tencent-hunyuan-community.txt", lambda t: t.replace("June 27, 2025", "March 2, 2026")),
+    ("tencent-hunyuan-3d-2.1-community.txt", lambda t: t.replace("2.1", "2.5").replace("June 13", "May 4")),
+    ("minimax-m2-modified-mit.txt", lambda t: t.replace("MiniMax M2", "MiniMax M3")),
+    ("minimax-model-m2.5.txt", lambda t: t.replace("M2.5", "M3").replace("2026-02-13", "2026-06-01")),
+    # Only the version in the title changes (the body's section numbers 1.1-1.3 stay).
+    ("exaone.txt", lambda t: t.replace("1.2 - NC", "1.3 - NC")),
+    ("flux-1-dev-non-commercial.txt", lambda t: t.replace("v1.1.1", "v1.2")),
+    ("flux-dev-non-commercial-v2.0.txt", lambda t: t.replace("v2.0", "v2.2")),
+    ("tencent-hunyuan-3d-2.1-community.txt", lambda t: t.replace("3D 2.1 COMMUNITY", "3D 2.2 COMMUNITY")),
+], ids=["llama-new-version", "gemma-new-date", "qwen-renamed", "kimi-k2.6", "hunyuan-new-date",
+        "hunyuan-3d-2.5", "minimax-m3", "minimax-model-m3", "exaone-1.3", "flux-v1.2", "flux-v2.2",
+        "hunyuan-3d-2.2-title"])
 def test_a_new_version_of_a_known_licence_is_not_the_old_one(name: str, edit) -> None:
     result = identify(edit(text_of(name)))
     assert result.licence is None
     assert result.candidates and result.candidates[0][1] > m.SIMILARITY_THRESHOLD
+
+
+def test_a_project_header_with_its_own_version_is_no_new_licence_version() -> None:
+    assert_is(identify("# AcmeChat v2.1\n\n" + text_of("llama3.2.txt")), "llama3.2")
+    assert_is(identify("AcmeChat 3.5 weights\n\n" + text_of("exaone.txt")), "exaone")
+
+
+def test_modified_mit_is_not_mit_and_mit_is_not_modified() -> None:
+    for name in ("kimi-k2-modified-mit.txt", "minimax-m2-modified-mit.txt",
+                 "minimax-m2.5-modified-mit.txt"):
+        assert_is(identify(PERTURBATIONS["rewrap_60"](text_of(name))), name.removesuffix(".txt"))
+    assert_is(identify(PERTURBATIONS["rewrap_60"](text_of("mit.txt"))), "mit")
+    # MiniMax-M2's text without its modification is the MIT licence (holder lines aside).
+    plain = text_of("minimax-m2-modified-mit.txt").split("Our only modification")[0]
+    assert identify(plain).licence == "mit"
 
 
 @pytest.mark.parametrize("variant", ["ShareAlike", "NoDerivatives", "Non-Commercial"])
@@ -185,15 +224,38 @@ def test_a_megabyte_of_text_is_none() -> None:
     ("This model is licensed under the Llama 3.2 Community License.", "llama3.2"),
     ("Released under the LLAMA 3.2 COMMUNITY LICENCE AGREEMENT", "llama3.2"),
     ("Weights: Llama 3 Community License", "llama3"),
-    ("This model is released under the Qwen LICENSE AGREEMENT.", "qwen"),  # no text: phrase only
+    ("This model is released under the Qwen LICENSE AGREEMENT.", "qwen"),
     ("Use is subject to the Llama 3.1 Community License and the Llama 3.1 Acceptable Use "
      "Policy.", "llama3.1"),  # the policy it incorporates is folded in
-    ("See the [Modified MIT License](LICENSE).", "mistral-modified-mit"),
+    ("Released under the Tencent Hunyuan 3D 2.0 Community License Agreement.",
+     "tencent-hunyuan-3d-2.0-community"),
+    ("EXAONE AI Model License Agreement 1.1 - NC", "exaone-1.1-nc"),
+    ("Licensed under the K-EXAONE AI Model License Agreement.", "k-exaone"),
+    ("Grok 2 is under the xAI Community License and the xAI Acceptable Use Policy.",
+     "grok2-community"),   # the policy it incorporates is folded in
+    ("See the Databricks Open Model License.", "dbrx-open-model"),
+    ("Weights: FLUX [dev] Non-Commercial License v2.0", "flux-dev-non-commercial-v2.0"),
+    ("This model is under the LFM Open License v1.0.", "lfm1.0"),
 ])
 def test_reference_phrases(sentence: str, licence: str) -> None:
     result = identify(README + "\n## Licence\n\n" + sentence + "\n")
     assert (result.licence, result.matcher) == (licence, "reference")
     assert result.confidence == m.REFERENCE_CONFIDENCE
+
+
+@pytest.mark.parametrize(("sentence", "candidates"), [
+    # Moonshot, MiniMax and Mistral all call theirs "Modified MIT License".
+    ("See the [Modified MIT License](LICENSE).",
+     {"mistral-modified-mit", "kimi-k2-modified-mit", "kimi-k2.5-modified-mit"}),
+    # Three versions share the name, with different territories and output bans.
+    ("Licensed under the Tencent Hunyuan Community License Agreement.",
+     {"tencent-hunyuan-community", "tencent-hunyuan-community-2024-12-03",
+      "tencent-hunyuan-community-2024-11-05"}),
+])
+def test_a_name_several_licences_share_is_no_guess(sentence: str, candidates: set[str]) -> None:
+    result = identify(README + "\n## Licence\n\n" + sentence + "\n")
+    assert result.licence is None
+    assert {lic for lic, _ in result.candidates} == candidates
 
 
 def test_reference_tells_rail_plus_plus_from_rail() -> None:

@@ -89,6 +89,27 @@ def test_license_other_with_license_name(hub_registry: SourceRegistry, mock_hub:
     assert mock_hub.count("/mirror/qwen-mirror/resolve/") == 0   # the name sufficed
 
 
+@pytest.mark.parametrize(("repo", "licence"), [
+    ("mirror/kimi-k2-mirror", "kimi-k2-modified-mit"),        # license_name: modified-mit
+    ("mirror/minimax-m2-mirror", "minimax-m2-modified-mit"),  # license: modified-mit
+])
+def test_a_name_publishers_share_is_decided_by_the_licence_text(
+        hub_registry: SourceRegistry, mock_hub: MockHub, repo: str, licence: str) -> None:
+    # Moonshot and MiniMax both call their licences `modified-mit`: never a guess from the name.
+    lin = resolve(repo, sources=hub_registry)
+    assert lin.model.licence == licence
+    assert lin.model.evidence.startswith(f"LICENSE identified as {licence}")
+    assert mock_hub.count(f"/{repo}/resolve/main/LICENSE") == 1
+
+
+def test_a_shared_name_without_a_licence_text_stays_unknown(hub_registry: SourceRegistry) -> None:
+    lin = resolve("mirror/modified-mit-nolicence", sources=hub_registry)
+    assert lin.model.licence is None and lin.licences == []
+    [unknown] = kinds(lin, "licence_unknown")
+    assert "several licences share" in lin.model.evidence
+    assert "kimi-k2-modified-mit" in lin.model.evidence and "minimax-m2-modified-mit" in lin.model.evidence
+
+
 def test_mirror_whose_licence_text_is_the_only_evidence(hub_registry: SourceRegistry, mock_hub: MockHub) -> None:
     lin = resolve("mirror/yi-34b", sources=hub_registry)
     assert lin.model.licence == "yi"
@@ -192,3 +213,23 @@ def test_token_is_sent_but_never_shown(hub_registry: SourceRegistry, mock_hub: M
     assert secret not in text
     mock_hub.tokens.add(secret)
     assert resolve("gated/secret", sources=hub_registry).model.licence == "llama3.1"   # access granted
+
+
+def test_a_publishers_own_relicensing_on_the_hub(mock_hub: MockHub, cache) -> None:
+    # The Hub's cards, with the catalogue's organisations telling who published what.
+    from envs import bundled
+
+    from licheck.sources.hub import HubSource
+
+    registry = SourceRegistry([HubSource(corpus=bundled().corpus, cache=cache, timeout=5.0)],
+                              catalogue=bundled().catalogue)
+    lin = resolve("deepseek-ai/DeepSeek-R1", sources=registry)
+    top, base = lin.nodes
+    assert (top.source, top.licence, base.source, base.licence) == ("hub", "mit", "hub", "deepseek")
+    assert "card license: mit" in top.evidence and not base.binds
+    assert lin.licences == ["mit"]
+    assert [f.severity for f in kinds(lin, "licence_mismatch")] == [Severity.INFO]
+    # Without the organisations nobody is known to have published both: the base binds.
+    plain = resolve("deepseek-ai/DeepSeek-R1", sources=SourceRegistry(
+        [HubSource(corpus=bundled().corpus, cache=cache, timeout=5.0)]))
+    assert plain.licences == ["deepseek", "mit"]

@@ -18,7 +18,8 @@ from licheck.rules.quotes import quote_in
 RULES = data_dir("rules")
 
 # Licences with no verbatim text: their rules carry third-party quotes (confidence: secondary).
-EXPECTED_SECONDARY = {"qwen/mau-cap", "qwen/attribution", "qwen/notice"}
+# None left since the Qwen 2024 text was found.
+EXPECTED_SECONDARY: set[str] = set()
 
 
 def test_every_licence_has_a_rule_file() -> None:
@@ -72,12 +73,26 @@ def test_output_training_only_where_the_texts_have_it() -> None:
     book = rulebook()
     with_ban = {r.licence for r in book if r.kind == "output_training"}
     assert {"llama2", "llama3", "tongyi-qianwen", "tongyi-qianwen-research", "stability-community",
-            "c4ai-aup", "mrl"} == with_ban
+            "c4ai-aup", "mrl",
+            # 2024-2026: Hunyuan (all five), FLUX [dev] (competing models), EXAONE 1.x, Grok 2,
+            # DBRX and the first MiniMax licence. Not Qwen 2024, Kimi, K-EXAONE, GLM-4, LFM.
+            "tencent-hunyuan-community-2024-11-05", "tencent-hunyuan-community-2024-12-03",
+            "tencent-hunyuan-community", "tencent-hunyuan-3d-2.0-community",
+            "tencent-hunyuan-3d-2.1-community", "flux-1-dev-non-commercial-2024-08-01",
+            "flux-1-dev-non-commercial-2024-11-21", "flux-1-dev-non-commercial-v1.1",
+            "flux-1-dev-non-commercial", "flux-dev-non-commercial-v2.0", "flux-non-commercial-v2.1",
+            "exaone-1.0-nc", "exaone-1.1-nc", "exaone", "grok2-community", "dbrx-open-model",
+            "minimax-model-2025-01-14"} == with_ban
 
 
-def test_eu_exclusion_only_in_llama_3_2_and_later_aups() -> None:
+def test_eu_exclusion_only_where_the_texts_have_it() -> None:
     book = rulebook()
-    assert {r.licence for r in book if r.kind == "jurisdiction"} == {"llama3.2-aup", "llama3.3-aup", "llama4-aup"}
+    assert {r.licence for r in book if r.kind == "jurisdiction"} == {
+        "llama3.2-aup", "llama3.3-aup", "llama4-aup",
+        # Hunyuan's Territory excludes the EU in the licence itself, for every model.
+        "tencent-hunyuan-community-2024-11-05", "tencent-hunyuan-community-2024-12-03",
+        "tencent-hunyuan-community", "tencent-hunyuan-3d-2.0-community",
+        "tencent-hunyuan-3d-2.1-community"}
 
 
 # --- the validator on broken files -----------------------------------------------------------

@@ -66,7 +66,7 @@ CASES: list[tuple[str, str, str, dict[str, Any], list[tuple[str, Severity]], lis
     ("tongyi 150M any month", "tongyi-qianwen", "organisation: {monthly_active_users: {'2022-01': 1, '2026-05': 150000000}}", {}, [("tongyi-qianwen/mau-cap", E)], []),
     ("tongyi 150M not commercial", "tongyi-qianwen", "organisation: {monthly_active_users: 150000000}\nuse: {commercial: false}", {}, [], ["mau_cap"]),
     ("tongyi 90M", "tongyi-qianwen", "organisation: {monthly_active_users: 90000000}", {}, [], ["mau_cap"]),
-    ("qwen 150M (secondary)", "qwen", "organisation: {monthly_active_users: 150000000}", {}, [("qwen/mau-cap", E)], []),
+    ("qwen 150M", "qwen", "organisation: {monthly_active_users: 150000000}", {}, [("qwen/mau-cap", E)], []),
     ("gemma has no cap", "gemma", "organisation: {monthly_active_users: 5000000000}", {}, [], ["mau_cap"]),
     # --- revenue -----------------------------------------------------------------------------
     ("stability 2M annual", "stability-community", "organisation: {annual_revenue_usd: 2000000}", {}, [("stability-community/revenue-cap", E)], []),
@@ -178,7 +178,9 @@ def test_every_rule_kind_has_a_positive_case() -> None:
 
 
 def test_every_licence_version_has_a_case() -> None:
-    tested = {c[1] for c in CASES}
+    from test_new_licences import NEW_CASES  # the 2024-2026 licences have their own table
+
+    tested = {c[1] for c in CASES} | {c[1] for c in NEW_CASES}
     missing = [lid for lid in default_corpus().ids() if lid not in tested and not lid.endswith("-aup")]
     assert missing == []
 
@@ -221,10 +223,24 @@ def test_annual_revenue_fallback_is_said(run) -> None:
     assert f.context_field == "organisation.annual_revenue_usd"
 
 
-def test_secondary_confidence_reaches_the_finding(run) -> None:
-    [f] = [f for f in run("qwen", "organisation: {monthly_active_users: 150000000}") if f.kind == "mau_cap"]
+def test_secondary_confidence_reaches_the_finding(tmp_path, run) -> None:
+    from envs import corpus
+
+    from licheck.rules.evaluate import evaluate
+    from licheck.rules.loader import Rulebook
+
+    (tmp_path / "qwen.yml").write_text(
+        "licence: qwen\nrules:\n  - id: qwen/quoted-elsewhere\n    kind: hosting\n"
+        "    confidence: secondary\n    source: a third-party quotation\n    title: t\n"
+        "    section: '9'\n    quote: a clause no verbatim text holds\n    message: m\n"
+        "    how_to_comply: h\n", encoding="utf-8")
+    book = Rulebook(corpus(), [tmp_path])
+    [f] = [f for f in evaluate(make_lineage("qwen"), make_context("{}"), book)
+           if f.id == "qwen/quoted-elsewhere"]
     assert f.confidence == "secondary"
     assert f.to_json()["confidence"] == "secondary"
+    [g] = [f for f in run("qwen", "organisation: {monthly_active_users: 150000000}") if f.kind == "mau_cap"]
+    assert g.confidence == "verified"   # Qwen 2024 is now verbatim
 
 
 def test_aup_is_applied_once_per_lineage() -> None:
