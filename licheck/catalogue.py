@@ -69,6 +69,7 @@ class CatalogueEntry:
     parents: tuple[tuple[str, str], ...] = ()   # (hub id, relation)
     notes: str | None = None
     aliases: tuple[str, ...] = ()
+    checked: str | None = None  # where the licence was checked (required in bundled data)
     tasks: tuple[str, ...] = ()   # from TASKS; () when the data does not say
     path: str | None = None     # the data file and line it came from, for evidence
     line: int | None = None
@@ -184,6 +185,12 @@ class Catalogue:
     def ollama_names(self) -> list[str]:
         return sorted(self._ollama)
 
+    def ollama_tags(self, family: str) -> list[str]:
+        """The tags listed for an Ollama library name (empty when the name is unknown), so a
+        missing tag can be answered with the ones that are known."""
+        body = self._ollama.get(family.strip().lower())
+        return sorted(body.tags) if body else []
+
 
 def _join(*notes: str | None) -> str | None:
     parts = [n for n in notes if n]
@@ -227,6 +234,7 @@ MODEL_SCHEMA = Schema("a catalogue model", {
     "aliases": _NAMES,
     "tasks": Field((list,), items=str, nonempty=True, min_items=1),
     "notes": _TEXT,
+    "checked": _TEXT,   # where the licence was checked (required for bundled entries)
 })
 ORG_SCHEMA = Schema("a catalogue organisation", {
     "publisher": Field((str,), required=True),
@@ -314,10 +322,12 @@ def _iso_date(value: Any, path: Path, line: int | None, what: str) -> str | None
                         path=path, line=line) from None
 
 
-def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, CatalogueEntry]]:
+def _load_models(path: Path, known_licences: Any,
+                 bundled: bool = False) -> list[tuple[YamlMap, CatalogueEntry]]:
     doc = load_yaml(path)
     MODELS_FILE.check(doc, str(path), cls=DataError, line=1)
     out = []
+    shown = _shown(path)   # once per file: path arithmetic per entry is a third of the load
     for i, item in enumerate(doc["models"]):
         line = doc["models"].line_of(i)
         if not isinstance(item, YamlMap):
@@ -325,6 +335,10 @@ def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, Catalog
                             path=path, line=line)
         what = f"model '{item.get('id', '?')}'"
         _check_keys(item, MODEL_SCHEMA, path, what)
+        # A bundled licence must say where it was checked; users' folders may omit it.
+        if bundled and not (isinstance(item.get("checked"), str) and item["checked"].strip()):
+            raise DataError(f"{what}: missing key 'checked' (where the licence was checked)",
+                            path=path, line=item.line_of("checked") if "checked" in item else line)
         model_id = item["id"].strip()
         problem = hub_id_problem(model_id, namespaced=True)
         if problem:
@@ -365,8 +379,8 @@ def _load_models(path: Path, known_licences: Any) -> list[tuple[YamlMap, Catalog
             id=model_id, publisher=item.get("publisher"), origin=origin, licence=licence,
             modalities=modalities,
             release_date=_iso_date(item.get("release_date"), path, item.line_of("release_date"), what),
-            parents=tuple(parents), notes=item.get("notes"), aliases=aliases, tasks=tasks,
-            path=_shown(path), line=line)
+            parents=tuple(parents), notes=item.get("notes"), aliases=aliases,
+            checked=item.get("checked"), tasks=tasks, path=shown, line=line)
         out.append((item, entry))
     return out
 
@@ -420,7 +434,8 @@ def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
 
 
 def _load_folder(folder: Path, known_licences: Any, entries: dict[str, CatalogueEntry],
-                 orgs: dict[str, OrgDefaults], ollama: dict[str, _OllamaFamily]) -> None:
+                 orgs: dict[str, OrgDefaults], ollama: dict[str, _OllamaFamily],
+                 bundled: bool = False) -> None:
     """Add one folder's data; within a folder an id may appear once, across folders the
     later folder wins."""
     if not folder.is_dir():
@@ -433,7 +448,7 @@ def _load_folder(folder: Path, known_licences: Any, entries: dict[str, Catalogue
     models_dir = folder / "models"
     files = sorted(models_dir.glob("*.yml")) + sorted(models_dir.glob("*.yaml")) if models_dir.is_dir() else []
     for path in files:
-        for item, entry in _load_models(path, known_licences):
+        for item, entry in _load_models(path, known_licences, bundled):
             key = entry.id.lower()
             for alias_key in (key, *(a.lower() for a in entry.aliases)):
                 if alias_key in seen:
@@ -467,8 +482,9 @@ def load_catalogue(extra_dirs: Iterable[str | os.PathLike[str]] = (), *,
     entries: dict[str, CatalogueEntry] = {}
     orgs: dict[str, OrgDefaults] = {}
     ollama: dict[str, _OllamaFamily] = {}
-    for folder in (data_dir("catalogue"), *(Path(f) for f in extra_dirs)):
-        _load_folder(folder, licences, entries, orgs, ollama)
+    _load_folder(data_dir("catalogue"), licences, entries, orgs, ollama, bundled=True)
+    for folder in extra_dirs:
+        _load_folder(Path(folder), licences, entries, orgs, ollama)
     resolved = [_with_org_defaults(e, orgs) for e in entries.values()]
     return Catalogue(resolved, orgs.values(), ollama)
 

@@ -29,11 +29,14 @@ from licheck.context import DEFAULT_CONTEXT, Context, context_from_mapping, load
 from licheck.data import data_dir
 from licheck.env import Env
 from licheck.errors import ConfigError
-from licheck.kinds import KINDS, fail_threshold
+from licheck.kinds import KINDS, default_severity, fail_threshold
 from licheck.lineage import resolve_many
+from licheck.lockfile import LOCK_NAME, LockFile, entry_key, lock_path, read_lock, stale_reason
 from licheck.model import Finding, Lineage, ModelRef, Severity
 from licheck.report import ModelReport, Report, sort_findings
 from licheck.rules.evaluate import evaluate
+from licheck.sources.lock import LockedRegistry
+from licheck.sources.registry import SourceRegistry
 from licheck.structure_findings import UNDECLARED_ID as UNDECLARED_BASE
 from licheck.targets import ModelEntry, Target, discover
 from licheck.waivers import Waiver, apply_waivers, load_waivers, parse_waivers
@@ -75,14 +78,18 @@ def run_check(
     context_path: str | None = None,
     strict: bool = False,
     progress: Callable[[int], None] | None = None,
+    locked: bool = False,
 ) -> Report:
     """Check every model the targets name; raise LicheckError when the input is invalid.
 
     `env` holds the config, data, sources and clock of the run; `progress(n)` is called
-    before resolving `n` models.
+    before resolving `n` models. A manifest with a lock file beside it (`licheck.lock`) has
+    its lineages read from the lock; `locked`: a lock that does not hold every model the
+    run needs is an input error (`--locked`), instead of a `drift/lock-stale` warning.
     """
     env.rulebook.user_rules()   # a bad rule file of the user's stops the run, models or not
     read = _read_targets(targets, env.config)
+    locks = _read_locks(read, locked)
     contexts = _Contexts(
         cli=_context_file(context_path) if context_path else None,
         config=(_context_value(env.config.context, env.config.path)
@@ -90,15 +97,19 @@ def run_check(
     refs = _unique_refs(read)
     if progress is not None:
         progress(len(refs))
-    lineages = _resolve(env, refs)
+    lineages = _resolve(env, refs, locks, read, locked)
     done = _evaluate(env, read, dict(zip(refs, lineages, strict=True)), contexts)
+    done.notes.extend(f"lineages of {path} read from {lock.path} ({lock.digest})"
+                      for path, lock in locks.items())
     findings = done.findings
     if strict or env.config.strict:
         findings = [_strict(f) for f in findings]
     findings, extra, outcomes = apply_waivers(
         findings, _config_waivers(env.config) + [w for t in read for w in t.waivers], today=env.today)
-    return _report(env, done, findings, extra,
-                   [{**o.waiver.to_json(), "status": o.status} for o in outcomes])
+    report = _report(env, done, findings, extra,
+                     [{**o.waiver.to_json(), "status": o.status} for o in outcomes])
+    report.locks = [{"path": lock.path or LOCK_NAME, "digest": lock.digest} for lock in locks.values()]
+    return report
 
 
 def exit_code(report: Report, fail_on: str = "error") -> int:
@@ -117,7 +128,7 @@ def exit_code(report: Report, fail_on: str = "error") -> int:
 
 def _read_targets(targets: Sequence[str | Target], config: Config) -> list[Target]:
     read = [t for t in targets if isinstance(t, Target)]
-    names = [t for t in targets if not isinstance(t, Target)]
+    names = [_manifest_of_lock(t) for t in targets if not isinstance(t, Target)]
     if names or not targets:
         read += discover(names, config)
     return read
@@ -128,14 +139,107 @@ def _unique_refs(read: Sequence[Target]) -> list[ModelRef]:
     return list(dict.fromkeys(entry.ref for target in read for entry in target.entries))
 
 
-def _resolve(env: Env, refs: list[ModelRef]) -> list[Lineage]:
+def _manifest_of_lock(name: str) -> str:
+    """A lock file given as a target (pre-commit passes it when it changes) stands for its
+    manifest."""
+    if os.path.basename(name) != LOCK_NAME:
+        return name
+    lock = read_lock(name)
+    return os.path.join(os.path.dirname(name), lock.manifest or "licheck.yaml")
+
+
+def _read_locks(read: Sequence[Target], locked: bool) -> dict[str, LockFile]:
+    """The lock file beside each manifest target that has one, by manifest path."""
+    out: dict[str, LockFile] = {}
+    for target in read:
+        if target.kind != "manifest" or target.path is None:
+            continue
+        path = lock_path(target.path)
+        lock = read_lock(path) if path.is_file() else None
+        if lock is not None and lock.manifest not in ("", os.path.basename(target.path)):
+            if locked:   # another manifest's lock, in the same folder
+                raise ConfigError(f"--locked: {path} is the lock of {lock.manifest}, not of this "
+                                  "manifest", path=target.path)
+            continue
+        if lock is not None:
+            out[target.path] = lock
+        elif locked:
+            raise ConfigError(f"--locked: there is no {LOCK_NAME} beside this manifest; "
+                              "run 'licheck lock'", path=target.path)
+    if locked and not out:
+        raise ConfigError("--locked: no manifest with a lock file among the targets")
+    return out
+
+
+def _resolve(env: Env, refs: list[ModelRef], locks: Mapping[str, LockFile] | None = None,
+             read: Sequence[Target] = (), locked: bool = False) -> list[Lineage]:
     if not refs:
         return []
-    lineages = resolve_many(refs, sources=env.sources, corpus=env.corpus,
+    sources: SourceRegistry = env.sources
+    stale: dict[int, str] = {}
+    if locks:
+        stale = _stale_entries(read, locks, locked)
+        sources = LockedRegistry(list(locks.values()), live=env.sources,
+                                 fallback=None if locked else env.sources)
+    lineages = resolve_many(refs, sources=sources, corpus=env.corpus,
                             fingerprints=lambda: env.fingerprints)
     if len(lineages) != len(refs):   # a contract breach upstream: never report partially
         raise RuntimeError(f"lineage returned {len(lineages)} results for {len(refs)} models")
+    if isinstance(sources, LockedRegistry):
+        _report_misses(sources, read, locks or {}, dict(zip(refs, lineages, strict=True)), stale, locked)
     return lineages
+
+
+def _stale_entries(read: Sequence[Target], locks: Mapping[str, LockFile], locked: bool) -> dict[int, str]:
+    """Manifest entries their lock does not hold (new, or their reference changed), by id()."""
+    stale: dict[int, str] = {}
+    for target in read:
+        lock = locks.get(target.path or "")
+        if lock is None:
+            continue
+        for entry in target.entries:
+            key = entry_key(entry.ref, entry.written)
+            if lock.model(key) is None:
+                reason = stale_reason(lock, key, entry.written)
+                if locked:
+                    line = entry.location.line if entry.location else None
+                    raise ConfigError(f"{reason} (--locked: the lock must hold every model)",
+                                      path=target.path, line=line)
+                stale[id(entry)] = reason
+    return stale
+
+
+def _report_misses(registry: LockedRegistry, read: Sequence[Target], locks: Mapping[str, LockFile],
+                   lineages: Mapping[ModelRef, Lineage], stale: Mapping[int, str], locked: bool) -> None:
+    """What the locks did not hold: an input error with `--locked`, else a `drift/lock-stale`
+    warning on each locked manifest entry it concerns (the entry was resolved live)."""
+    misses = {m.name.lower() if m.kind == "hub" else m.name: m for m in registry.misses}
+    for target in read:
+        lock = locks.get(target.path or "")
+        if lock is None:
+            continue
+        for index, entry in enumerate(target.entries):
+            lineage = lineages[entry.ref]
+            reason = stale.get(id(entry))
+            if reason is None:
+                ids = {n.id.lower() for n in lineage.nodes}
+                missed = sorted(str(m) for key, m in misses.items() if key.lower() in ids)
+                if not missed:
+                    continue
+                reason = (f"{', '.join(missed)} (in the lineage of {entry.written}) "
+                          f"{'is' if len(missed) == 1 else 'are'} not in {LOCK_NAME}; run "
+                          "'licheck lock --update'")
+                if locked:
+                    raise ConfigError(f"{reason} (--locked: the lock must hold every model)",
+                                      path=lock.path)
+            finding = Finding(id="drift/lock-stale", kind="drift", severity=default_severity("drift"),
+                              model="", message=f"{reason}; it was resolved without the lock",
+                              location=entry.location)
+            target.entries[index] = dataclasses.replace(entry, findings=[*entry.findings, finding])
+    if locked and misses:   # reached from a target that has no lock (a model id, a card)
+        first = sorted(str(m) for m in misses.values())[0]
+        raise ConfigError(f"{first} is not in any {LOCK_NAME} (--locked: every model the run "
+                          "needs must be locked)")
 
 
 def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Lineage],
@@ -197,7 +301,7 @@ def _report(env: Env, done: _Evaluated, findings: list[Finding], extra: list[Fin
         waivers=waivers,
         generated_at=env.clock().replace(microsecond=0),
         licheck_version=__version__,
-        data_versions=_data_versions(),
+        data_versions=data_versions(),
         notes=done.notes,
         corpus=env.corpus,
     )
@@ -291,7 +395,7 @@ def _config_waivers(config: Config) -> list[Waiver]:
     return parse_waivers(config.waivers, config.path or "config")
 
 
-def _data_versions() -> dict[str, Any]:
+def data_versions() -> dict[str, Any]:
     """What data the verdicts rest on (a digest per bundled folder), so a report can be
     reproduced or compared with another one."""
     out: dict[str, Any] = {}

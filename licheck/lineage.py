@@ -202,6 +202,8 @@ class LicenceChoice:
     evidence: str
     confidence: float | None = None
     unchecked: str | None = None   # a declared licence id that is not in the corpus
+    basis: str | None = None       # what decided: the declared licence, license_name,
+                                   # license_link, "<file> text" or the catalogue
 
 
 def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
@@ -214,7 +216,7 @@ def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
             lid = corpus.lookup(part)
             if lid:
                 alias = "" if lid == part else f" (alias of {lid})"
-                return LicenceChoice(lid, f"{field_name}: {part}{alias}", 1.0)
+                return LicenceChoice(lid, f"{field_name}: {part}{alias}", 1.0, basis="declared licence")
         # A name several licences share is no answer yet: the link or the LICENSE text decides.
         if not all(corpus.ambiguous(part) for part in parts):
             return LicenceChoice(None, f"{field_name}: {declared}, which is not in licheck's licence "
@@ -222,7 +224,8 @@ def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
     for field, value in (("license_name", facts.licence_name), ("license_link", facts.licence_link)):
         lid = corpus.lookup(value)
         if lid:
-            return LicenceChoice(lid, f"{field_name}: {declared or '(none)'}, {field}: {value}", 0.95)
+            return LicenceChoice(lid, f"{field_name}: {declared or '(none)'}, {field}: {value}", 0.95,
+                                 basis=field)
     tried: list[str] = []
     for fname, text in facts.licence_files.items():
         ident = identify(text, corpus)
@@ -230,12 +233,12 @@ def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
         if lid:
             conf, matcher = ident.confidence, ident.matcher
             return LicenceChoice(lid, f"{fname} identified as {lid} ({matcher} matcher, "
-                                      f"confidence {conf:.2f})", conf)
+                                      f"confidence {conf:.2f})", conf, basis=f"{fname} text")
         tried.append(f"{fname} matched no known licence")
     if facts.licence_hint:
         lid = corpus.lookup(facts.licence_hint) or (facts.licence_hint if facts.licence_hint in corpus else None)
         if lid:
-            return LicenceChoice(lid, f"licheck catalogue: {lid}", None)
+            return LicenceChoice(lid, f"licheck catalogue: {lid}", None, basis="catalogue")
     said = []
     if declared:
         said.append(f"{field_name}: {declared}" + (f" ({_not_known(declared, corpus)})"

@@ -7,6 +7,7 @@ reports) speaks in these types, and `to_json()` gives the shapes of CONTRACT.md 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, fields, replace
 from enum import IntEnum
 from typing import Any
@@ -190,6 +191,16 @@ class ModelFacts:
     # The shape of the weights (config.json, tokenizer files, safetensors or GGUF header), read
     # for matching against base-model fingerprints; None when not read.
     structure: StructuralFacts | None = None
+    # For `licheck lock`: the commit (Hub sha) these facts were read at, and the SHA-256 of
+    # every document they were read from (card data, LICENSE, adapter config, GGUF header).
+    commit: str | None = None
+    documents: dict[str, str] = field(default_factory=dict)   # document -> "sha256:<hex>"
+
+
+def sha256_digest(data: str | bytes) -> str:
+    """`sha256:<hex>` of a document (text is digested as its UTF-8 bytes)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,8 @@ class Report:
     notes: list[str]
     # The corpus the check used (bundled plus the user's folders), to name its licences.
     corpus: Corpus = field(repr=False, compare=False)
+    # The lock files the lineages were read from (`licheck.lock`): path and digest of each.
+    locks: list[dict[str, str]] = field(default_factory=list)
 
     # -- views ---------------------------------------------------------------------------
 
@@ -158,6 +160,8 @@ class Report:
             "waivers": self.waivers,
             "notes": list(self.notes),
         }
+        if self.locks:
+            out["locks"] = [dict(lock) for lock in self.locks]
         return jsonable(out)  # type: ignore[no-any-return]
 
 

@@ -48,6 +48,13 @@ class Repo:
     api_gated: bool = False            # the API itself refuses (no card data at all)
     open_files: tuple[str, ...] = ("README.md",)   # readable even when gated
     extra_tags: list[str] = field(default_factory=list)
+    revisions: dict[str, str] = field(default_factory=dict)   # branch or tag -> the commit it names
+
+    def commit(self, revision: str | None) -> str | None:
+        """The commit a revision names here, or None when the repo has no such revision."""
+        if revision in (None, "main", self.sha):
+            return self.sha
+        return self.revisions.get(revision or "")
 
     def relation(self) -> str | None:
         bases = _as_list(self.card.get("base_model"))
@@ -353,14 +360,15 @@ class _Handler(BaseHTTPRequestHandler):
         if repo is None:
             self._error(404, "RepoNotFound", f"Repository Not Found for url: {self.path}.")
             return
-        if revision not in (None, "main", repo.sha):
+        if repo.commit(revision) is None:
             self._error(404, "RevisionNotFound", f"Invalid rev id: {revision}")
             return
         if repo.api_gated and self._token() not in self.mock.tokens:
             self._error(401 if self._token() is None else 403, "GatedRepo",
                         f"Access to model {repo.id} is restricted.")
             return
-        body = json.dumps(self.mock.model_json(repo, expand)).encode()
+        body = json.dumps({**self.mock.model_json(repo, expand), **(
+            {"sha": repo.commit(revision)} if "sha" in expand or not expand else {})}).encode()
         self._send(200, body)
 
     def _resolve(self, repo_id: str, revision: str, filename: str) -> None:
@@ -368,7 +376,7 @@ class _Handler(BaseHTTPRequestHandler):
         if repo is None:
             self._error(404, "RepoNotFound", "Repository Not Found")
             return
-        if revision not in ("main", repo.sha):
+        if repo.commit(revision) is None:
             self._error(404, "RevisionNotFound", f"Invalid rev id: {revision}")
             return
         if (repo.gated or repo.api_gated) and filename not in repo.open_files \

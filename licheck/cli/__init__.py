@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "identify": ("licheck.cli.identify", "identify"),
     "explain": ("licheck.cli.rules", "explain"),
     "licences": ("licheck.cli.licences", "licences"),
+    "lock": ("licheck.cli.lock", "lock"),
     "rules": ("licheck.cli.rules", "rules"),
     "notice": ("licheck.cli.notice", "notice"),
     "diff": ("licheck.cli.diff", "diff"),

@@ -37,9 +37,12 @@ from licheck.sources.registry import standard_sources
               help="No network: use the cache, local files and the built-in catalogue.")
 @click.option("--strict", is_flag=True, default=False,
               help="Unresolved models and unknown licences are errors, not warnings.")
+@click.option("--locked", is_flag=True, default=False,
+              help="Every model must come from the manifest's licheck.lock; a stale or missing "
+                   "lock is an input error (exit 2).")
 def check(targets: tuple[str, ...], context_path: str | None, config_path: str | None,
           fmt: str | None, output: str | None, fail_on: str | None, offline: bool,
-          strict: bool) -> int:
+          strict: bool, locked: bool) -> int:
     """Check models against their licences and your deployment context.
 
     A TARGET is a licheck manifest, a model card (README.md), an Ollama Modelfile, a
@@ -47,9 +50,13 @@ def check(targets: tuple[str, ...], context_path: str | None, config_path: str |
     org/name@rev, ollama:NAME). With none, the config's manifest, else licheck.yaml or
     models.yaml here.
 
+    A manifest with a licheck.lock beside it is checked against the lineages in the lock
+    (no network, no cache); see `licheck lock`.
+
     \b
     Exit codes: 0 nothing unwaived at or above --fail-on; 1 something is;
-                2 could not run (bad arguments, input, config or context).
+                2 could not run (bad arguments, input, config or context;
+                  with --locked, a lock that does not hold every model).
     """
     offline = offline or os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
     env = command_env(config_path, offline=offline, sources=standard_sources)
@@ -58,7 +65,7 @@ def check(targets: tuple[str, ...], context_path: str | None, config_path: str |
 
     with _progress(sys.stderr) as progress:
         report = run_check(env, list(targets), context_path=context_path, strict=strict,
-                           progress=progress)
+                           progress=progress, locked=locked)
 
     fmt = fmt or "text"
     to_terminal = output is None and _isatty(sys.stdout)

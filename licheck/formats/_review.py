@@ -104,6 +104,8 @@ class Review:
     notes: list[str]
     disclaimer: str = DISCLAIMER
     licences: dict[str, LicenceView] = field(default_factory=dict)
+    # The lock files the lineages came from, (path, digest): a sign-off refers to exact facts.
+    locks: list[tuple[str, str]] = field(default_factory=list)
 
 
 def web_url(url: str | None) -> str | None:
@@ -220,4 +222,5 @@ def build(report: Report) -> Review:
         unknowns=_unknowns(report, all_views),
         notes=list(report.notes),
         licences=licences,
+        locks=[(str(lock.get("path")), str(lock.get("digest"))) for lock in report.locks],
     )

@@ -206,6 +206,7 @@ def render(report: Report, *, color: bool = False) -> str:
         f"<tr><th>Tool</th><td>{e(r.tool)}</td></tr>",
     ]
     p += [f"<tr><th>Data: {e(k)}</th><td>{e(v)}</td></tr>" for k, v in r.data_versions.items()]
+    p += [f"<tr><th>Lineages from</th><td>{e(path)} ({e(digest)})</td></tr>" for path, digest in r.locks]
     p += [f"<tr><th>Models checked</th><td>{s['models']}</td></tr></tbody></table></header>"]
     p += ['<section id="result"><h2>Result</h2>', f'<p class="verdict">{e(r.verdict)}</p>',
           "<table><thead><tr><th>Errors</th><th>Warnings</th><th>Obligations</th><th>Info</th>"

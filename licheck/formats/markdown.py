@@ -165,6 +165,8 @@ def render(report: Report, *, color: bool = False) -> str:
     out += ["| | |", "|---|---|", f"| Generated | {esc(r.generated)} |", f"| Tool | {esc(r.tool)} |"]
     for key, value in r.data_versions.items():
         out.append(f"| Data: {esc(key)} | {esc(value)} |")
+    for path, digest in r.locks:
+        out.append(f"| Lineages from | {esc(path)} ({esc(digest)}) |")
     out += [f"| Models checked | {s['models']} |", "", "## Result", "", f"**{esc(r.verdict)}**", ""]
     out += ["| Errors | Warnings | Obligations | Info | Waived | Unresolved |", "|---|---|---|---|---|---|",
             f"| {s['error']} | {s['warning']} | {s['obligation']} | {s['info']} | {s['waived']} | {s['unresolved']} |", ""]

@@ -7,9 +7,11 @@ curated source (`licence_hint`), never a declaration by the model's publisher.
 
 from __future__ import annotations
 
+import json
+
 from licheck.cardmeta import parse_base_models
 from licheck.catalogue import Catalogue, CatalogueEntry
-from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved, sha256_digest
 
 
 def catalogue_parents(entry: CatalogueEntry) -> list[ParentLink]:
@@ -39,10 +41,16 @@ class CatalogueSource:
             publisher=entry.publisher, origin=entry.origin, modalities=list(entry.modalities),
             release_date=entry.release_date, revision=ref.revision,
             parents=catalogue_parents(entry))
+        curated = {"id": entry.id, "licence": entry.licence, "publisher": entry.publisher,
+                   "origin": entry.origin, "modalities": list(entry.modalities),
+                   "release_date": entry.release_date, "parents": [list(p) for p in entry.parents]}
+        facts.documents[f"catalogue entry {entry.id}"] = sha256_digest(json.dumps(curated, sort_keys=True))
         relations = {rel for _pid, rel in entry.parents}
         facts.relation = relations.pop() if len(relations) == 1 else ("unknown" if relations else None)
         where = f" ({entry.path}:{entry.line})" if entry.path else ""
         facts.notes.append(f"licheck catalogue entry {entry.id}{where}")
+        if entry.checked:   # where the curated licence was read, so a reviewer can follow it
+            facts.notes.append(f"licence checked against: {entry.checked}")
         if entry.id.lower() != ref.name.lower():
             facts.notes.append(f"'{ref.name}' is listed as another name of {entry.id}")
         if entry.licence is None:

@@ -18,12 +18,13 @@ fingerprints (`ModelFacts.structure`).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from licheck.errors import InputError
 from licheck.gguf_header import read_gguf_header
-from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved, sha256_digest
 from licheck.refs import parse_ref
 from licheck.structure import read_gguf_facts
 
@@ -61,6 +62,9 @@ class GgufSource:
         header = read_gguf_header(path)   # InputError on a corrupt file: the user's own input
         meta = header.metadata
         facts = ModelFacts(ref=ref, id=ref.name, source="gguf")
+        # The header's metadata as canonical JSON: what every fact below was read from.
+        facts.documents["GGUF metadata"] = sha256_digest(
+            json.dumps(meta, sort_keys=True, default=repr, ensure_ascii=False))
         facts.declared_licence = _text(meta.get("general.license"))
         facts.licence_name = _text(meta.get("general.license.name"))
         facts.licence_link = _text(meta.get("general.license.link"))

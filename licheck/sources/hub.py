@@ -54,7 +54,14 @@ from licheck.cardmeta import card_facts, parse_base_models, read_card
 from licheck.errors import LicheckError
 from licheck.fingerprints import FingerprintTable
 from licheck.licences import Corpus
-from licheck.model import ModelFacts, ModelRef, ParentLink, StructuralFacts, Unresolved
+from licheck.model import (
+    ModelFacts,
+    ModelRef,
+    ParentLink,
+    StructuralFacts,
+    Unresolved,
+    sha256_digest,
+)
 from licheck.repofiles import apply_adapter_config, apply_merge_recipe
 from licheck.sources.hubstructure import read_hub_structure, structure_wanted
 from licheck.yamlload import parse_yaml
@@ -119,7 +126,7 @@ def facts_to_json(facts: ModelFacts) -> dict[str, Any]:
         "relation": facts.relation, "publisher": facts.publisher, "origin": facts.origin,
         "modalities": list(facts.modalities), "release_date": facts.release_date,
         "name": facts.name, "revision": facts.revision, "gated": facts.gated,
-        "notes": list(facts.notes),
+        "notes": list(facts.notes), "commit": facts.commit, "documents": dict(facts.documents),
         "structure": facts.structure.to_json() if facts.structure is not None else None,
     }
 
@@ -130,7 +137,7 @@ def facts_from_json(doc: Mapping[str, Any]) -> ModelFacts:
     facts = ModelFacts(ref=ModelRef(str(ref_doc["kind"]), str(ref_doc["name"]), ref_doc.get("revision")),
                        id=str(doc["id"]), source=str(doc["source"]))
     for key in ("declared_licence", "licence_name", "licence_link", "licence_hint", "relation",
-                "publisher", "origin", "release_date", "name", "revision"):
+                "publisher", "origin", "release_date", "name", "revision", "commit"):
         value = doc.get(key)
         setattr(facts, key, str(value) if value is not None else None)
     facts.licence_files = {str(k): str(v) for k, v in dict(doc.get("licence_files") or {}).items()}
@@ -139,6 +146,7 @@ def facts_from_json(doc: Mapping[str, Any]) -> ModelFacts:
     facts.modalities = [str(m) for m in doc.get("modalities") or []]
     facts.gated = bool(doc.get("gated"))
     facts.notes = [str(n) for n in doc.get("notes") or []]
+    facts.documents = {str(k): str(v) for k, v in dict(doc.get("documents") or {}).items()}
     if doc.get("structure") is not None:
         facts.structure = StructuralFacts.from_json(doc["structure"])
     return facts
@@ -446,12 +454,15 @@ class HubSource:
         siblings = [getattr(s, "rfilename", "") for s in (getattr(info, "siblings", None) or [])]
         canonical = str(getattr(info, "id", None) or ref.name)
         notes: list[str] = []
+        # The API gives the card's front matter parsed: its digest is of that data as JSON.
+        documents = {"cardData": sha256_digest(json.dumps(card, sort_keys=True, default=str))} if card else {}
         if canonical != ref.name:
             notes.append(f"the Hub calls '{ref.name}' '{canonical}'")
 
         if not card and "README.md" in siblings:
             text = self._download(canonical, "README.md", ref.revision)
             if text is not None:
+                documents["README.md"] = sha256_digest(text)
                 try:
                     card = read_card(text, f"{canonical}/README.md")
                     notes.append("card metadata read from README.md")
@@ -461,6 +472,8 @@ class HubSource:
         facts = card_facts(card, ref, source="hub", tags=tags)
         facts.id = canonical
         facts.revision = ref.revision
+        facts.commit = str(getattr(info, "sha", None) or "") or None
+        facts.documents.update(documents)
         facts.notes[:0] = notes
         gated = getattr(info, "gated", False)
         facts.gated = bool(gated) and gated != "false"
@@ -500,8 +513,14 @@ class HubSource:
         if why is None:
             return
         notes: list[str] = []
-        facts.structure = read_hub_structure(
-            repo_id, siblings, lambda name: self._download(repo_id, name, revision), notes)
+
+        def download(name: str) -> str | None:
+            text = self._download(repo_id, name, revision)
+            if text is not None:
+                facts.documents[name] = sha256_digest(text)
+            return text
+
+        facts.structure = read_hub_structure(repo_id, siblings, download, notes)
         files = " and ".join(f for f in ("config.json", "tokenizer_config.json") if f in siblings)
         facts.notes.append(f"structure read from {files} ({why})"
                            + (": " + "; ".join(notes) if notes else ""))
@@ -510,6 +529,7 @@ class HubSource:
         text = self._download(repo_id, "adapter_config.json", revision)
         if text is None:
             return
+        facts.documents["adapter_config.json"] = sha256_digest(text)
         try:
             doc = json.loads(text)
         except (ValueError, RecursionError):   # a hostile repo can nest [[[... past the limit
@@ -524,6 +544,7 @@ class HubSource:
         text = self._download(repo_id, name, revision)
         if text is None:
             return
+        facts.documents[name] = sha256_digest(text)
         try:
             doc = parse_yaml(text, f"{repo_id}/{name}")
         except LicheckError:
@@ -548,6 +569,7 @@ class HubSource:
                 facts.notes.append(f"{name} could not be read ({why})")
                 continue
             facts.licence_files[name] = text
+            facts.documents[name] = sha256_digest(text)
             break
 
 

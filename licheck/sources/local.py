@@ -33,8 +33,8 @@ from typing import Any
 
 from licheck.cardmeta import card_facts, read_card
 from licheck.errors import ConfigError, InputError
-from licheck.files import read_text
-from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
+from licheck.files import read_capped, read_text
+from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved, sha256_digest
 from licheck.refs import hub_ref, is_hub_id
 from licheck.repofiles import apply_adapter_config, apply_merge_recipe
 from licheck.structure import read_folder_facts
@@ -69,6 +69,8 @@ class LocalDirSource:
         readme = next((folder / n for n in _README_NAMES if (folder / n).is_file()), None)
         card_text = read_text(readme, max_bytes=MAX_CARD_BYTES) if readme else None
         facts = self._card(ref, readme, card_text)
+        if readme is not None and card_text is not None:
+            facts.documents[readme.name] = sha256_digest(card_text)
         if not facts.id:
             facts.id = ref.name
         facts.source = "local"
@@ -132,6 +134,7 @@ class LocalDirSource:
             except OSError as exc:
                 facts.notes.append(f"{name} could not be read: {exc.strerror or exc}")
                 continue
+            facts.documents[name] = sha256_digest(data)
             try:
                 facts.licence_files[name] = data.decode("utf-8-sig")
             except UnicodeDecodeError:
@@ -169,6 +172,7 @@ class LocalDirSource:
         if not isinstance(config, dict):
             facts.notes.append("config.json ignored: not a JSON object")
             return
+        facts.documents["config.json"] = sha256_digest(read_capped(path, MAX_JSON_BYTES))
         model_type = config.get("model_type")
         if isinstance(model_type, str) and model_type:
             facts.notes.append(f"config.json model_type={model_type!r} (an architecture; it says "
@@ -218,6 +222,7 @@ class LocalDirSource:
             raise InputError(f"{exc}; the adapter's base model cannot be read", path=path) from None
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+        facts.documents["adapter_config.json"] = sha256_digest(read_capped(path, MAX_JSON_BYTES))
         apply_adapter_config(facts, config, "adapter_config.json", lambda text: _model_ref(text, folder))
 
     # -- mergekit ---------------------------------------------------------------------------
@@ -236,6 +241,7 @@ class LocalDirSource:
                 continue    # some other YAML file that does not parse: not ours to judge
             if isinstance(doc, dict) and (named or "merge_method" in doc):
                 recipes.append((path.name, doc))
+                facts.documents[path.name] = sha256_digest(read_capped(path, MAX_MERGE_BYTES))
         if not recipes and readme is not None and card:
             # A recipe quoted in a card is among its first blocks; a card of 300 000 blocks
             # would otherwise cost seconds of YAML parsing.

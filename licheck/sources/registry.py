@@ -139,17 +139,18 @@ def _safe(obj: Any, method: str, arg: str) -> Any:
     return fn(arg) if callable(fn) else None
 
 
-def standard_sources(env: RunData) -> SourceRegistry:
+def standard_sources(env: RunData, *, cached: bool = True) -> SourceRegistry:
     """The standard sources of an environment: local directory, GGUF, Ollama, the Hub, then
     the catalogue (with the environment's cache, catalogue and corpus; the Hub source reads
-    the fingerprint table only when a card leaves a model's base open)."""
+    the fingerprint table only when a card leaves a model's base open). `cached=False`: the
+    Hub is asked afresh and its answers are not stored (`licheck lock`)."""
     offline = env.offline or env_offline()
     catalogue = env.catalogue
     sources: list[Source] = [
         LocalDirSource(),
         GgufSource(),
         OllamaSource(catalogue),
-        HubSource(cache=env.cache, offline=offline, corpus=env.corpus,
+        HubSource(cache=env.cache if cached else None, offline=offline, corpus=env.corpus,
                   fingerprints=lambda: env.fingerprints),
         CatalogueSource(catalogue),
     ]

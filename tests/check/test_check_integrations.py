@@ -41,6 +41,9 @@ def test_hooks_manifest_is_valid_for_pre_commit() -> None:
     ("licheck", "config/.licheck.yaml", True),
     ("licheck", "mylicheck.yaml", False),
     ("licheck", "models.yaml.bak", False),
+    ("licheck", "licheck.lock", True),
+    ("licheck", "deploy/licheck.lock", True),
+    ("licheck", "Cargo.lock", False),
     ("licheck-model-card", "README.md", True),
     ("licheck-model-card", "models/acme/README.md", True),
     ("licheck-model-card", "README.md.orig", False),
@@ -102,6 +105,36 @@ def test_pre_commit_runs_the_hooks(tmp_path: Path) -> None:
     assert re.search(r"licheck \(model card\)\.+Failed", done.stdout)
     assert "llama3.1/naming" in done.stdout and "acme-chat/README.md" in done.stdout
     assert "README.md: no YAML front matter" in done.stdout
+
+
+@pytest.mark.slow
+def test_pre_commit_checks_from_the_lock(tmp_path: Path) -> None:
+    """With a lock, the hook needs no network (the Hub here is a closed port) and runs when
+    the lock changes; with `--locked`, a manifest the lock does not cover fails it (exit 2)."""
+    pre_commit = _pre_commit()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    [hook] = [dict(h, language="system", args=["--locked"]) for h in yaml.safe_load(HOOKS.read_text())
+              if h["id"] == "licheck"]
+    hook["entry"] = f"{shlex.quote(sys.executable)} -m licheck check"
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump({"repos": [{"repo": "local", "hooks": [hook]}]}))
+    (repo / "licheck.yaml").write_text("models: [meta-llama/Llama-3.1-8B-Instruct]\n")
+    env = _env(tmp_path)
+    locked = subprocess.run([sys.executable, "-m", "licheck", "lock", "--offline"], cwd=repo, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert locked.returncode == 0, locked.stderr
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "locked")
+    (repo / "licheck.lock").write_text((repo / "licheck.lock").read_text() + "\n")   # only the lock changed
+    done = subprocess.run([*pre_commit, "run", "--files", "licheck.lock"], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"licheck \(model licences\)\.+Passed", done.stdout)
+    (repo / "licheck.yaml").write_text("models: [meta-llama/Llama-3.1-8B-Instruct, acme/new-model]\n")
+    done = subprocess.run([*pre_commit, "run", "--files", "licheck.yaml"], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "licheck.yaml:1: acme/new-model is not in licheck.lock" in done.stdout
 
 
 @pytest.mark.slow

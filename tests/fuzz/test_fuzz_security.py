@@ -240,7 +240,7 @@ JUSTIFIED_READS = {
     ("matching/index.py", "__init__"): "licence texts: capped at MAX_TEXT_BYTES when the corpus loads",
     ("licences.py", "read_text"): "licence texts: capped at MAX_TEXT_BYTES when the corpus loads",
     ("licences.py", "read_texts"): "licence texts: capped at MAX_TEXT_BYTES when the corpus loads",
-    ("check.py", "_data_versions"): "licheck's own bundled data folders, not user input",
+    ("check.py", "data_versions"): "licheck's own bundled data folders, not user input",
     ("sources/local.py", "_licence_files"): "stat() against MAX_LICENCE_FILE_BYTES first",
     ("sources/local.py", "_json"): "stat() against MAX_JSON_BYTES first",
     ("sources/ollama.py", "_from_store"): "stat() against MAX_MANIFEST_BYTES first",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from licheck.catalogue import default_catalogue, load_catalogue
+from licheck.catalogue import _load_folder, default_catalogue, load_catalogue
+from licheck.cli import main
 from licheck.errors import DataError
 from licheck.licences import default_corpus
 
@@ -204,3 +207,154 @@ def test_ollama_names_not_guessed(cat, name):
 def test_qwen25_ollama_sizes_carry_their_licences(cat):
     licences = {size: cat.model(cat.ollama(f"qwen2.5:{size}")).licence for size in ("3b", "7b", "72b")}
     assert licences == {"3b": "qwen-research", "7b": "apache-2.0", "72b": "qwen"}
+
+
+# --- where each bundled licence was checked -------------------------------------------------
+
+def test_every_bundled_entry_says_where_its_licence_was_checked(cat):
+    for entry in cat.entries():
+        assert entry.checked and entry.checked.strip(), f"{entry.id}: no 'checked'"
+
+
+def test_bundled_data_must_say_where_a_licence_was_checked(tmp_path):
+    """`checked` is required in the bundled folder (a user's folder may omit it)."""
+    folder = _user_dir(tmp_path, models="models:\n  - id: acme/a\n    licence: mit\n"
+                                        "    modalities: [text]\n")
+    with pytest.raises(DataError) as info:
+        _load_folder(folder, default_corpus(), {}, {}, {}, bundled=True)
+    assert info.value.line == 2 and "missing key 'checked'" in info.value.message
+    assert load_catalogue([folder], licences=default_corpus()).model("acme/a").checked is None
+
+
+def test_resolve_evidence_says_where_the_licence_was_checked():
+    _code, report = _resolve("microsoft/Phi-3-mini-4k-instruct")
+    assert "licence checked against: card front matter license: mit" in report["lineage"][0]["evidence"]
+
+
+def test_secondary_sources_are_marked(cat):
+    """A licence known only from third-party material says so, so a reviewer can weigh it."""
+    secondary = [e for e in cat.entries() if "[secondary]" in (e.checked or "")]
+    assert secondary, "no entry is marked [secondary]"
+    for entry in secondary:
+        assert entry.licence is not None, entry.id
+
+
+def test_disagreements_say_which_source_won(cat):
+    qwen = cat.model("Qwen/Qwen1.5-32B")
+    assert qwen.licence == "tongyi-qianwen-research"
+    assert "disagreement" in qwen.notes and "card wins" in qwen.notes.lower()
+    for hub_id in ("01-ai/Yi-VL-6B", "01-ai/Yi-VL-34B"):
+        entry = cat.model(hub_id)
+        assert entry.licence == "apache-2.0" and "card wins" in entry.notes.lower()
+    for entry in cat.entries():
+        if entry.notes and entry.notes.startswith("disagreement"):
+            assert "wins" in entry.notes, entry.id
+
+
+def test_same_publisher_relicensing_facts_are_recorded(cat):
+    r1 = cat.model("deepseek-ai/DeepSeek-R1")
+    assert r1.licence == "mit" and r1.parents == (("deepseek-ai/DeepSeek-V3-Base", "finetune"),)
+    assert cat.model("deepseek-ai/DeepSeek-V3-Base").licence == "deepseek"
+    chat = cat.model("Qwen/Qwen1.5-32B-Chat")
+    assert chat.licence == "tongyi-qianwen"
+    assert chat.parents == (("Qwen/Qwen1.5-32B", "finetune"),)
+
+
+# --- breadth ------------------------------------------------------------------------------------
+
+def test_catalogue_breadth(cat):
+    entries = cat.entries()
+    assert len(entries) >= 600
+    assert len({e.publisher for e in entries}) >= 40
+    assert len(cat.ollama_names()) >= 100
+
+
+@pytest.mark.parametrize(("hub_id", "licence"), [
+    ("microsoft/Phi-3-mini-4k-instruct", "mit"),
+    ("nomic-ai/nomic-embed-text-v1.5", "apache-2.0"),
+    ("openai/gpt-oss-20b", "apache-2.0"),
+    ("moonshotai/Kimi-K2-Instruct", "kimi-k2-modified-mit"),
+    ("tencent/Tencent-Hunyuan-Large", "tencent-hunyuan-community-2024-11-05"),
+    ("tencent/HunyuanVideo", "tencent-hunyuan-community-2024-12-03"),
+    ("tencent/Hunyuan-A13B-Instruct", "tencent-hunyuan-community"),
+    ("LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct", "exaone-1.1-nc"),
+    ("LGAI-EXAONE/EXAONE-4.0-32B", "exaone"),
+    ("MiniMaxAI/MiniMax-M1-80k", "apache-2.0"),
+    ("MiniMaxAI/MiniMax-M2", "minimax-m2-modified-mit"),
+    ("black-forest-labs/FLUX.1-schnell", "apache-2.0"),
+    ("black-forest-labs/FLUX.1-dev", "flux-1-dev-non-commercial"),
+    ("Qwen/Qwen2.5-Coder-3B-Instruct", "qwen-research"),
+    ("Qwen/Qwen2.5-Coder-32B-Instruct", "apache-2.0"),
+    ("CodeLlama/CodeLlama-7b-hf", "llama2"),
+    ("THUDM/glm-4-9b-chat", "glm-4"),
+    ("zai-org/glm-4-9b-chat", "glm-4"),
+    ("zai-org/GLM-4.5", "mit"),
+])
+def test_checkpoint_licences(cat, hub_id, licence):
+    assert cat.model(hub_id).licence == licence
+
+
+@pytest.mark.parametrize(("name", "hub_id"), [
+    ("phi3", "microsoft/Phi-3-mini-4k-instruct"),
+    ("phi3:14b-medium-128k-instruct-q4_0", "microsoft/Phi-3-medium-128k-instruct"),
+    ("nomic-embed-text", "nomic-ai/nomic-embed-text-v1.5"),
+    ("gpt-oss:120b", "openai/gpt-oss-120b"),
+    ("qwen2.5-coder:3b", "Qwen/Qwen2.5-Coder-3B-Instruct"),
+    ("codeqwen:7b-code", "Qwen/CodeQwen1.5-7B"),
+    ("qwen:32b", "Qwen/Qwen1.5-32B-Chat"),
+])
+def test_more_ollama_names(cat, name, hub_id):
+    assert cat.ollama(name) == hub_id
+
+
+def test_ollama_sizes_with_different_licences_are_mapped_separately(cat):
+    def licence(name: str) -> str | None:
+        return cat.model(cat.ollama(name)).licence
+    assert (licence("qwen2.5-coder:3b"), licence("qwen2.5-coder:7b")) == ("qwen-research", "apache-2.0")
+    assert (licence("qwen:1.8b"), licence("qwen:7b")) == ("tongyi-qianwen-research", "tongyi-qianwen")
+    assert (licence("codeqwen:7b"), licence("codeqwen:7b-code")) == ("tongyi-qianwen", "tongyi-qianwen-research")
+    assert (licence("llama-guard3:1b"), licence("llama-guard3:8b")) == ("llama3.2", "llama3.1")
+
+
+def test_known_tags_of_a_family(cat):
+    assert "3.8b" in cat.ollama_tags("phi3") and "14b" in cat.ollama_tags("PHI3")
+    assert cat.ollama_tags("nosuchmodel") == []
+
+
+# --- the whole catalogue through `licheck resolve --offline` -----------------------------------
+
+def _resolve(name: str) -> tuple[int, dict]:
+    with CliRunner().isolation() as (out, err, _):
+        code = main(["resolve", "--offline", "--format", "json", name])
+    assert code == 0, err.getvalue().decode()
+    return code, json.loads(out.getvalue().decode())
+
+
+def test_resolve_offline_names_the_publisher_licence_for_every_entry(cat):
+    wrong = []
+    for entry in cat.entries():
+        _code, report = _resolve(entry.id)
+        root = report["lineage"][0]
+        if (root["source"], root["licence"]) != ("catalogue", entry.licence):
+            wrong.append((entry.id, entry.licence, root["source"], root["licence"]))
+        if entry.licence is None and entry.parents == ():
+            # unknown is reported as unknown, never as a pass
+            assert any(f["kind"] == "licence_unknown" for f in report["findings"]), entry.id
+    assert wrong == []
+
+
+def test_resolve_offline_every_ollama_tag(cat):
+    wrong = []
+    for family in cat.ollama_names():
+        body = cat._ollama[family]   # noqa: SLF001 - every tag, not just defaults
+        names = [f"ollama:{family}:{tag}" for tag in body.tags]
+        if body.default is not None:
+            names.append(f"ollama:{family}")
+        for name in names:
+            hub_id = cat.ollama(name)
+            _code, report = _resolve(name)
+            child = report["lineage"][0]["parents"]
+            expected = cat.model(hub_id).licence
+            if report["lineage"][0]["licence"] != expected or hub_id not in json.dumps(child):
+                wrong.append((name, hub_id, expected, report["lineage"][0]["licence"]))
+    assert wrong == []
