@@ -27,6 +27,7 @@ from licheck.env import Env
 from licheck.errors import InputError
 from licheck.licences import Corpus
 from licheck.model import ModelRef
+from licheck.report import jsonable
 from licheck.sources.catalogue import CatalogueSource
 from licheck.sources.registry import RunData, SourceRegistry
 from licheck.targets import ModelEntry, Target
@@ -43,13 +44,20 @@ def catalogue_sources(env: RunData) -> SourceRegistry:
 
 
 def evaluate_models(env: Env, model_ids: Sequence[str], *, context_path: str | None) -> Mapping[str, Any]:
-    """The JSON report of `check` for these catalogue ids under the context (else the
-    config's, else the defaults, as `check` decides), in the run's environment: its rules,
-    licences and catalogue (the one call into the check pipeline). Build `env` with
-    `catalogue_sources` so that nothing is fetched."""
+    """What `models` reads of the JSON report `check` gives these catalogue ids under the
+    context (else the config's, else the defaults, as `check` decides), in the run's
+    environment: its rules, licences and catalogue (the one call into the check pipeline).
+    Build `env` with `catalogue_sources` so that nothing is fetched.
+
+    The report's `context`, its `findings`, and of each model only `id` and `licences`
+    (the same values as in `check --format json`; the lineages, which `models` does not
+    show, are left out: rendering them would be a third of the evaluation's time)."""
     target = Target(kind="ref", path=None,
                     entries=[ModelEntry(ref=ModelRef("hub", mid), written=mid) for mid in model_ids])
-    return run_check(env, [target], context_path=context_path).to_json()
+    report = run_check(env, [target], context_path=context_path)
+    return jsonable({"context": report.context,
+                     "models": [{"id": m.id, "licences": m.licences} for m in report.models],
+                     "findings": [f.to_json() for f in report.findings]})
 
 
 # (pattern in the model's name, modalities it needs, task): words that name the task, each
