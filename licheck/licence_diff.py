@@ -4,9 +4,10 @@ Rules are matched by kind and subject (the part of the rule id after the licence
 `llama3/naming` <-> `llama3.1/naming`); a rule left alone on each side is paired with the
 one rule of the same kind on the other side, if there is exactly one. Each pair lists the
 parameters that changed (thresholds, dates, prefixes, display and notice texts, scope,
-triggers), always with both quotes and sections. The incorporated policies are compared the
-same way when each licence incorporates exactly one. Then the texts, split at their section
-markers and aligned by section, are compared word by word.
+triggers, the clause number), always with both quotes and sections; a section label worded
+differently around the same clause number is not a change. The incorporated policies are
+compared the same way when each licence incorporates exactly one. Then the texts, split at
+their section markers and aligned by section, are compared word by word.
 
 Pure: takes the rulebook and corpus, returns data; rendering is in `licheck.diff_render`.
 """
@@ -100,8 +101,24 @@ def _params(rule: Rule) -> dict[str, Any]:
     return out
 
 
+# A clause number in a section label: "1.b.i", "4", "1.1.1" (the prose around it varies).
+_CLAUSE_NUMBER = re.compile(r"[0-9]+(?:\.[0-9a-z]+)*")
+
+
+def _same_clause(a: str, b: str) -> bool:
+    """Whether two section labels name the same clause: the same clause numbers, however
+    the rule files word the label ("Prohibited Uses 1.1.1", "Prohibited Uses, bullet
+    1.1.1"); labels without numbers compare whole."""
+    na, nb = _CLAUSE_NUMBER.findall(a.lower()), _CLAUSE_NUMBER.findall(b.lower())
+    if na or nb:
+        return na == nb
+    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
 def _changes(a: Rule, b: Rule) -> tuple[Change, ...]:
     pa, pb = _params(a), _params(b)
+    if _same_clause(a.section, b.section):   # a wording of the label is not a change to sign
+        pb["section"] = pa["section"]
     keys = list(pa) + [k for k in pb if k not in pa]
     return tuple(Change(k, pa.get(k), pb.get(k)) for k in keys if pa.get(k) != pb.get(k))
 

@@ -272,3 +272,19 @@ def test_a_users_own_licence_and_rules_via_the_config(work: Path) -> None:
     assert code == 0, err
     assert "Acme Model Licence (acme) → MIT License (mit)" in out
     assert run("diff", "acme", "mit", "--config", "missing.yaml")[0] == 2
+
+
+def test_a_section_label_worded_differently_is_not_a_change_but_a_new_number_is() -> None:
+    from dataclasses import replace
+
+    from licheck.licence_diff import compare_rules
+
+    a = bundled_rulebook().get("llama3-aup/military")
+    assert a is not None and a.section == "Prohibited Uses 2.1"
+    reworded = replace(a, id="llama3.1-aup/military", licence="llama3.1-aup", section="Prohibited Uses, bullet 2.1")
+    (same,) = compare_rules([a], [reworded])
+    assert same.status == "unchanged" and same.changes == ()
+    moved = replace(reworded, section="Prohibited Uses, bullet 2.2")
+    (p,) = compare_rules([a], [moved])
+    assert p.status == "changed" and [(c.field, c.old, c.new) for c in p.changes] == [
+        ("section", "Prohibited Uses 2.1", "Prohibited Uses, bullet 2.2")]
