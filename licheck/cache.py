@@ -118,6 +118,22 @@ class Cache:
         with contextlib.suppress(OSError):
             self._path(key).unlink()
 
+    def keys(self, prefix: str = "") -> list[str]:
+        """The keys of the entries stored, those starting with `prefix` (for suggestions: it
+        reads every entry, so it is for the rare run that needs it)."""
+        found: list[str] = []
+        folder = self.directory / "v1"
+        if not folder.is_dir():
+            return found
+        for path in folder.glob("*/*.json"):
+            try:   # one capped reader: a FIFO or a device planted here is skipped, never read
+                key = json.loads(read_capped(path, MAX_ENTRY_BYTES)).get("key")
+            except (InputError, ValueError, AttributeError, RecursionError):
+                continue
+            if isinstance(key, str) and key.startswith(prefix):
+                found.append(key)
+        return found
+
     def problems(self) -> list[str]:
         """Why the cache folder is not intact, if it is not: a temporary file left by a writer
         that died, or a file that is not a whole entry. Empty when every file is sound."""

@@ -90,7 +90,7 @@ _OPEN_DECLARATIONS = ("other", "unknown", "")
 # Reference kinds read from this machine's files: not subject to the network deadline.
 LOCAL_KINDS = frozenset({"path", "gguf", "ollama"})
 
-__all__ = ["MAX_DEPTH", "determine_licence", "resolve", "resolve_many"]
+__all__ = ["MAX_DEPTH", "declared_mismatch", "declares", "determine_licence", "resolve", "resolve_many"]
 
 
 def default_deadline() -> float:
@@ -336,6 +336,7 @@ class _Assembler:
         self.unknown_parents: list[tuple[str, str]] = []   # (node id, why a parent is unknown)
         self.cycles: list[list[str]] = []
         self._prev: dict[str, str | None] | None = None   # breadth-first tree, for paths
+        self.missing_root = False   # the Hub says the model the user named does not exist
 
     def build(self) -> Lineage:
         self._visit(self.root, 0, [])
@@ -344,7 +345,8 @@ class _Assembler:
         _, waived, self.relicensed = self._reach(root_id)
         for node_id, why in waived.items():
             self.nodes[node_id].not_inherited = why
-        lineage = Lineage(ref=self.written, nodes=nodes)
+        lineage = Lineage(ref=self.written, nodes=nodes,
+                          timed_out=[node_id for node_id, _why, late in self.unresolved if late])
         lineage.findings = self._findings(lineage)
         return lineage
 
@@ -411,6 +413,7 @@ class _Assembler:
                                                             "stopped here")
             return self._unresolved_node(_display(ref), "not fetched", timed_out=True)
         if isinstance(result, Unresolved):
+            self.missing_root = self.missing_root or (depth == 0 and result.missing)
             return self._unresolved_node(_display(ref), result.reason, result.timed_out)
         node_id = result.id
         if node_id in path:
@@ -489,9 +492,12 @@ class _Assembler:
         self._lineage = lineage
         corpus = self.corpus
         out: list[Finding] = []
-        for node_id, reason, timed_out in self.unresolved:
-            # A model left unchecked for lack of time can never let a run pass.
-            severity = Severity.ERROR if timed_out else default_severity("unresolved")
+        for i, (node_id, reason, timed_out) in enumerate(self.unresolved):
+            # A model left unchecked for lack of time can never let a run pass; a model the
+            # user named that the Hub says does not exist is their typo (docs/contract.md
+            # section 3): both errors. An ancestor that is gone stays a warning.
+            typo = i == 0 and self.missing_root and lineage.nodes[0].id == node_id
+            severity = Severity.ERROR if timed_out or typo else default_severity("unresolved")
             out.append(self._finding("unresolved", severity,
                                      f"{node_id}: could not be resolved: {reason}", node_id))
         for node_id, why in self.unknown_parents:
@@ -534,10 +540,7 @@ class _Assembler:
                     continue
                 strict = not permissive(lid)
                 severity = Severity.WARNING if strict else Severity.INFO
-                if own is None:
-                    said = "declares no licence"
-                else:
-                    said = f"declares '{own}'"
+                said = "declares no licence" if own is None else declares(own)
                 msg = (f"{node.id} {said} but derives from {holder}, licensed '{lid}': "
                        f"'{lid}' still binds users of {node.id}")
                 out.append(self._finding("licence_mismatch", severity, msg, holder, licence=lid))
@@ -570,6 +573,17 @@ class _Assembler:
                                         licence=node.licence):
                 out.append(replace(f, model=root_id, via=[*path, *f.via[1:]]))
         return out
+
+
+def declares(licence: str) -> str:
+    """How a `licence_mismatch` message says what the model declares (after its id)."""
+    return f"declares '{licence}'"
+
+
+def declared_mismatch(finding: Finding, model_id: str) -> bool:
+    """A `licence_mismatch` about `model_id` itself declaring a licence (not declaring none,
+    not an ancestor's own mismatch)."""
+    return finding.kind == "licence_mismatch" and finding.message.startswith(f"{model_id} declares '")
 
 
 # --- public API ----------------------------------------------------------------------------------

@@ -110,11 +110,10 @@ def _resolve(env: Env, entries: dict[str, ModelEntry], base: Path,
     keys = list(entries)
     lineages = resolve_many([entries[k].ref for k in keys], sources=recording, corpus=env.corpus,
                             fingerprints=lambda: env.fingerprints)
-    # A model left unfetched at the run's deadline is the only `unresolved` error before
-    # --strict (licheck.lineage): a lock without it could never be read, and one holding it
-    # as unresolved would make every later check pass on a warning. Nothing is written.
-    cut = sorted({f.model for lineage in lineages for f in lineage.findings
-                  if f.kind == "unresolved" and f.severity >= Severity.ERROR})
+    # A model left unfetched at the run's deadline: a lock without it could never be read,
+    # and one holding it as unresolved would make every later check pass on a warning.
+    # Nothing is written.
+    cut = sorted({lineage.model.id for lineage in lineages if lineage.timed_out})
     if cut:
         raise InputError(f"the run's deadline (LICHECK_DEADLINE) passed before the lineage of "
                          f"{', '.join(cut)} was fetched: nothing was locked; run again",

@@ -216,6 +216,9 @@ class Unresolved:
     error: Exception | None = field(default=None, compare=False, repr=False)
     # Left unchecked for lack of time (the run's deadline): never a pass (an error finding).
     timed_out: bool = False
+    # The source answered that the model does not exist (a Hub 404), as opposed to "could not
+    # ask": for a model the user named, a typo (docs/contract.md section 3).
+    missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -369,6 +372,8 @@ class Lineage:
     ref: str
     nodes: list[LineageNode]
     findings: list[Finding] = field(default_factory=list)
+    # Nodes left unfetched because the run's deadline passed (each an `unresolved` error).
+    timed_out: list[str] = field(default_factory=list, compare=False)
 
     @property
     def model(self) -> LineageNode:

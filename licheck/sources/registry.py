@@ -93,7 +93,8 @@ class SourceRegistry:
             others = "; ".join(f.reason for f in failures[1:] if f.reason != first.reason)
             if others:
                 return Unresolved(ref, f"{first.reason} ({others})", first.source, first.error,
-                                  timed_out=any(f.timed_out for f in failures))
+                                  timed_out=any(f.timed_out for f in failures),
+                                  missing=first.missing)
         return first
 
     def enrich(self, facts: ModelFacts) -> ModelFacts:

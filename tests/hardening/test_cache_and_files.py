@@ -188,6 +188,7 @@ def test_a_fifo_or_dev_zero_at_a_cache_entry_is_a_miss_without_blocking(tmp_path
         path.symlink_to("/dev/zero")
     assert _within(5, lambda: cache.get("k", allow_stale=True)) is None
     assert _within(5, cache.problems) == []
+    assert _within(5, cache.keys) == []   # the typo suggestions' walk of every entry too
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
