@@ -31,6 +31,7 @@ from licheck.sources.catalogue import CatalogueSource, catalogue_parents, polici
 from licheck.sources.gguf import GgufSource
 from licheck.sources.hub import HubSource, env_offline
 from licheck.sources.local import LocalDirSource
+from licheck.sources.modelfile import ModelfileSource
 from licheck.sources.ollama import OllamaSource
 
 
@@ -150,6 +151,7 @@ def standard_sources(env: RunData, *, cached: bool = True) -> SourceRegistry:
     offline = env.offline or env_offline()
     catalogue = env.catalogue
     sources: list[Source] = [
+        ModelfileSource(),   # before LocalDirSource: a Modelfile is a file, not a folder
         LocalDirSource(),
         GgufSource(),
         OllamaSource(catalogue),
