@@ -144,3 +144,12 @@ def test_a_lock_keeps_the_policies(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     main(["check", "--locked", "--context", "ctx.yaml", "--format", "json"])
     doc = json.loads(capsys.readouterr().out)
     assert "c4ai-aup/fraud" in [f["id"] for f in doc["findings"]]
+
+
+def test_the_review_report_lists_the_attached_policy(tmp_path: Path) -> None:
+    from licheck.formats import markdown
+    text = markdown.render(_check(tmp_path, COMMAND_R_PLUS, PHISHING))
+    table = text.split("### Licences that bind this model", 1)[1].split("###", 1)[0]
+    assert "`c4ai-aup`" in table and "`cc-by-nc-4.0`" in table
+    plain = markdown.render(_check(tmp_path, "acme/plain-apache", PHISHING))
+    assert "`c4ai-aup`" not in plain
