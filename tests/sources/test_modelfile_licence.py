@@ -89,3 +89,14 @@ def test_a_missing_from_file_is_still_an_input_error(tmp_path: Path) -> None:
     from licheck.errors import ConfigError
     with pytest.raises(ConfigError):
         run_check([_modelfile(tmp_path, "./missing.gguf", LLAMA32)], offline=True)
+
+
+def test_ollama_show_output_names_the_model_in_the_comment(tmp_path: Path) -> None:
+    """`ollama show --modelfile` writes FROM as a blob path, the model's name in a comment."""
+    path = tmp_path / "Modelfile"
+    path.write_text(f'# FROM llama3.2:3b\nFROM /nowhere/blobs/sha256-{"a" * 64}\nLICENSE """{LLAMA32}"""\n',
+                    encoding="utf-8")
+    report = run_check([str(path)], offline=True)
+    (model,) = report.models
+    assert model.lineage.model.licence == "llama3.2"
+    assert model.lineage.model.parents == ["ollama:llama3.2:3b"]
