@@ -33,10 +33,12 @@ from licheck.errors import DataError
 from licheck.hubid import hub_id_problem, is_hub_id, segment_problem
 from licheck.licences import Corpus, default_corpus
 from licheck.model import RELATIONS
-from licheck.schema import Field, Schema, suggest
+from licheck.schema import Field, Schema, did_you_mean
 from licheck.yamldoc import YamlList, YamlMap
 
 MODALITIES = ("text", "image", "audio", "video")
+# What a model is for (`licheck models --task`); a model without `tasks:` is not classified.
+TASKS = ("text-generation", "embeddings", "vision", "speech", "image-generation")
 
 _OLLAMA_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)*")
 _OLLAMA_TAG = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -67,6 +69,7 @@ class CatalogueEntry:
     notes: str | None = None
     aliases: tuple[str, ...] = ()
     checked: str | None = None  # where the licence was checked (required in bundled data)
+    tasks: tuple[str, ...] = ()   # from TASKS; () when the data does not say
     # Acceptable-use policies the publisher makes a condition of use beside a licence that does
     # not incorporate them (Cohere's C4AI AUP with CC-BY-NC-4.0): they bind like an
     # incorporated policy, for this model and every derivative.
@@ -232,6 +235,7 @@ MODEL_SCHEMA = Schema("a catalogue model", {
         "relation": Field((str,), required=True, choices=RELATIONS),
     })),
     "aliases": _NAMES,
+    "tasks": Field((list,), items=str, nonempty=True, min_items=1),
     "notes": _TEXT,
     "checked": _TEXT,   # where the licence was checked (required for bundled entries)
     "policies": _NAMES,   # acceptable-use policy ids the publisher attaches (see CatalogueEntry)
@@ -354,6 +358,11 @@ def _load_models(path: Path, known_licences: Any,
                 raise DataError(f"{what}: unknown modality '{modality}' (expected one of "
                                 f"{', '.join(MODALITIES)})", path=path,
                                 line=_line_of_item(item["modalities"], j, item.line_of("modalities")))
+        tasks = _strings(item, "tasks", path, what)
+        for j, task in enumerate(tasks):
+            if task not in TASKS:
+                raise DataError(f"{what}: unknown task '{task}'{did_you_mean(task, TASKS)}", path=path,
+                                line=_line_of_item(item["tasks"], j, item.line_of("tasks")))
         parents = []
         for j, parent in enumerate(item.get("parents") or ()):
             pline = _line_of_item(item["parents"], j, item.line_of("parents"))
@@ -376,7 +385,7 @@ def _load_models(path: Path, known_licences: Any,
             modalities=modalities,
             release_date=_iso_date(item.get("release_date"), path, item.line_of("release_date"), what),
             parents=tuple(parents), notes=item.get("notes"), aliases=aliases,
-            checked=item.get("checked"), policies=policies, path=shown, line=line)
+            checked=item.get("checked"), tasks=tasks, policies=policies, path=shown, line=line)
         out.append((item, entry))
     return out
 
@@ -389,9 +398,8 @@ def _policies(item: YamlMap, path: Path, what: str, known_licences: Any) -> tupl
         licence = known_licences.get(pid) if pid in known_licences else None
         if licence is None:
             known = [lic.id for lic in known_licences if lic.is_policy]
-            close = suggest(pid, known)
-            hint = f"did you mean '{close}'?" if close else "see `licheck licences`"
-            raise DataError(f"{what}: unknown policy id '{pid}' ({hint})", path=path, line=where)
+            raise DataError(f"{what}: unknown policy id '{pid}'{did_you_mean(pid, known)}",
+                            path=path, line=where)
         if not licence.is_policy:
             raise DataError(f"{what}: '{pid}' is a licence, not an acceptable-use policy "
                             "(a model's licence goes in 'licence')", path=path, line=where)
