@@ -68,12 +68,22 @@ class Cache:
         self.directory = Path(directory) if directory is not None else default_cache_dir()
         self.ttl = default_ttl() if ttl is None else float(ttl)
 
-    def _path(self, key: str) -> Path:
+    def _file(self, key: str) -> str:
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-        return self.directory / "v1" / digest[:2] / f"{digest}.json"
+        return os.path.join(self.directory, "v1", digest[:2], f"{digest}.json")
+
+    def _path(self, key: str) -> Path:
+        return Path(self._file(key))
 
     def get(self, key: str, *, allow_stale: bool = False) -> CacheEntry | None:
-        path = self._path(key)
+        file = self._file(key)
+        try:   # a miss (most lookups offline) costs one stat of a string path, no Path objects
+            os.stat(file)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            pass   # not readable as a file: the capped read below refuses it and drops it
+        path = Path(file)
         try:
             doc = json.loads(read_capped(path, MAX_ENTRY_BYTES))
             if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION or doc.get("key") != key:

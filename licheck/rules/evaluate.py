@@ -39,17 +39,22 @@ def evaluate(lineage: Lineage, context: Context, rulebook: Rulebook, *,
 
 def _licences_in(lineage: Lineage, corpus: Corpus) -> list[tuple[str, list[LineageNode]]]:
     """(licence id, nodes carrying it) in lineage order, each licence once; an incorporated
-    policy follows the licence that incorporates it and shares its holders."""
+    policy follows the licence that incorporates it and shares its holders, as does a policy the
+    publisher attaches to a node (`LineageNode.policies`)."""
     holders: dict[str, list[LineageNode]] = {}
     for node in lineage.nodes:
         if not node.binds:
             continue
-        for own in node.licences:   # every licence a node declares binds, not the first only
+        # Every licence the node declares (not the first only), the policies each
+        # incorporates, and those the publisher attaches.
+        ids: list[str] = []
+        for own in node.licences:
             licence = corpus.get(own)
-            for lid in (own, *(licence.incorporates if licence else ())):
-                nodes = holders.setdefault(lid, [])
-                if node not in nodes:
-                    nodes.append(node)
+            ids += (own, *(licence.incorporates if licence else ()))
+        for lid in (*ids, *node.policies):
+            nodes = holders.setdefault(lid, [])
+            if node not in nodes:
+                nodes.append(node)
     return list(holders.items())
 
 
