@@ -29,12 +29,13 @@ from licheck.context import DEFAULT_CONTEXT, Context, context_from_mapping, load
 from licheck.data import data_dir
 from licheck.env import Env
 from licheck.errors import ConfigError
-from licheck.kinds import KINDS, default_severity, fail_threshold
+from licheck.kinds import KINDS, default_severity
 from licheck.lineage import resolve_many
 from licheck.lockfile import LOCK_NAME, LockFile, entry_key, lock_path, read_lock, stale_reason
 from licheck.model import Finding, Lineage, ModelRef, Severity
 from licheck.report import ModelReport, Report, sort_findings
 from licheck.rules.evaluate import evaluate
+from licheck.severity import fail_threshold
 from licheck.sources.lock import LockedRegistry
 from licheck.sources.registry import SourceRegistry
 from licheck.structure_findings import UNDECLARED_ID as UNDECLARED_BASE

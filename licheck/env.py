@@ -25,9 +25,9 @@ from licheck.errors import ConfigError
 from licheck.fingerprints import FILE_NAME as FINGERPRINTS_FILE
 from licheck.fingerprints import FingerprintTable, default_fingerprints, load_fingerprints
 from licheck.licences import Corpus, default_corpus, load_corpus
-from licheck.rules.loader import Rulebook
 
 if TYPE_CHECKING:   # the commands that resolve models give their sources (`sources_factory`)
+    from licheck.rules.loader import Rulebook
     from licheck.sources.registry import SourceRegistry
 
 SourcesFactory = Callable[["Env"], "SourceRegistry"]
@@ -52,7 +52,6 @@ class Env:
 
     config: Config
     corpus: Corpus
-    rulebook: Rulebook
     cache: Cache
     offline: bool = False
     clock: Callable[[], dt.datetime] = _utc_now
@@ -62,6 +61,13 @@ class Env:
     def today(self) -> dt.date:
         """The date here (waivers are valid through their `expires` day where the user is)."""
         return self.clock().astimezone().date()
+
+    @cached_property
+    def rulebook(self) -> Rulebook:
+        # Imported here: the rules' modules are heavy (dozens of dataclasses) for the
+        # commands that evaluate none (`licences`, `identify`, `resolve`).
+        from licheck.rules.loader import Rulebook
+        return Rulebook(self.corpus, self.config.extra_rules)
 
     @cached_property
     def catalogue(self) -> Catalogue:
@@ -92,8 +98,9 @@ def build_env(config: Config = DEFAULT_CONFIG, *, offline: bool = False,
     (`rules validate --licences`).
 
     A folder the config names that does not exist is a ConfigError (exit 2); the user's
-    licence files and fingerprint tables are read and checked now, so a mistake in them stops any command (rule
-    files are read when first needed: `Rulebook.user_rules`).
+    licence files, catalogue folders and fingerprint tables are read and checked now, so a
+    mistake in them stops any command (rule files are read when first needed:
+    `Rulebook.user_rules`; the bundled catalogue one organisation file at a time).
     """
     for key in ("extra_licences", "extra_rules", "extra_catalogue"):
         for folder in getattr(config, key):
@@ -105,12 +112,13 @@ def build_env(config: Config = DEFAULT_CONFIG, *, offline: bool = False,
     env = Env(
         config=config,
         corpus=corpus,
-        rulebook=Rulebook(corpus, config.extra_rules),
         cache=Cache(config.cache_dir) if config.cache_dir else Cache(),
         offline=offline or bool(config.offline),
         clock=clock or _utc_now,
         sources_factory=sources,
     )
+    if config.extra_catalogue:
+        _ = env.catalogue   # a mistake in a user's catalogue stops any command (read whole)
     if any(os.path.isfile(os.path.join(folder, FINGERPRINTS_FILE)) for folder in config.extra_catalogue):
         _ = env.fingerprints   # a mistake in a user's fingerprint table stops any command
     return env

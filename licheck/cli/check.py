@@ -18,7 +18,7 @@ from licheck.errors import InputError
 from licheck.files import write_atomically
 from licheck.formats import FORMAT_NAMES, render
 from licheck.formats._common import strip_controls
-from licheck.kinds import FAIL_ON_CHOICES
+from licheck.severity import FAIL_ON_CHOICES
 from licheck.sources.registry import standard_sources
 
 

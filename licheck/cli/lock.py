@@ -12,8 +12,8 @@ from licheck.cli.check import write_report
 from licheck.errors import InputError
 from licheck.formats import FORMAT_NAMES, render
 from licheck.formats._common import strip_controls
-from licheck.kinds import FAIL_ON_CHOICES
 from licheck.locking import check_drift, lock_manifest
+from licheck.severity import FAIL_ON_CHOICES
 from licheck.sources.registry import standard_sources
 
 
