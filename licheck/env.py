@@ -19,14 +19,16 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from licheck.cache import Cache
-from licheck.catalogue import Catalogue, default_catalogue, load_catalogue
 from licheck.config import DEFAULT_CONFIG, Config
 from licheck.errors import ConfigError
-from licheck.fingerprints import FILE_NAME as FINGERPRINTS_FILE
-from licheck.fingerprints import FingerprintTable, default_fingerprints, load_fingerprints
 from licheck.licences import Corpus, default_corpus, load_corpus
 
-if TYPE_CHECKING:   # the commands that resolve models give their sources (`sources_factory`)
+# The catalogue, fingerprint and rule modules (with the model vocabulary they build on)
+# are imported when first used: `licences` and `identify` need none of them, and creating
+# their dataclasses is most of what those commands would otherwise pay at start-up.
+if TYPE_CHECKING:
+    from licheck.catalogue import Catalogue
+    from licheck.fingerprints import FingerprintTable
     from licheck.rules.loader import Rulebook
     from licheck.sources.registry import SourceRegistry
 
@@ -64,19 +66,19 @@ class Env:
 
     @cached_property
     def rulebook(self) -> Rulebook:
-        # Imported here: the rules' modules are heavy (dozens of dataclasses) for the
-        # commands that evaluate none (`licences`, `identify`, `resolve`).
-        from licheck.rules.loader import Rulebook
+        from licheck.rules.loader import Rulebook  # heavy, see the imports
         return Rulebook(self.corpus, self.config.extra_rules)
 
     @cached_property
     def catalogue(self) -> Catalogue:
+        from licheck.catalogue import default_catalogue, load_catalogue  # see the imports
         if not self.config.extra_catalogue and self.corpus is default_corpus():
             return default_catalogue()
         return load_catalogue(self.config.extra_catalogue, licences=self.corpus)
 
     @cached_property
     def fingerprints(self) -> FingerprintTable:
+        from licheck.fingerprints import default_fingerprints, load_fingerprints  # see the imports
         if not self.config.extra_catalogue and self.corpus is default_corpus():
             return default_fingerprints()
         return load_fingerprints(self.config.extra_catalogue, licences=self.corpus)
@@ -117,8 +119,9 @@ def build_env(config: Config = DEFAULT_CONFIG, *, offline: bool = False,
         clock=clock or _utc_now,
         sources_factory=sources,
     )
-    if config.extra_catalogue:
-        _ = env.catalogue   # a mistake in a user's catalogue stops any command (read whole)
-    if any(os.path.isfile(os.path.join(folder, FINGERPRINTS_FILE)) for folder in config.extra_catalogue):
-        _ = env.fingerprints   # a mistake in a user's fingerprint table stops any command
+    if config.extra_catalogue:   # a mistake in a user's catalogue or fingerprint table stops any command
+        from licheck.fingerprints import FILE_NAME  # see the imports
+        _ = env.catalogue   # the user's folders are read whole
+        if any(os.path.isfile(os.path.join(folder, FILE_NAME)) for folder in config.extra_catalogue):
+            _ = env.fingerprints
     return env

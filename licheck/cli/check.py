@@ -16,8 +16,7 @@ from licheck.check import exit_code, run_check
 from licheck.cli._env import command_env, config_option
 from licheck.errors import InputError
 from licheck.files import write_atomically
-from licheck.formats import FORMAT_NAMES, render
-from licheck.formats._common import strip_controls
+from licheck.formats import FORMAT_NAMES, render, strip_controls
 from licheck.severity import FAIL_ON_CHOICES
 from licheck.sources.registry import standard_sources
 

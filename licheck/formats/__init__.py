@@ -8,6 +8,7 @@ format is used, so choosing `json` never pays for the HTML report.
 from __future__ import annotations
 
 import importlib
+import re
 from typing import TYPE_CHECKING, Protocol
 
 from licheck.errors import LicheckError
@@ -49,3 +50,11 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
     `color` only affects `text`; the caller decides it (a terminal, and `NO_COLOR` unset).
     """
     return renderer(fmt)(report, color=color)
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """Rendered output without terminal controls (tabs and line breaks stay)."""
+    return _CONTROLS.sub("?", text)

@@ -3,7 +3,6 @@ lineage walking, labels."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -147,9 +146,3 @@ def summary_line(report: Report) -> str:
 
 # ESC, BEL, CR, DEL and the C1 codes: a model card's values can hold them, and in a terminal
 # or a CI log viewer they would recolour, retitle or overwrite what licheck reports.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def strip_controls(text: str) -> str:
-    """Rendered output without terminal controls (tabs and line breaks stay)."""
-    return _CONTROLS.sub("?", text)
