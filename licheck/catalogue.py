@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -95,13 +96,15 @@ class _OllamaFamily:
 class Catalogue:
     """Lookups over the loaded catalogue; every match is case-insensitive.
 
-    `entries` are read already (a user's folders); `bundled`, when given, holds the bundled
-    models files, read one organisation file at a time when an id of that organisation is
-    first looked up (most commands need a handful of the 754 entries).
+    `entries` and `ollama` are read already (a user's folders); `bundled`, when given, holds
+    the bundled models files, read one organisation file at a time when an id of that
+    organisation is first looked up (most commands need a handful of the 754 entries), and
+    the bundled `ollama.yml`, read when an Ollama name is first looked up. Lineages are
+    crawled by several threads: reading a file is done under a lock.
     """
 
     def __init__(self, entries: Iterable[CatalogueEntry], orgs: Iterable[OrgDefaults],
-                 ollama: Mapping[str, _OllamaFamily], *, bundled: _OrgFiles | None = None) -> None:
+                 ollama: Mapping[str, _OllamaFamily], *, bundled: _Bundled | None = None) -> None:
         self._orgs: dict[str, OrgDefaults] = {}
         self._org_alias: dict[str, str] = {}
         for org in orgs:
@@ -115,21 +118,36 @@ class Catalogue:
         for entry in self._entries.values():
             for alias in entry.aliases:
                 self._aliases.setdefault(alias.lower(), entry.id.lower())
-        self._ollama = dict(ollama)
+        self._users_ollama = dict(ollama)
+        self._all_ollama = None if bundled is not None else self._users_ollama
         self._bundled = bundled
         self._read_orgs: set[str] = set()   # bundled organisation files merged in so far
+        self._lock = threading.Lock()
 
     def _read_org(self, org: str) -> None:
         """Merge the bundled file of `org` (lower case): a user's entry wins on an equal id;
         a bundled alias is the first one given (as when every file was read in order)."""
         if self._bundled is None or org in self._read_orgs:
             return
-        self._read_orgs.add(org)
-        for entry in self._bundled.read(org, self._orgs):
-            key = entry.id.lower()
-            self._entries.setdefault(key, entry)
-            for alias in entry.aliases:
-                self._aliases[alias.lower()] = key
+        with self._lock:
+            if org in self._read_orgs:
+                return
+            for entry in self._bundled.read(org, self._orgs):
+                key = entry.id.lower()
+                self._entries.setdefault(key, entry)
+                for alias in entry.aliases:
+                    self._aliases[alias.lower()] = key
+            self._read_orgs.add(org)
+
+    @property
+    def _ollama(self) -> dict[str, _OllamaFamily]:
+        """The Ollama table; the bundled one read on first use (a user's names win)."""
+        if self._all_ollama is None:
+            with self._lock:
+                if self._all_ollama is None and self._bundled is not None:
+                    self._all_ollama = {**self._bundled.ollama(), **self._users_ollama}
+        assert self._all_ollama is not None
+        return self._all_ollama
 
     def _read_all(self) -> None:
         if self._bundled is not None:
@@ -163,7 +181,9 @@ class Catalogue:
             return None
         # An alias in another organisation's file (a model moved to a new org on the Hub):
         # read the bundled files that name it at all.
-        for other in self._bundled.naming(spellings, name):
+        with self._lock:
+            naming = self._bundled.naming(spellings, name)
+        for other in naming:
             self._read_org(other)
         for other in spellings:
             found = self._lookup(f"{other}/{name}")
@@ -464,8 +484,8 @@ def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
     return out
 
 
-class _OrgFiles:
-    """The bundled `models/<org>.yml` files, read one at a time on first need.
+class _Bundled:
+    """The bundled `models/<org>.yml` files, read one at a time on first need, and `ollama.yml`.
 
     The file of an organisation is named for it (a test holds every bundled entry to its
     file's organisation), so the organisation of an id says which file to read. Each file
@@ -473,12 +493,17 @@ class _OrgFiles:
     every bundled file (`load_catalogue(..., whole=True)`).
     """
 
-    def __init__(self, models_dir: Path, known_licences: Any) -> None:
+    def __init__(self, folder: Path, known_licences: Any) -> None:
+        self.folder = folder
         self.known_licences = known_licences
         self._paths: dict[str, list[Path]] = {}
-        for path in _model_files(models_dir):
+        for path in _model_files(folder / "models"):
             self._paths.setdefault(path.stem.lower(), []).append(path)
         self._texts: dict[str, str] | None = None
+
+    def ollama(self) -> dict[str, _OllamaFamily]:
+        path = self.folder / "ollama.yml"
+        return {family: body for family, (body, _line) in _load_ollama(path).items()} if path.is_file() else {}
 
     def orgs(self) -> list[str]:
         return sorted(self._paths)
@@ -532,20 +557,20 @@ def _unique_entries(files: Iterable[tuple[Path, list[tuple[YamlMap, CatalogueEnt
 
 def _load_folder(folder: Path, known_licences: Any, entries: dict[str, CatalogueEntry],
                  orgs: dict[str, OrgDefaults], ollama: dict[str, _OllamaFamily],
-                 bundled: bool = False, models: bool = True) -> None:
-    """Add one folder's data (its models files unless `models` is false); within a folder
-    an id may appear once, across folders the later folder wins."""
+                 bundled: bool = False, whole: bool = True) -> None:
+    """Add one folder's data (only its `orgs.yml` unless `whole`); within a folder an id may
+    appear once, across folders the later folder wins."""
     if not folder.is_dir():
         raise DataError("catalogue folder not found", path=folder)
     orgs_file = folder / "orgs.yml"
     if orgs_file.is_file():
         for org in _load_orgs(orgs_file):
             orgs[org.org.lower()] = org
-    if models:
-        files = [(path, _load_models(path, known_licences, bundled))
-                 for path in _model_files(folder / "models")]
-        for entry in _unique_entries(files, bundled):
-            entries[entry.id.lower()] = entry
+    if not whole:
+        return
+    files = [(path, _load_models(path, known_licences, bundled)) for path in _model_files(folder / "models")]
+    for entry in _unique_entries(files, bundled):
+        entries[entry.id.lower()] = entry
     ollama_file = folder / "ollama.yml"
     if ollama_file.is_file():
         for family, (body, _line) in _load_ollama(ollama_file).items():
@@ -567,18 +592,18 @@ def load_catalogue(extra_dirs: Iterable[str | os.PathLike[str]] = (), *,
     `licences` is the corpus to check licence ids against: the run's, so a user's catalogue
     may name a user's licence; it extends or replaces the bundled corpus, never shrinks it.
     Users' folders are read and checked whole now; the bundled models files are read one
-    organisation at a time on first need, or all now with `whole` (the test of the bundled
-    data: every file and no id twice).
+    organisation at a time on first need and `ollama.yml` on the first Ollama name, or all
+    now with `whole` (the test of the bundled data: every file and no id twice).
     """
     entries: dict[str, CatalogueEntry] = {}
     orgs: dict[str, OrgDefaults] = {}
     ollama: dict[str, _OllamaFamily] = {}
     bundled = data_dir("catalogue")
-    _load_folder(bundled, licences, entries, orgs, ollama, bundled=True, models=whole)
+    _load_folder(bundled, licences, entries, orgs, ollama, bundled=True, whole=whole)
     for folder in extra_dirs:
         _load_folder(Path(folder), licences, entries, orgs, ollama)
     resolved = [_with_org_defaults(e, orgs) for e in entries.values()]
-    lazy = None if whole else _OrgFiles(bundled / "models", licences)
+    lazy = None if whole else _Bundled(bundled, licences)
     return Catalogue(resolved, orgs.values(), ollama, bundled=lazy)
 
 

@@ -446,3 +446,27 @@ def test_a_users_entry_wins_over_the_bundled_one_read_later(tmp_path):
     cat = load_catalogue([folder], licences=default_corpus())
     assert cat.model("meta-llama/Llama-3.1-8B-Instruct").licence == "mit"
     assert cat.model("meta-llama/Meta-Llama-3.1-8B-Instruct").licence == "mit"   # a bundled alias
+
+
+def test_lookups_from_many_threads_each_find_their_entry():
+    """Lineages are crawled by several threads: a file being read by one is not missing for another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    every = [e.id for e in load_catalogue(licences=default_corpus(), whole=True).entries()]
+    for _ in range(5):
+        cat = load_catalogue(licences=default_corpus())
+        with ThreadPoolExecutor(8) as pool:
+            found = list(pool.map(cat.model, every))
+        assert [e.id if e else None for e in found] == every
+
+
+def test_the_ollama_table_is_read_on_first_use_and_a_users_name_wins(tmp_path):
+    cat = load_catalogue(licences=default_corpus())
+    assert cat._all_ollama is None   # noqa: SLF001 - a Hub lookup does not read it
+    cat.model("meta-llama/Llama-3.1-8B-Instruct")
+    assert cat._all_ollama is None   # noqa: SLF001
+    assert cat.ollama("llama3.1:8b") == "meta-llama/Llama-3.1-8B-Instruct"
+    folder = _user_dir(tmp_path, ollama="ollama:\n  llama3.1:\n    tags: {8b: acme/llama-8b-copy}\n")
+    mine = load_catalogue([folder], licences=default_corpus())
+    assert mine.ollama("llama3.1:8b") == "acme/llama-8b-copy"
+    assert mine.ollama("qwen2.5:7b") == cat.ollama("qwen2.5:7b") is not None
