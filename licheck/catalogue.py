@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -30,6 +31,7 @@ from typing import Any
 from licheck.countries import country_problem
 from licheck.data import data_dir, load_data_yaml
 from licheck.errors import DataError
+from licheck.files import read_text
 from licheck.hubid import hub_id_problem, is_hub_id, segment_problem
 from licheck.licences import Corpus, default_corpus
 from licheck.model import RELATIONS
@@ -99,10 +101,17 @@ class _OllamaFamily:
 
 
 class Catalogue:
-    """Lookups over the loaded catalogue; every match is case-insensitive."""
+    """Lookups over the loaded catalogue; every match is case-insensitive.
+
+    `entries` and `ollama` are read already (a user's folders); `bundled`, when given, holds
+    the bundled models files, read one organisation file at a time when an id of that
+    organisation is first looked up (most commands need a handful of the 754 entries), and
+    the bundled `ollama.yml`, read when an Ollama name is first looked up. Lineages are
+    crawled by several threads: reading a file is done under a lock.
+    """
 
     def __init__(self, entries: Iterable[CatalogueEntry], orgs: Iterable[OrgDefaults],
-                 ollama: Mapping[str, _OllamaFamily]) -> None:
+                 ollama: Mapping[str, _OllamaFamily], *, bundled: _Bundled | None = None) -> None:
         self._orgs: dict[str, OrgDefaults] = {}
         self._org_alias: dict[str, str] = {}
         for org in orgs:
@@ -116,12 +125,48 @@ class Catalogue:
         for entry in self._entries.values():
             for alias in entry.aliases:
                 self._aliases.setdefault(alias.lower(), entry.id.lower())
-        self._ollama = dict(ollama)
+        self._users_ollama = dict(ollama)
+        self._all_ollama = None if bundled is not None else self._users_ollama
+        self._bundled = bundled
+        self._read_orgs: set[str] = set()   # bundled organisation files merged in so far
+        self._lock = threading.Lock()
+
+    def _read_org(self, org: str) -> None:
+        """Merge the bundled file of `org` (lower case): a user's entry wins on an equal id;
+        a bundled alias is the first one given (as when every file was read in order)."""
+        if self._bundled is None or org in self._read_orgs:
+            return
+        with self._lock:
+            if org in self._read_orgs:
+                return
+            for entry in self._bundled.read(org, self._orgs):
+                key = entry.id.lower()
+                self._entries.setdefault(key, entry)
+                for alias in entry.aliases:
+                    self._aliases[alias.lower()] = key
+            self._read_orgs.add(org)
+
+    @property
+    def _ollama(self) -> dict[str, _OllamaFamily]:
+        """The Ollama table; the bundled one read on first use (a user's names win)."""
+        if self._all_ollama is None:
+            with self._lock:
+                if self._all_ollama is None and self._bundled is not None:
+                    self._all_ollama = {**self._bundled.ollama(), **self._users_ollama}
+        assert self._all_ollama is not None
+        return self._all_ollama
+
+    def _read_all(self) -> None:
+        if self._bundled is not None:
+            for org in self._bundled.orgs():
+                self._read_org(org)
 
     def __len__(self) -> int:
+        self._read_all()
         return len(self._entries)
 
     def entries(self) -> list[CatalogueEntry]:
+        self._read_all()
         return sorted(self._entries.values(), key=lambda e: e.id.lower())
 
     def model(self, hub_id: str | None) -> CatalogueEntry | None:
@@ -129,16 +174,32 @@ class Catalogue:
         if not isinstance(hub_id, str):
             return None
         key = hub_id.strip().lower()
-        found = self._entries.get(key) or self._entries.get(self._aliases.get(key, ""))
-        if found is not None or "/" not in key:
-            return found
+        if "/" not in key:
+            return self._lookup(key)
         org, name = key.split("/", 1)
-        for other in self._org_spellings(org):
-            alt = f"{other}/{name}"
-            found = self._entries.get(alt) or self._entries.get(self._aliases.get(alt, ""))
+        spellings = [org, *self._org_spellings(org)]
+        for other in spellings:
+            self._read_org(other)
+        for other in spellings:
+            found = self._lookup(f"{other}/{name}")
+            if found is not None:
+                return found
+        if self._bundled is None:
+            return None
+        # An alias in another organisation's file (a model moved to a new org on the Hub):
+        # read the bundled files that name it at all.
+        with self._lock:
+            naming = self._bundled.naming(spellings, name)
+        for other in naming:
+            self._read_org(other)
+        for other in spellings:
+            found = self._lookup(f"{other}/{name}")
             if found is not None:
                 return found
         return None
+
+    def _lookup(self, key: str) -> CatalogueEntry | None:
+        return self._entries.get(key) or self._entries.get(self._aliases.get(key, ""))
 
     def _org_spellings(self, org: str) -> list[str]:
         canonical = self._org_alias.get(org, org)
@@ -456,23 +517,66 @@ def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
     return out
 
 
-def _load_folder(folder: Path, known_licences: Any, entries: dict[str, CatalogueEntry],
-                 orgs: dict[str, OrgDefaults], ollama: dict[str, _OllamaFamily],
-                 bundled: bool = False) -> None:
-    """Add one folder's data; within a folder an id may appear once, across folders the
-    later folder wins."""
-    if not folder.is_dir():
-        raise DataError("catalogue folder not found", path=folder)
-    orgs_file = folder / "orgs.yml"
-    if orgs_file.is_file():
-        for org in _load_orgs(orgs_file):
-            orgs[org.org.lower()] = org
+class _Bundled:
+    """The bundled `models/<org>.yml` files, read one at a time on first need, and `ollama.yml`.
+
+    The file of an organisation is named for it (a test holds every bundled entry to its
+    file's organisation), so the organisation of an id says which file to read. Each file
+    is validated as it is read; duplicates across files are caught by the test that reads
+    every bundled file (`load_catalogue(..., whole=True)`).
+    """
+
+    def __init__(self, folder: Path, known_licences: Any) -> None:
+        self.folder = folder
+        self.known_licences = known_licences
+        self._paths: dict[str, list[Path]] = {}
+        for path in _model_files(folder / "models"):
+            self._paths.setdefault(path.stem.lower(), []).append(path)
+        self._texts: dict[str, str] | None = None
+
+    def ollama(self) -> dict[str, _OllamaFamily]:
+        path = self.folder / "ollama.yml"
+        return {family: body for family, (body, _line) in _load_ollama(path).items()} if path.is_file() else {}
+
+    def orgs(self) -> list[str]:
+        return sorted(self._paths)
+
+    def read(self, org: str, orgs: Mapping[str, OrgDefaults]) -> list[CatalogueEntry]:
+        out = []
+        for path in self._paths.get(org, ()):
+            out += _unique_entries([(path, _load_models(path, self.known_licences, bundled=True))],
+                                   bundled=True)
+        return [_with_org_defaults(entry, orgs) for entry in out]
+
+    def naming(self, orgs: Iterable[str], name: str) -> list[str]:
+        """The organisations whose files mention `<org>/<name>` for one of `orgs` (a plain
+        search of the text, lower case: ids never need quoting or escaping in YAML)."""
+        if self._texts is None:
+            self._texts = {org: "\n".join(read_text(p).lower() for p in paths)
+                           for org, paths in self._paths.items()}
+        keys = [f"{org}/{name}" for org in orgs]
+        return [org for org, text in self._texts.items() if any(k in text for k in keys)]
+
+
+def _model_files(models_dir: Path) -> list[Path]:
+    if not models_dir.is_dir():
+        return []
+    return sorted(models_dir.glob("*.yml")) + sorted(models_dir.glob("*.yaml"))
+
+
+def _unique_entries(files: Iterable[tuple[Path, list[tuple[YamlMap, CatalogueEntry]]]],
+                    bundled: bool = False) -> list[CatalogueEntry]:
+    """The entries of one folder's models files: an id or alias may appear once, and a
+    bundled entry is in the file of its organisation (how it is found)."""
     seen: dict[str, tuple[str, int | None]] = {}
-    models_dir = folder / "models"
-    files = sorted(models_dir.glob("*.yml")) + sorted(models_dir.glob("*.yaml")) if models_dir.is_dir() else []
-    for path in files:
-        for item, entry in _load_models(path, known_licences, bundled):
+    out = []
+    for path, items in files:
+        for item, entry in items:
             key = entry.id.lower()
+            if bundled and key.split("/", 1)[0] != path.stem.lower():
+                raise DataError(f"'{entry.id}' is in the file of '{path.stem}' (a bundled model "
+                                "is listed in models/<its organisation>.yml)", path=path,
+                                line=item.line_of("id"))
             for alias_key in (key, *(a.lower() for a in entry.aliases)):
                 if alias_key in seen:
                     first = seen[alias_key]
@@ -480,7 +584,26 @@ def _load_folder(folder: Path, known_licences: Any, entries: dict[str, Catalogue
                                     f"(first at {first[0]}:{first[1]})", path=path,
                                     line=item.line_of("id"))
                 seen[alias_key] = (str(path), entry.line)
-            entries[key] = entry
+            out.append(entry)
+    return out
+
+
+def _load_folder(folder: Path, known_licences: Any, entries: dict[str, CatalogueEntry],
+                 orgs: dict[str, OrgDefaults], ollama: dict[str, _OllamaFamily],
+                 bundled: bool = False, whole: bool = True) -> None:
+    """Add one folder's data (only its `orgs.yml` unless `whole`); within a folder an id may
+    appear once, across folders the later folder wins."""
+    if not folder.is_dir():
+        raise DataError("catalogue folder not found", path=folder)
+    orgs_file = folder / "orgs.yml"
+    if orgs_file.is_file():
+        for org in _load_orgs(orgs_file):
+            orgs[org.org.lower()] = org
+    if not whole:
+        return
+    files = [(path, _load_models(path, known_licences, bundled)) for path in _model_files(folder / "models")]
+    for entry in _unique_entries(files, bundled):
+        entries[entry.id.lower()] = entry
     ollama_file = folder / "ollama.yml"
     if ollama_file.is_file():
         for family, (body, _line) in _load_ollama(ollama_file).items():
@@ -496,20 +619,25 @@ def _with_org_defaults(entry: CatalogueEntry, orgs: Mapping[str, OrgDefaults]) -
 
 
 def load_catalogue(extra_dirs: Iterable[str | os.PathLike[str]] = (), *,
-                   licences: Corpus) -> Catalogue:
+                   licences: Corpus, whole: bool = False) -> Catalogue:
     """The bundled catalogue plus users' folders (later folders win on equal ids).
 
     `licences` is the corpus to check licence ids against: the run's, so a user's catalogue
     may name a user's licence; it extends or replaces the bundled corpus, never shrinks it.
+    Users' folders are read and checked whole now; the bundled models files are read one
+    organisation at a time on first need and `ollama.yml` on the first Ollama name, or all
+    now with `whole` (the test of the bundled data: every file and no id twice).
     """
     entries: dict[str, CatalogueEntry] = {}
     orgs: dict[str, OrgDefaults] = {}
     ollama: dict[str, _OllamaFamily] = {}
-    _load_folder(data_dir("catalogue"), licences, entries, orgs, ollama, bundled=True)
+    bundled = data_dir("catalogue")
+    _load_folder(bundled, licences, entries, orgs, ollama, bundled=True, whole=whole)
     for folder in extra_dirs:
         _load_folder(Path(folder), licences, entries, orgs, ollama)
     resolved = [_with_org_defaults(e, orgs) for e in entries.values()]
-    return Catalogue(resolved, orgs.values(), ollama)
+    lazy = None if whole else _Bundled(bundled, licences)
+    return Catalogue(resolved, orgs.values(), ollama, bundled=lazy)
 
 
 @cache

@@ -31,13 +31,14 @@ from licheck.context import DEFAULT_CONTEXT, Context, context_from_mapping, load
 from licheck.data import data_dir
 from licheck.env import Env
 from licheck.errors import ConfigError
-from licheck.kinds import KINDS, default_severity, fail_threshold
+from licheck.kinds import KINDS, default_severity
 from licheck.lineage import declared_mismatch, resolve_many
 from licheck.lockfile import LOCK_NAME, LockFile, entry_key, lock_path, read_lock, stale_reason
 from licheck.model import Finding, Lineage, ModelFacts, ModelRef, Severity
 from licheck.report import ModelReport, Report, sort_findings
 from licheck.rules.evaluate import evaluate
 from licheck.schema import suggest
+from licheck.severity import fail_threshold
 from licheck.sources.lock import LockedRegistry
 from licheck.sources.registry import SourceRegistry
 from licheck.structure_findings import UNDECLARED_ID as UNDECLARED_BASE
@@ -527,9 +528,21 @@ def data_versions() -> dict[str, Any]:
         except FileNotFoundError:
             continue
         digest = hashlib.sha256()
-        files = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-        for path in files:
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+        files = _data_files(folder)
+        for relative in files:
+            digest.update("/".join(relative).encode() + b"\0")
+            with open(os.path.join(folder, *relative), "rb") as handle:
+                digest.update(handle.read() + b"\0")
         out[name] = f"sha256:{digest.hexdigest()[:16]} ({len(files)} files)"
     return out
+
+
+def _data_files(folder: str | os.PathLike[str]) -> list[tuple[str, ...]]:
+    """The files under `folder` as path parts, in path order (os.walk, not pathlib: ~300
+    files on every check, where pathlib's objects were half the cost of the digest)."""
+    out = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        parts = tuple(os.path.relpath(root, folder).split(os.sep)) if root != os.fspath(folder) else ()
+        out += [(*parts, name) for name in names if os.path.isfile(os.path.join(root, name))]
+    return sorted(out)

@@ -19,15 +19,17 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from licheck.cache import Cache
-from licheck.catalogue import Catalogue, default_catalogue, load_catalogue
 from licheck.config import DEFAULT_CONFIG, Config
 from licheck.errors import ConfigError
-from licheck.fingerprints import FILE_NAME as FINGERPRINTS_FILE
-from licheck.fingerprints import FingerprintTable, default_fingerprints, load_fingerprints
 from licheck.licences import Corpus, default_corpus, load_corpus
-from licheck.rules.loader import Rulebook
 
-if TYPE_CHECKING:   # the commands that resolve models give their sources (`sources_factory`)
+# The catalogue, fingerprint and rule modules (with the model vocabulary they build on)
+# are imported when first used: `licences` and `identify` need none of them, and creating
+# their dataclasses is most of what those commands would otherwise pay at start-up.
+if TYPE_CHECKING:
+    from licheck.catalogue import Catalogue
+    from licheck.fingerprints import FingerprintTable
+    from licheck.rules.loader import Rulebook
     from licheck.sources.registry import SourceRegistry
 
 SourcesFactory = Callable[["Env"], "SourceRegistry"]
@@ -52,7 +54,6 @@ class Env:
 
     config: Config
     corpus: Corpus
-    rulebook: Rulebook
     cache: Cache
     offline: bool = False
     clock: Callable[[], dt.datetime] = _utc_now
@@ -64,13 +65,20 @@ class Env:
         return self.clock().astimezone().date()
 
     @cached_property
+    def rulebook(self) -> Rulebook:
+        from licheck.rules.loader import Rulebook  # heavy, see the imports
+        return Rulebook(self.corpus, self.config.extra_rules)
+
+    @cached_property
     def catalogue(self) -> Catalogue:
+        from licheck.catalogue import default_catalogue, load_catalogue  # see the imports
         if not self.config.extra_catalogue and self.corpus is default_corpus():
             return default_catalogue()
         return load_catalogue(self.config.extra_catalogue, licences=self.corpus)
 
     @cached_property
     def fingerprints(self) -> FingerprintTable:
+        from licheck.fingerprints import default_fingerprints, load_fingerprints  # see the imports
         if not self.config.extra_catalogue and self.corpus is default_corpus():
             return default_fingerprints()
         return load_fingerprints(self.config.extra_catalogue, licences=self.corpus)
@@ -92,8 +100,9 @@ def build_env(config: Config = DEFAULT_CONFIG, *, offline: bool = False,
     (`rules validate --licences`).
 
     A folder the config names that does not exist is a ConfigError (exit 2); the user's
-    licence files and fingerprint tables are read and checked now, so a mistake in them stops any command (rule
-    files are read when first needed: `Rulebook.user_rules`).
+    licence files, catalogue folders and fingerprint tables are read and checked now, so a
+    mistake in them stops any command (rule files are read when first needed:
+    `Rulebook.user_rules`; the bundled catalogue one organisation file at a time).
     """
     for key in ("extra_licences", "extra_rules", "extra_catalogue"):
         for folder in getattr(config, key):
@@ -105,12 +114,14 @@ def build_env(config: Config = DEFAULT_CONFIG, *, offline: bool = False,
     env = Env(
         config=config,
         corpus=corpus,
-        rulebook=Rulebook(corpus, config.extra_rules),
         cache=Cache(config.cache_dir) if config.cache_dir else Cache(),
         offline=offline or bool(config.offline),
         clock=clock or _utc_now,
         sources_factory=sources,
     )
-    if any(os.path.isfile(os.path.join(folder, FINGERPRINTS_FILE)) for folder in config.extra_catalogue):
-        _ = env.fingerprints   # a mistake in a user's fingerprint table stops any command
+    if config.extra_catalogue:   # a mistake in a user's catalogue or fingerprint table stops any command
+        from licheck.fingerprints import FILE_NAME  # see the imports
+        _ = env.catalogue   # the user's folders are read whole
+        if any(os.path.isfile(os.path.join(folder, FILE_NAME)) for folder in config.extra_catalogue):
+            _ = env.fingerprints
     return env

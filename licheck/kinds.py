@@ -7,7 +7,7 @@ The checker that evaluates a rule of each kind is attached in `licheck.rules.che
 (this module sits at the bottom of the layers and imports nothing above the vocabulary).
 
 Also here: `TRIGGERS`, the conditions of `triggered_by` / `only_if`, each with the context
-field it reads; and `FAIL_ON_CHOICES`, what `--fail-on` (and the config's `fail_on`) accept.
+field it reads. What `--fail-on` accepts is in `licheck.severity` (the config reads it).
 """
 
 from __future__ import annotations
@@ -18,6 +18,13 @@ from types import MappingProxyType
 
 from licheck.model import Severity
 from licheck.schema import Field, Schema
+
+# FAIL_ON_CHOICES, NEVER and fail_threshold are re-exported from where they lived before
+# `licheck.severity` (code written against that still imports them here).
+from licheck.severity import FAIL_ON_CHOICES as FAIL_ON_CHOICES
+from licheck.severity import NEVER as NEVER
+from licheck.severity import SEVERITIES
+from licheck.severity import fail_threshold as fail_threshold
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,6 @@ class Trigger:
 
 _STR = (str,)
 _NUM = (int, float)
-_SEVERITIES = tuple(str(s) for s in Severity)
 MEASURED_AT = ("month_before_release", "any_time")
 UNKNOWN_MODALITIES = ("warn", "assume_multimodal", "skip")
 DERIVED_FROM = ("materials", "outputs")
@@ -149,7 +155,7 @@ _KINDS = (
          params={
              "uses": Field((list,), items=str),              # use ids (vocabularies/uses.yml) matched against use.purposes
              "sectors": Field((list,), items=str),           # sector ids (vocabularies/sectors.yml) matched against sectors
-             "sector_severity": Field(_STR, choices=_SEVERITIES),
+             "sector_severity": Field(_STR, choices=SEVERITIES),
          }, from_rules=True),
     Kind("jurisdiction", Severity.ERROR,
          "Geographic exclusion applies",
@@ -242,24 +248,7 @@ TRIGGERS: Mapping[str, Trigger] = MappingProxyType({t.name: t for t in (
             "use.production"),
 )})
 
-# `--fail-on X` fails on an unwaived finding at X or above; `never` never fails.
-NEVER = "never"
-FAIL_ON_CHOICES: tuple[str, ...] = (*_SEVERITIES, NEVER)
-SEVERITY_NAMES: tuple[str, ...] = _SEVERITIES   # lowest first, as `levels:` in a config takes them
-
-
-def fail_threshold(choice: str) -> Severity | None:
-    """The lowest severity that fails the gate for a `--fail-on` choice (None for `never`).
-
-    ValueError for a word that is not a choice.
-    """
-    word = choice.strip().lower()
-    if word == NEVER:
-        return None
-    if word not in FAIL_ON_CHOICES:
-        raise ValueError(f"unknown --fail-on value '{choice}' (expected one of: {', '.join(FAIL_ON_CHOICES)})")
-    return Severity.parse(word)
-
+SEVERITY_NAMES: tuple[str, ...] = SEVERITIES   # lowest first, as `levels:` in a config takes them
 
 # Finding ids licheck produces itself (not from a rule file), and when: `licheck explain ID`.
 BUILTIN_FINDINGS: dict[str, tuple[str, str]] = {

@@ -10,29 +10,9 @@ from __future__ import annotations
 import hashlib
 from collections import deque
 from dataclasses import dataclass, field, fields, replace
-from enum import IntEnum
 from typing import Any
 
-
-class Severity(IntEnum):
-    """Lowest first, so `severity >= threshold` reads naturally."""
-
-    INFO = 0
-    OBLIGATION = 1
-    WARNING = 2
-    ERROR = 3
-
-    def __str__(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, value: str) -> Severity:
-        try:
-            return cls[value.strip().upper()]
-        except KeyError:
-            names = ", ".join(s.name.lower() for s in cls)
-            raise ValueError(f"unknown severity '{value}' (expected one of: {names})") from None
-
+from licheck.severity import Severity  # part of the vocabulary, kept in its own module
 
 RELATIONS = ("base", "finetune", "adapter", "merge", "quantized", "unknown")
 

@@ -19,12 +19,13 @@ from licheck.config import load_config
 from licheck.context import Use
 from licheck.errors import ConfigError, DataError
 from licheck.formats._common import advice, kind_meaning, kind_title
-from licheck.kinds import FAIL_ON_CHOICES, KINDS, RULE_KINDS, TRIGGERS, fail_threshold
+from licheck.kinds import KINDS, RULE_KINDS, TRIGGERS
 from licheck.licences import load_corpus
 from licheck.model import Finding, Severity
 from licheck.report import Report
 from licheck.rules.checkers import CHECKERS
 from licheck.rules.kinds import RULE_KINDS as RULE_KIND_RECORDS
+from licheck.severity import FAIL_ON_CHOICES, fail_threshold
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,11 +17,10 @@ from licheck.check import exit_code, run_check
 from licheck.cli._env import command_env, config_option
 from licheck.errors import InputError
 from licheck.files import user_file_mode, write_atomically
-from licheck.formats import FORMAT_NAMES, render
-from licheck.formats._common import strip_controls
-from licheck.kinds import FAIL_ON_CHOICES
+from licheck.formats import FORMAT_NAMES, render, strip_controls
 from licheck.report import Report
 from licheck.schema import did_you_mean
+from licheck.severity import FAIL_ON_CHOICES
 from licheck.sources.registry import standard_sources
 
 

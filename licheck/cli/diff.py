@@ -15,7 +15,7 @@ from licheck.cli.check import write_report
 from licheck.diff_render import FORMATS, render
 from licheck.errors import InputError
 from licheck.files import read_text
-from licheck.formats._common import strip_controls
+from licheck.formats import strip_controls
 from licheck.licence_diff import compare
 from licheck.licences import Corpus
 from licheck.report_diff import compare as compare_reports

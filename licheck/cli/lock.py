@@ -10,10 +10,9 @@ from licheck.check import exit_code
 from licheck.cli._env import command_env, config_option
 from licheck.cli.check import write_report
 from licheck.errors import InputError
-from licheck.formats import FORMAT_NAMES, render
-from licheck.formats._common import strip_controls
-from licheck.kinds import FAIL_ON_CHOICES
+from licheck.formats import FORMAT_NAMES, render, strip_controls
 from licheck.locking import check_drift, lock_manifest
+from licheck.severity import FAIL_ON_CHOICES
 from licheck.sources.registry import standard_sources
 
 

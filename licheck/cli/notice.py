@@ -9,7 +9,7 @@ import click
 
 from licheck.cli._env import command_env, config_option
 from licheck.errors import InputError
-from licheck.formats._common import strip_controls
+from licheck.formats import strip_controls
 from licheck.notice import (
     build,
     check_output_dir,

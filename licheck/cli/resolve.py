@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from licheck.cli._env import command_env, config_option
-from licheck.formats._common import strip_controls
+from licheck.formats import strip_controls
 from licheck.lineage import resolve as resolve_lineage
 from licheck.model import Lineage, LineageNode
 from licheck.sources.registry import standard_sources

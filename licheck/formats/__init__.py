@@ -8,6 +8,7 @@ format is used, so choosing `json` never pays for the HTML report.
 from __future__ import annotations
 
 import importlib
+import re
 from typing import TYPE_CHECKING, Protocol
 
 from licheck.errors import LicheckError
@@ -49,3 +50,16 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
     `color` only affects `text`; the caller decides it (a terminal, and `NO_COLOR` unset).
     """
     return renderer(fmt)(report, color=color)
+
+
+# ESC, BEL, CR, DEL and the C1 codes: a model card's values can hold them, and in a terminal
+# or a CI log viewer they would recolour, retitle or overwrite what licheck reports. The
+# Unicode bidirectional controls (U+202E and kin) reorder what a reader sees ("Trojan
+# Source"): a folder named with one can make `cc-by-nc` read as something else.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+
+
+def strip_controls(text: str) -> str:
+    """Rendered output without terminal controls (tabs and line breaks stay)."""
+    return _CONTROLS.sub("?", text)

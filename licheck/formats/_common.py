@@ -3,7 +3,6 @@ lineage walking, labels."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -144,15 +143,3 @@ def summary_line(report: Report) -> str:
             f"{n(s['warning'], 'warning')}, {n(s['obligation'], 'obligation')}, {s['info']} info; "
             f"{s['waived']} waived, {s['unresolved']} unresolved")
 
-
-# ESC, BEL, CR, DEL and the C1 codes: a model card's values can hold them, and in a terminal
-# or a CI log viewer they would recolour, retitle or overwrite what licheck reports. The
-# Unicode bidirectional controls (U+202E and kin) reorder what a reader sees ("Trojan
-# Source"): a folder named with one can make `cc-by-nc` read as something else.
-BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
-
-
-def strip_controls(text: str) -> str:
-    """Rendered output without terminal controls (tabs and line breaks stay)."""
-    return _CONTROLS.sub("?", text)

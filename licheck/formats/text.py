@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import textwrap
 
+from licheck.formats import BIDI_CONTROLS
 from licheck.formats._common import (
-    BIDI_CONTROLS,
     advice,
     lineage_rows,
     linear_path,

@@ -165,14 +165,24 @@ def test_a_missing_folder_in_the_config_stops_every_command(project: Path, run: 
     assert out.strip() == "licheck: .licheck.yaml:1: 'extra_licences' folder not found: nowhere"
 
 
-def test_an_environment_reads_the_catalogue_only_when_asked(project: Path) -> None:
-    from licheck.config import load_config
+def test_an_environment_reads_the_bundled_data_only_when_asked(project: Path) -> None:
+    from licheck.config import DEFAULT_CONFIG, load_config
 
+    assert "catalogue" not in vars(build_env(DEFAULT_CONFIG))   # `licences` never parses it
     env = build_env(load_config())
-    assert "catalogue" not in vars(env)   # `licences` and `explain` never parse it
+    assert "rulebook" not in vars(env)   # `resolve` and `identify` evaluate no rule
+    assert "catalogue" in vars(env)      # a user's catalogue is checked at once
     assert env.catalogue.model("acme/foo-7b") is not None
     assert env.rulebook.get("acme-internal/ask-legal") is not None
     assert env.corpus.lookup("ACME Internal Licence") == "acme-internal"
+
+
+@pytest.mark.parametrize("command", [["licences"], ["explain", "mit"], ["resolve", "--offline", "acme/foo-7b"]])
+def test_a_bad_user_catalogue_file_stops_every_command(project: Path, run: Run, command: list[str]) -> None:
+    (project / "legal" / "catalogue" / "models" / "zzz.yml").write_text(
+        "models:\n  - {id: zzz/a, licence: nope, modalities: [text]}\n")
+    code, out = run(*command)
+    assert code == 2 and "zzz.yml:2:" in out and "unknown licence id 'nope'" in out, out
 
 
 def test_a_bad_user_rule_file_stops_check_even_with_no_models(project: Path, run: Run) -> None:

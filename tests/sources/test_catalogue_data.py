@@ -358,3 +358,115 @@ def test_resolve_offline_every_ollama_tag(cat):
             if report["lineage"][0]["licence"] != expected or hub_id not in json.dumps(child):
                 wrong.append((name, hub_id, expected, report["lineage"][0]["licence"]))
     assert wrong == []
+
+
+# --- the bundled models files, read one organisation at a time --------------------------------
+
+def _bundled_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the bundled catalogue folder, standing in for it."""
+    import shutil
+
+    import licheck.catalogue as catalogue_module
+
+    copy = tmp_path / "catalogue"
+    shutil.copytree(catalogue_module.data_dir("catalogue"), copy)
+    monkeypatch.setattr(catalogue_module, "data_dir", lambda name: copy if name == "catalogue" else None)
+    return copy
+
+
+def test_every_bundled_file_is_valid_and_lists_each_id_once():
+    whole = load_catalogue(licences=default_corpus(), whole=True)
+    lazy = load_catalogue(licences=default_corpus())
+    assert [e.id for e in whole.entries()] == [e.id for e in lazy.entries()]
+    assert whole.entries() == lazy.entries()   # the same entries, org defaults included
+
+
+def test_a_lookup_reads_only_the_file_of_the_ids_organisation():
+    cat = load_catalogue(licences=default_corpus())
+    assert cat.model("meta-llama/Llama-3.1-8B-Instruct").licence == "llama3.1"
+    assert cat._read_orgs == {"meta-llama"}   # noqa: SLF001 - what was read is the point
+    assert cat.model("nobody/nothing") is None
+
+
+def test_a_renamed_organisation_reads_the_file_under_its_name_in_orgs_yml():
+    cat = load_catalogue(licences=default_corpus())
+    assert cat.model("CohereLabs/c4ai-command-r-plus").id == "CohereForAI/c4ai-command-r-plus"
+    assert "cohereforai" in cat._read_orgs   # noqa: SLF001
+
+
+def test_an_alias_in_another_organisations_namespace_is_found():
+    cat = load_catalogue(licences=default_corpus())
+    assert cat.model("stable-diffusion-v1-5/stable-diffusion-v1-5").id == "runwayml/stable-diffusion-v1-5"
+    assert cat.model("zai-org/glm-4-9b-chat").id == "THUDM/glm-4-9b-chat"
+
+
+def test_listing_the_catalogue_sees_every_file():
+    """Whatever needs every id (listings, suggestions) reads every file, however lazy."""
+    cat = load_catalogue(licences=default_corpus())
+    cat.model("meta-llama/Llama-3.1-8B-Instruct")
+    orgs = {e.id.split("/", 1)[0].lower() for e in cat.entries()}
+    assert len(orgs) > 60 and len(cat) == len(load_catalogue(licences=default_corpus(), whole=True))
+
+
+def test_a_broken_bundled_file_is_caught_by_reading_every_file(tmp_path, monkeypatch):
+    copy = _bundled_copy(tmp_path, monkeypatch)
+    (copy / "models" / "zzz-broken.yml").write_text(
+        "models:\n  - {id: zzz-broken/a, licence: nope, modalities: [text], checked: here}\n")
+    lazy = load_catalogue(licences=default_corpus())
+    assert lazy.model("meta-llama/Llama-3.1-8B-Instruct") is not None   # a run that never reads it
+    with pytest.raises(DataError) as info:
+        load_catalogue(licences=default_corpus(), whole=True)
+    assert info.value.line == 2 and "unknown licence id 'nope'" in info.value.message
+    with pytest.raises(DataError):   # and a run that does read it stops
+        lazy.model("zzz-broken/a")
+
+
+def test_a_bundled_id_listed_in_two_files_is_caught_by_reading_every_file(tmp_path, monkeypatch):
+    copy = _bundled_copy(tmp_path, monkeypatch)
+    (copy / "models" / "zzz.yml").write_text(
+        "models:\n  - {id: zzz/a, licence: mit, modalities: [text], checked: here,\n"
+        "     aliases: [meta-llama/Llama-3.1-8B-Instruct]}\n")
+    with pytest.raises(DataError) as info:
+        load_catalogue(licences=default_corpus(), whole=True)
+    assert "listed twice" in info.value.message
+
+
+def test_a_bundled_model_must_be_in_the_file_of_its_organisation(tmp_path, monkeypatch):
+    copy = _bundled_copy(tmp_path, monkeypatch)
+    (copy / "models" / "zzz.yml").write_text(
+        "models:\n  - {id: other/a, licence: mit, modalities: [text], checked: here}\n")
+    with pytest.raises(DataError) as info:
+        load_catalogue(licences=default_corpus(), whole=True)
+    assert info.value.line == 2 and "models/<its organisation>.yml" in info.value.message
+
+
+def test_a_users_entry_wins_over_the_bundled_one_read_later(tmp_path):
+    folder = _user_dir(tmp_path, models="models:\n  - {id: meta-llama/Llama-3.1-8B-Instruct, "
+                                        "licence: mit, modalities: [text]}\n")
+    cat = load_catalogue([folder], licences=default_corpus())
+    assert cat.model("meta-llama/Llama-3.1-8B-Instruct").licence == "mit"
+    assert cat.model("meta-llama/Meta-Llama-3.1-8B-Instruct").licence == "mit"   # a bundled alias
+
+
+def test_lookups_from_many_threads_each_find_their_entry():
+    """Lineages are crawled by several threads: a file being read by one is not missing for another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    every = [e.id for e in load_catalogue(licences=default_corpus(), whole=True).entries()]
+    for _ in range(5):
+        cat = load_catalogue(licences=default_corpus())
+        with ThreadPoolExecutor(8) as pool:
+            found = list(pool.map(cat.model, every))
+        assert [e.id if e else None for e in found] == every
+
+
+def test_the_ollama_table_is_read_on_first_use_and_a_users_name_wins(tmp_path):
+    cat = load_catalogue(licences=default_corpus())
+    assert cat._all_ollama is None   # noqa: SLF001 - a Hub lookup does not read it
+    cat.model("meta-llama/Llama-3.1-8B-Instruct")
+    assert cat._all_ollama is None   # noqa: SLF001
+    assert cat.ollama("llama3.1:8b") == "meta-llama/Llama-3.1-8B-Instruct"
+    folder = _user_dir(tmp_path, ollama="ollama:\n  llama3.1:\n    tags: {8b: acme/llama-8b-copy}\n")
+    mine = load_catalogue([folder], licences=default_corpus())
+    assert mine.ollama("llama3.1:8b") == "acme/llama-8b-copy"
+    assert mine.ollama("qwen2.5:7b") == cat.ollama("qwen2.5:7b") is not None
