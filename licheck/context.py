@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from licheck.countries import COMMON_MISTAKES, EU_MEMBER_STATES, ISO_3166_ALPHA2
+from licheck.countries import COMMON_MISTAKES, EU_MEMBER_STATES, ISO_3166_ALPHA2, in_eu
 from licheck.errors import ConfigError
 from licheck.schema import Field, Schema
 from licheck.yamldoc import YamlList, line_of
@@ -109,7 +109,7 @@ class Organisation:
     @property
     def in_eu(self) -> bool | None:
         """Derived from `country`; None when no country is given."""
-        return None if self.country is None else self.country in EU_MEMBER_STATES
+        return None if self.country is None else in_eu(self.country)
 
 
 @dataclass(frozen=True)
