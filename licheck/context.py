@@ -19,37 +19,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from licheck import uses as vocabularies
 from licheck.countries import COMMON_MISTAKES, EU_MEMBER_STATES, ISO_3166_ALPHA2, in_eu
 from licheck.errors import ConfigError
 from licheck.schema import Field, Schema
 from licheck.yamldoc import YamlList, line_of
 
-# Spellings of sectors that mean the same thing, so `defense` meets a rule about `defence`.
-SECTOR_ALIASES = {
-    "defense": "defence",
-    "military": "defence",
-    "health": "healthcare",
-    "medical": "healthcare",
-    "health-care": "healthcare",
-    "financial": "finance",
-    "financial-services": "finance",
-    "banking": "finance",
-    "public-sector": "government",
-    "law": "legal",
-    "hr": "employment",
-    "human-resources": "employment",
-    "critical-infrastructures": "critical-infrastructure",
-}
-
 DEFAULT_REVIEW_ORIGINS = ("CN",)
 DEFAULT_SENSITIVE_SECTORS = ("defence", "government", "healthcare", "finance", "critical-infrastructure")
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def normalise_sector(word: str) -> str:
-    key = re.sub(r"[\s_]+", "-", word.strip().lower())
-    return SECTOR_ALIASES.get(key, key)
 
 
 # --- values over time -----------------------------------------------------------------------
@@ -120,7 +99,8 @@ class Use:
     distributes_weights: bool = False
     derived_model_name: str | None = None
     trains_on_outputs: bool = False
-    purposes: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = ()       # ids of the use taxonomy (vocabularies/uses.yml)
+    description: str | None = None      # free text, shown in reports; decides nothing
 
 
 @dataclass(frozen=True)
@@ -176,6 +156,7 @@ class Context:
                 "derived_model_name": use.derived_model_name,
                 "trains_on_outputs": use.trains_on_outputs,
                 "purposes": list(use.purposes),
+                "description": use.description,
             },
             "policy": {
                 "deny_licences": list(pol.deny_licences),
@@ -213,6 +194,7 @@ USE_SCHEMA = Schema("the context", {
     "derived_model_name": Field((str,), nullable=True, nonempty=True, expect="a model name or null"),
     "trains_on_outputs": _BOOL,
     "purposes": _WORDS,
+    "description": Field((str,), nullable=True),
 })
 POLICY_SCHEMA = Schema("the context", {
     "deny_licences": _WORDS,
@@ -253,7 +235,7 @@ def context_from_mapping(mapping: Any, path: str) -> Context:
                           path=path, line=line_of(mapping) or 1)
     CONTEXT_SCHEMA.check(mapping, path)
     org = _parse_org(_section(mapping, "organisation", path), path)
-    sectors = _words(mapping, "sectors", path, "", normalise=normalise_sector)
+    sectors = vocabularies.ids_from_context(mapping, "sectors", path, "", vocabularies.sectors())
     use_map = _section(mapping, "use", path)
     use = Use(**{**{k: getattr(Use(), k) for k in _USE_KEYS}, **_parse_use(use_map, path, "use")})
     policy = _parse_policy(_section(mapping, "policy", path), path)
@@ -342,7 +324,7 @@ def _parse_use(use: Mapping[str, Any], path: str, prefix: str) -> dict[str, Any]
         if key == "derived_model_name":
             out[key] = value.strip() if isinstance(value, str) else None
         elif key == "purposes":
-            out[key] = _words(use, key, path, prefix, normalise=lambda w: w.strip().lower())
+            out[key] = vocabularies.ids_from_context(use, key, path, prefix, vocabularies.uses())
         else:
             out[key] = value
     return out
@@ -360,7 +342,7 @@ def _parse_policy(pol: Mapping[str, Any], path: str) -> Policy:
                         for i, c in enumerate(raw))
     sensitive: tuple[str, ...] = DEFAULT_SENSITIVE_SECTORS
     if "sensitive_sectors" in pol:
-        sensitive = _words(pol, "sensitive_sectors", path, "policy", normalise=normalise_sector)
+        sensitive = vocabularies.ids_from_context(pol, "sensitive_sectors", path, "policy", vocabularies.sectors())
     return Policy(
         deny_licences=_words(pol, "deny_licences", path, "policy", normalise=_licence_id),
         allow_licences=allow,
@@ -377,5 +359,5 @@ def _licence_id(spelling: str) -> str:
 
 __all__ = [
     "DEFAULT_CONTEXT", "EU_MEMBER_STATES", "ISO_3166_ALPHA2", "Context", "MonthlyValue",
-    "Organisation", "Policy", "Use", "context_from_mapping", "load_context", "normalise_sector",
+    "Organisation", "Policy", "Use", "context_from_mapping", "load_context",
 ]

@@ -16,7 +16,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 @cache
 def data_dir(name: str) -> Path:
-    """The bundled folder `name` ("licences", "rules" or "catalogue")."""
+    """The bundled folder `name` ("licences", "rules", "catalogue" or "vocabularies")."""
     for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate

@@ -147,8 +147,8 @@ _KINDS = (
          "A declared purpose or sector falls under a use the licence's acceptable-use policy prohibits.",
          "Do not deploy the model for the prohibited use; have legal review the purpose against the policy.",
          params={
-             "purposes": Field((list,), items=str),          # words matched against use.purposes
-             "sectors": Field((list,), items=str),           # sector ids matched against sectors
+             "uses": Field((list,), items=str),              # use ids (vocabularies/uses.yml) matched against use.purposes
+             "sectors": Field((list,), items=str),           # sector ids (vocabularies/sectors.yml) matched against sectors
              "sector_severity": Field(_STR, choices=_SEVERITIES),
          }, from_rules=True),
     Kind("jurisdiction", Severity.ERROR,

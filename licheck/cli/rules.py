@@ -6,6 +6,7 @@ import json
 
 import click
 
+from licheck import uses
 from licheck.cli._env import command_env, config_option
 from licheck.data import data_dir
 from licheck.errors import InputError
@@ -20,7 +21,16 @@ from licheck.rules.loader import rule_files, validate_files
 @config_option
 def explain(target: str, fmt: str, config_path: str | None) -> int:
     """Explain a rule (e.g. llama3.1/naming) or a licence (e.g. llama3.1): the clause, what
-    triggers it, how to comply."""
+    triggers it, how to comply. `explain uses` and `explain sectors` list the ids a context's
+    use.purposes and sectors may name."""
+    if target.strip() in uses.VOCABULARIES:
+        vocabulary = uses.vocabulary(target.strip())
+        if fmt == "json":
+            click.echo(json.dumps({"schema_version": 1, **uses.vocabulary_json(vocabulary)},
+                                  indent=2, ensure_ascii=False))
+        else:
+            click.echo(uses.vocabulary_text(vocabulary))
+        return 0
     env = command_env(config_path)
     corpus, book = env.corpus, env.rulebook
     rule = book.get(target.strip()) or book.get(target.strip().lower())
@@ -37,7 +47,7 @@ def explain(target: str, fmt: str, config_path: str | None) -> int:
         # Printed and exited here (not raised) so the exit code is 2 under any click runner.
         shared = corpus.ambiguous(target)
         problem = (f"'{target}' is a name several licences share: {', '.join(shared)}; explain one of them"
-                   if shared else _unknown(target, [*book.ids(), *corpus.ids()]))
+                   if shared else _unknown(target, [*book.ids(), *corpus.ids(), *uses.VOCABULARIES]))
         click.echo(f"licheck: {problem}", err=True)
         click.get_current_context().exit(2)
     rules = book.rules_for(licence.id)

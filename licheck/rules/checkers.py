@@ -255,32 +255,13 @@ def check_notice(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     return [Hit(rule.severity, None, {"notice": rule.param("notice_text") or ""})]
 
 
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def _tokens(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
-def term_matches(term: str, phrase: str) -> bool:
-    """Whole-word (or whole-phrase) match, allowing a plural "s"/"es" on the last word."""
-    t, p = _tokens(term), _tokens(phrase)
-    if not t:
-        return False
-    for i in range(len(p) - len(t) + 1):
-        window = p[i:i + len(t)]
-        if window[:-1] == t[:-1] and window[-1] in (t[-1], t[-1] + "s", t[-1] + "es"):
-            return True
-    return False
-
-
 def check_acceptable_use(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
+    # By id only: the context's purposes and the rule's uses are ids of the same vocabulary.
     hits: list[Hit] = []
-    terms = rule.param("purposes") or []
-    matched = sorted({p for p in ctx.use.purposes if any(term_matches(t, p) for t in terms)})
+    matched = [p for p in ctx.use.purposes if p in (rule.param("uses") or ())]
     if matched:
         hits.append(Hit(rule.severity, "use.purposes", {"matched": ", ".join(matched)}))
-    sectors = sorted(set(rule.param("sectors") or []) & set(ctx.sectors))
+    sectors = [s for s in ctx.sectors if s in (rule.param("sectors") or ())]
     if sectors:
         sev = Severity.parse(rule.param("sector_severity") or "warning")
         hits.append(Hit(sev, "sectors", {"matched": ", ".join(sectors)},

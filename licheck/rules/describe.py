@@ -112,11 +112,11 @@ def _notice(rule: Rule) -> str:
 def _acceptable_use(rule: Rule) -> str:
     p = rule.param
     parts = []
-    if p("purposes"):
-        parts.append(f"declared purposes (use.purposes) matching: {', '.join(p('purposes'))} "
+    if p("uses"):
+        parts.append(f"a declared purpose (use.purposes) among: {', '.join(p('uses'))} "
                      f"({rule.severity})")
     if p("sectors"):
-        parts.append(f"declared sectors matching: {', '.join(p('sectors'))} "
+        parts.append(f"a declared sector among: {', '.join(p('sectors'))} "
                      f"({p('sector_severity') or 'warning'}, to review)")
     return "; ".join(parts)
 

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from licheck.context import normalise_sector
+from licheck import uses as vocabularies
 from licheck.countries import country_problem
 from licheck.data import data_dir
 from licheck.errors import LicheckError, RuleFileError
@@ -137,9 +137,6 @@ def _parse_rule(item: Any, line: int | None, licence_id: str, texts: list[str],
         return None
 
     params = {k: item[k] for k in KINDS[kind].params if k in item}
-    if kind == "acceptable_use":
-        params["purposes"] = [p.strip().lower() for p in params.get("purposes", [])]
-        params["sectors"] = [normalise_sector(s) for s in params.get("sectors", [])]
     severity = Severity.parse(item["severity"]) if "severity" in item else default_severity(kind)
     return Rule(
         id=rule_id, licence=licence_id, kind=kind, title=item["title"].strip(),
@@ -191,8 +188,19 @@ def _check_kind(item: YamlMap, kind: str, result: FileResult) -> None:
         if not any(f in item["scale_trigger"] for f in SCALE_FIGURES):
             result.error(f"'scale_trigger' needs at least one of: {', '.join(SCALE_FIGURES)}",
                          item.line_of("scale_trigger"))
-    if kind == "acceptable_use" and not (item.get("purposes") or item.get("sectors")):
-        result.error("an acceptable_use rule needs 'purposes' or 'sectors' to match", item.line)
+    if kind == "acceptable_use":
+        _check_vocabulary_ids(item, result)
+
+
+def _check_vocabulary_ids(item: YamlMap, result: FileResult) -> None:
+    """An acceptable_use rule names the use and sector ids it covers, exactly as the
+    vocabularies spell them (matching is by id, so a misspelt id would never match)."""
+    if not (item.get("uses") or item.get("sectors")):
+        result.error("an acceptable_use rule needs 'uses' or 'sectors' to match", item.line)
+    for key, vocabulary in (("uses", vocabularies.uses()), ("sectors", vocabularies.sectors())):
+        for word in item.get(key) or []:
+            if vocabulary.get(word) is None:
+                result.error(vocabulary.unknown_message(word, key), item.line_of(key))
 
 
 def _valid_date(value: str) -> bool:

@@ -141,12 +141,12 @@ def test_inline_context_reports_the_manifest_path() -> None:
 
 
 def test_with_use_overrides_one_model() -> None:
-    base = context_from_mapping(parse_yaml("use: {distributes_weights: true, purposes: [chat]}", "c"), "c")
+    base = context_from_mapping(parse_yaml("use: {distributes_weights: true, purposes: [spam]}", "c"), "c")
     doc = parse_yaml("- id: x\n  use: {trains_on_outputs: true}\n", "m.yaml")
     ctx = base.with_use(doc[0]["use"], "m.yaml")
     assert isinstance(ctx, Context)
     assert ctx.use.trains_on_outputs is True and ctx.use.distributes_weights is True
-    assert ctx.use.purposes == ("chat",) and base.use.trains_on_outputs is False
+    assert ctx.use.purposes == ("spam",) and base.use.trains_on_outputs is False
 
 
 @pytest.mark.parametrize(("text", "words"), [
