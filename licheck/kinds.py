@@ -46,7 +46,9 @@ class Trigger:
 _STR = (str,)
 _NUM = (int, float)
 _SEVERITIES = tuple(str(s) for s in Severity)
-MEASURED_AT = ("month_before_release", "any_time")
+# When a user cap is measured: the calendar month before the version's release date; the largest
+# figure at any time; or the current figure ("has more than": the latest month given).
+MEASURED_AT = ("month_before_release", "any_time", "current")
 UNKNOWN_MODALITIES = ("warn", "assume_multimodal", "skip")
 DERIVED_FROM = ("materials", "outputs")
 # What an output-training ban covers: any AI model; a kind of model (licheck cannot tell what the
@@ -91,6 +93,9 @@ _KINDS = (
              "period": Field(_STR, required=True, choices=("annual", "monthly")),
              "counted_over": Field(_STR, required=True),
              "inclusive": Field((bool,)),    # reached AT the threshold ("or more"), not only above
+             # the severity for a non-commercial user when the cap ends every licence, the
+             # non-commercial one too (absent: the rule's conditions decide alone)
+             "non_commercial_severity": Field(_STR, choices=_SEVERITIES),
          }, from_rules=True),
     Kind("non_commercial", Severity.ERROR,
          "Non-commercial licence in a commercial deployment",

@@ -71,7 +71,7 @@ CASES: list[tuple[str, str, str, dict[str, Any], list[tuple[str, Severity]], lis
     # --- revenue -----------------------------------------------------------------------------
     ("stability 2M annual", "stability-community", "organisation: {annual_revenue_usd: 2000000}", {}, [("stability-community/revenue-cap", E)], []),
     ("stability 900k", "stability-community", "organisation: {annual_revenue_usd: 900000}", {}, [], ["revenue_cap"]),
-    ("stability 2M non-commercial", "stability-community", "organisation: {annual_revenue_usd: 2000000}\nuse: {commercial: false}", {}, [], ["revenue_cap"]),
+    ("stability 2M non-commercial: III ends any licenses", "stability-community", "organisation: {annual_revenue_usd: 2000000}\nuse: {commercial: false}", {}, [("stability-community/revenue-cap", W)], [("revenue_cap", E)]),
     ("mistral 25M monthly", "mistral-modified-mit", "organisation: {monthly_revenue_usd: 25000000}", {}, [("mistral-modified-mit/revenue-cap", E)], []),
     ("mistral monthly map", "mistral-modified-mit", "organisation: {monthly_revenue_usd: {'2026-01': 5000000, '2026-02': 21000000}}", {}, [("mistral-modified-mit/revenue-cap", E)], []),
     ("mistral 15M monthly", "mistral-modified-mit", "organisation: {monthly_revenue_usd: 15000000, annual_revenue_usd: 900000000}", {}, [], ["revenue_cap"]),
