@@ -102,7 +102,12 @@ _KINDS = (
          "The licence forbids commercial use, and the declared deployment is commercial.",
          "Use the model only non-commercially, obtain a commercial licence from the licensor, or choose "
          "another model.",
-         params={"permitted_use": Field(_STR, required=True)}, from_rules=True),
+         params={
+             "permitted_use": Field(_STR, required=True),
+             # the licence's own words that make evaluation non-commercial ("for research or
+             # evaluation purposes only"): a commercial user only evaluating gets a warning
+             "evaluation_carve_out": Field(_STR, nonempty=True),
+         }, from_rules=True),
     Kind("non_production", Severity.ERROR,
          "Research or evaluation licence in production",
          "The licence allows research or evaluation only, and the declared deployment is production.",
@@ -138,6 +143,10 @@ _KINDS = (
              "display_text": Field((list,), required=True, items=str, nonempty=True, min_items=1),   # any one of them
              "where": Field(_STR),
              "scale_trigger": Field((dict,), schema=SCALE_TRIGGER),   # absent: whenever the conditions hold
+             # `multimodal`: only when a model carrying the licence is multimodal, as a licence
+             # defines the models the duty is for (NVIDIA 1.1: a Cosmos Model is "a multimodal
+             # Model shared under this Agreement"); unknown modalities are a warning
+             "models": Field(_STR, choices=("multimodal", "all")),
          }, from_rules=True),
     Kind("notice", Severity.OBLIGATION,
          "Licence copy or notice to ship",

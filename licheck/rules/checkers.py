@@ -201,6 +201,23 @@ def _always(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     return [Hit(rule.severity, None)]
 
 
+def check_non_commercial(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
+    carve_out = rule.param("evaluation_carve_out")
+    use = ctx.use
+    evaluating = not (use.production or use.offered_as_service or use.distributes_weights
+                      or use.derived_model_name)
+    if carve_out and evaluating:
+        # The licence's "non-commercial" includes evaluation: a company that only evaluates may
+        # be within it; whether its evaluation is commercial use is for review.
+        return [Hit(min(rule.severity, Severity.WARNING), "use.commercial", replace_message=(
+            f"a commercial organisation evaluating the model: the licence's non-commercial use includes "
+            f"evaluation ({carve_out}); review that the use stays research or evaluation, with no "
+            "production, service or distribution"),
+            how_to_comply=("Keep the model to research or evaluation (no production, no service, no "
+                           "distribution), or request a commercial licence before any other use."))]
+    return [Hit(rule.severity, None)]
+
+
 def check_naming(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     name = ctx.use.derived_model_name
     if name is None:
@@ -242,6 +259,19 @@ def name_begins_with(name: str, prefix: str) -> bool:
 
 def check_attribution(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     display = " or ".join(f'"{t}"' for t in rule.param("display_text"))
+    if rule.param("models") == "multimodal":
+        # The licence's own definition decides (a catalogue or card fact), never the model's name.
+        holders = view.holders or (view.model,)
+        if any(n.multimodal for n in holders):
+            pass
+        elif all(n.modalities for n in holders):
+            return []
+        else:
+            return [Hit(Severity.WARNING, None, {"display": display}, replace_message=(
+                f"could not check whether the duty to display {display} applies: it applies to a multimodal "
+                "model shared under the licence, and the modalities of the model carrying it are not known"),
+                how_to_comply=(f"Check whether the model takes or produces images, audio or video; if it does, "
+                               f"include {display}. Record a text-only model as a waiver."))]
     trigger = rule.param("scale_trigger")
     if not trigger:
         return [Hit(rule.severity, None, {"display": display})]
@@ -432,7 +462,7 @@ def check_output_training(rule: Rule, ctx: Context, view: ModelView) -> list[Hit
 CHECKERS: dict[str, Checker] = {
     "mau_cap": check_mau_cap,
     "revenue_cap": check_revenue_cap,
-    "non_commercial": _always,
+    "non_commercial": check_non_commercial,
     "non_production": _always,
     "output_training": check_output_training,
     "naming": check_naming,
