@@ -226,4 +226,7 @@ def licence_text(licence: Licence, rules: list[Rule]) -> str:
     if licence.incorporates:
         lines.append(f"  (the rules of {', '.join(licence.incorporates)} apply too: licheck explain "
                      f"{licence.incorporates[0]})")
+    if licence.incorporates_missing:
+        lines.append("  not checked (incorporated, text not available to licheck):")
+        lines.extend(f"    - {doc}" for doc in licence.incorporates_missing)
     return "\n".join(lines)
