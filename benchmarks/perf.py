@@ -1,7 +1,7 @@
 """The performance budget: wall time, peak memory and import cost of licheck's commands.
 
     python benchmarks/perf.py [--runs 7] [--models 500] [--import-rounds 5] [--no-imports]
-                              [--tree PATH] [--compare OTHER_TREE] [--with-benchmarks]
+                              [--tree PATH] [--compare OTHER_TREE] [--wheel] [--with-benchmarks]
 
 For each command below, run as `python -m licheck ...` in a fresh process (offline, with a
 cache in a temporary folder that a first, untimed run fills, as any second run on a machine
@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -258,12 +259,28 @@ def in_process(runs: int, env: dict[str, str], cwd: Path) -> str:
     return proc.stdout + proc.stderr
 
 
+def wheel_of(tree: Path, work: Path) -> Path:
+    """`tree` built as a wheel (with its build hook) and unpacked: a folder to import licheck
+    from as an installed wheel would be."""
+    dist, unpacked = work / "dist", work / "wheel"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(dist), str(tree)], check=True, capture_output=True)
+    with zipfile.ZipFile(next(dist.glob("licheck-*.whl"))) as wheel:
+        wheel.extractall(unpacked)
+    return unpacked
+
+
 def compare(before: Path, after: Path, env: dict[str, str], manifest: Path, runs: int,
-            import_rounds: int) -> int:
-    """Medians of wall, CPU and import time of each command in two trees, runs interleaved."""
+            import_rounds: int, after_path: Path | None = None) -> int:
+    """Medians of wall, CPU and import time of each command in two trees, runs interleaved
+    (`after_path`: import the after tree's licheck from there, e.g. its unpacked wheel)."""
     envs = {tree: {**env, "PYTHONPATH": str(tree)} for tree in (before, after)}
+    if after_path is not None:
+        # PYTHONSAFEPATH (Python 3.11): `python -m` must not put the tree (the cwd) first
+        envs[after].update(PYTHONPATH=str(after_path), PYTHONSAFEPATH="1")
     print(f"python {sys.version.split()[0]} on {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.2f}; before = {before.name}, after = {after.name}; runs "
+          f"{os.getloadavg()[0]:.2f}; before = {before.name}, after = {after.name}"
+          f"{' as a wheel' if after_path else ''}; runs "
           f"alternate between them; median of {runs} runs ({import_rounds} for imports)\n")
     header = (f"{'command':<42} {'wall ms':>13} {'cpu ms':>13} {'rss MB':>11} {'imports ms':>13} "
               f"{'modules':>9}  exit")
@@ -323,6 +340,10 @@ def main() -> int:
     parser.add_argument("--compare", type=Path, metavar="OTHER_TREE",
                         help="A/B mode: alternate every run between OTHER_TREE (before) and --tree "
                              "(after), so that the machine's load drifts the same for both")
+    parser.add_argument("--wheel", action="store_true",
+                        help="measure --tree as an installed wheel (built with its build hook, so "
+                             "with its pre-parsed data): licheck is imported from the unpacked "
+                             "wheel, the commands still run in --tree")
     parser.add_argument("--with-benchmarks", action="store_true",
                         help="then run benchmarks/identify.py and benchmarks/resolve.py")
     args = parser.parse_args()
@@ -339,11 +360,16 @@ def main() -> int:
                 "HF_HUB_DISABLE_TELEMETRY": "1", "NO_COLOR": "1", "PYTHONPATH": str(tree)})
     manifest = manifest_of(args.models, work)
     python = sys.executable
+    unpacked = wheel_of(tree, work) if args.wheel else None
     if args.compare is not None:
-        return compare(args.compare.resolve(), tree, env, manifest, args.runs, args.import_rounds)
+        return compare(args.compare.resolve(), tree, env, manifest, args.runs, args.import_rounds,
+                       unpacked)
+    if unpacked is not None:
+        env.update(PYTHONPATH=str(unpacked), PYTHONSAFEPATH="1")
 
     print(f"python {sys.version.split()[0]} on {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.2f}; median of {args.runs} runs; tree {tree.name}")
+          f"{os.getloadavg()[0]:.2f}; median of {args.runs} runs; tree {tree.name}"
+          f"{' as a wheel' if unpacked else ''}")
     base = [run_once([python, "-c", "pass"], env, tree) for _ in range(args.runs)]
     baseline = set(importtimes([python, "-c", "pass"], env, tree))
     print(f"baseline `python -c pass`: wall {statistics.median(b[0] for b in base) * 1000:.0f} ms, "

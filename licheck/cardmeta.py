@@ -18,7 +18,7 @@ from licheck.model import ModelFacts, ModelRef, ParentLink
 from licheck.refs import hub_ref, parse_ref
 from licheck.yamlload import YamlList, YamlMap, parse_yaml
 
-# The Hub server's own front-matter regex (hf-hub.md section 1.1), anchored at the start.
+# The Hub server's own front-matter regex (docs/hub.md), anchored at the start.
 _FRONT_MATTER = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 

@@ -28,14 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from licheck.countries import country_problem
-from licheck.data import data_dir
+from licheck.data import data_dir, load_data_yaml
 from licheck.errors import DataError
 from licheck.hubid import hub_id_problem, is_hub_id, segment_problem
 from licheck.licences import Corpus, default_corpus
 from licheck.model import RELATIONS
 from licheck.schema import Field, Schema
 from licheck.yamldoc import YamlList, YamlMap
-from licheck.yamlload import load_yaml
 
 MODALITIES = ("text", "image", "audio", "video")
 
@@ -285,7 +284,7 @@ def _line_of_item(items: Any, index: int, default: int | None) -> int | None:
 
 
 def _load_orgs(path: Path) -> list[OrgDefaults]:
-    doc = load_yaml(path)
+    doc = load_data_yaml(path)
     ORGS_FILE.check(doc, str(path), cls=DataError, line=1)
     out = []
     for org, body in doc["orgs"].items():
@@ -320,7 +319,7 @@ def _iso_date(value: Any, path: Path, line: int | None, what: str) -> str | None
 
 def _load_models(path: Path, known_licences: Any,
                  bundled: bool = False) -> list[tuple[YamlMap, CatalogueEntry]]:
-    doc = load_yaml(path)
+    doc = load_data_yaml(path)
     MODELS_FILE.check(doc, str(path), cls=DataError, line=1)
     out = []
     shown = _shown(path)   # once per file: path arithmetic per entry is a third of the load
@@ -385,7 +384,7 @@ def _shown(path: Path) -> str:
 
 
 def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
-    doc = load_yaml(path)
+    doc = load_data_yaml(path)
     OLLAMA_FILE.check(doc, str(path), cls=DataError, line=1)
     out: dict[str, tuple[_OllamaFamily, int | None]] = {}
     for family, body in doc["ollama"].items():

@@ -6,7 +6,7 @@ reads arguments, calls `run_check`, renders the Report and turns it into an exit
 resolve the lineages, evaluate, then apply `--strict` and the waivers (each gives new
 findings: findings are values) and assemble the report.
 
-Where each model's context comes from, strongest first (CONTRACT.md section 1): `--context
+Where each model's context comes from, strongest first (docs/contract.md section 1): `--context
 FILE`, the manifest's `context:`, the config's `context`, the defaults. A manifest entry's
 `use:` overrides apply to that model only. A model card target is a model about to be
 published under the card's name, so that name becomes `use.derived_model_name` with
@@ -113,7 +113,7 @@ def run_check(
 
 
 def exit_code(report: Report, fail_on: str = "error") -> int:
-    """CONTRACT.md section 1: 1 when an unwaived finding is at or above `fail_on`, else 0."""
+    """docs/contract.md section 1: 1 when an unwaived finding is at or above `fail_on`, else 0."""
     try:
         threshold = fail_threshold(fail_on)
     except ValueError as exc:

@@ -1,4 +1,4 @@
-"""The deployment context (CONTRACT.md section 2): who deploys a model, and how.
+"""The deployment context (docs/contract.md section 2): who deploys a model, and how.
 
 Facts about the *deployer* only (country, users, revenue, sectors, use). Facts about the
 *model* (modalities, publisher, origin, release date) come from its lineage, never from here.

@@ -25,13 +25,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from licheck.data import data_dir
+from licheck.data import data_dir, load_data_yaml
 from licheck.errors import DataError
 from licheck.licences import Corpus, default_corpus
 from licheck.model import StructuralFacts
 from licheck.schema import Field, Schema, did_you_mean
 from licheck.yamldoc import YamlList, YamlMap, line_of
-from licheck.yamlload import load_yaml
 
 FILE_NAME = "fingerprints.yml"
 
@@ -485,7 +484,7 @@ def load_fingerprint_file(path: str | os.PathLike[str], *, licences: Corpus,
     """Load and check one fingerprint file; DataError at `file:line`. Its entries may name
     the tokenizer families of `tokenizers` (the bundled ones, for a user's file)."""
     file = Path(path)
-    doc = load_yaml(file)
+    doc = load_data_yaml(file)
     FINGERPRINTS_FILE.check(doc, str(file), cls=DataError, line=1)
     known = {**(tokenizers or {}), **_load_tokenizers(doc["tokenizers"], file)}
     shown = _shown(file)

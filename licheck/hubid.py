@@ -17,6 +17,7 @@ MAX_HUB_ID = 2 * MAX_SEGMENT + 1
 # One segment of a Hub id: letters, digits, '-', '_', '.', starting and ending alphanumeric.
 _SEGMENT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")   # control characters (a NUL included)
 
 
 def segment_problem(part: str) -> str | None:
@@ -37,7 +38,7 @@ def hub_id_problem(text: str, *, namespaced: bool = False) -> str | None:
         return "empty model id"
     if len(text) > MAX_HUB_ID:
         return f"model id is longer than {MAX_HUB_ID} characters"
-    if "\x00" in text or any(ord(c) < 32 or ord(c) == 127 for c in text):
+    if _CONTROL.search(text):
         return "model id contains a control character"
     if "%" in text:
         return "model id contains '%' (URL-encoded characters are not allowed in ids)"

@@ -15,10 +15,9 @@ from functools import cache
 from pathlib import Path
 
 from licheck.countries import country_problem
-from licheck.data import data_dir
+from licheck.data import data_dir, load_data_yaml
 from licheck.errors import DataError
 from licheck.schema import Field, Schema
-from licheck.yamlload import load_yaml
 
 LICENCE_KINDS = ("model-licence", "acceptable-use-policy", "permissive", "copyleft", "non-commercial")
 # "text-missing": known by name and from quotations, but no verbatim text could be obtained;
@@ -197,7 +196,7 @@ class Corpus:
 
 
 def _load_one(meta_path: Path) -> Licence:
-    doc = load_yaml(meta_path)
+    doc = load_data_yaml(meta_path)
     SCHEMA.check(doc, os.fspath(meta_path), cls=DataError, line=1)
     status = doc.get("status", "complete")
     country = doc.get("publisher_country")

@@ -2,7 +2,7 @@
 them, severities, clauses, findings, lineage nodes.
 
 Pure data, no I/O, the bottom layer: every stage (targets, sources, lineage, rules, check,
-reports) speaks in these types, and `to_json()` gives the shapes of CONTRACT.md section 5.
+reports) speaks in these types, and `to_json()` gives the shapes of docs/contract.md section 5.
 """
 
 from __future__ import annotations

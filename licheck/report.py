@@ -1,6 +1,6 @@
 """The result of `licheck check`: every model checked, every finding, and what they were checked against.
 
-`Report.to_json()` is the `check` JSON of CONTRACT.md section 5; every output format in
+`Report.to_json()` is the `check` JSON of docs/contract.md section 5; every output format in
 `licheck.formats` renders a `Report`. Pure data, no I/O.
 
 `Report.findings` is the complete list (the JSON `findings`, what `summary()` counts and what
@@ -134,7 +134,7 @@ class Report:
     # -- contract ------------------------------------------------------------------------
 
     def summary(self) -> dict[str, int]:
-        """CONTRACT.md section 5: unwaived findings per severity, plus models, waived, unresolved.
+        """docs/contract.md section 5: unwaived findings per severity, plus models, waived, unresolved.
 
         `unresolved` counts every `unresolved` finding, waived or not: a waiver accepts the
         risk, it does not make the lineage checked.

@@ -9,19 +9,26 @@ model-card front matter) goes through here:
 * duplicate keys are an error (the second would silently win otherwise);
 * alias use is bounded (a "billion laughs" document is refused, not expanded);
 * the file size is capped before parsing.
+
+PyYAML is imported on the first parse: a command that reads no YAML (no config file, the
+bundled data pre-parsed: `licheck.data`) never loads it.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from typing import Any
-
-import yaml
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from licheck.errors import ConfigError
 from licheck.files import MAX_TEXT_BYTES, read_text
 from licheck.yamldoc import YamlInt, YamlList, YamlMap, line_of
+
+if TYPE_CHECKING:
+    import yaml
+
+_STR_TAG = "tag:yaml.org,2002:str"
 
 __all__ = ["MAX_YAML_BYTES", "YamlList", "YamlMap", "line_of", "load_yaml", "parse_yaml", "read_text"]
 
@@ -31,9 +38,6 @@ MAX_DEPTH = 64
 MAX_EXPANDED_NODES = 1_000_000
 
 
-# libyaml's parser is several times faster than the pure-Python one; both are "safe".
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 def _check_graph(root: yaml.Node, mark: Any) -> None:
     """Refuse alias bombs and absurd nesting before anything is constructed.
@@ -42,6 +46,8 @@ def _check_graph(root: yaml.Node, mark: Any) -> None:
     walked as consumers would see it, counting expanded nodes and aliased revisits, and
     stopping at the first bound crossed. A recursive alias also ends here.
     """
+    import yaml
+
     budget = MAX_EXPANDED_NODES
     seen: set[int] = set()
     aliases = 0
@@ -71,26 +77,9 @@ def _check_graph(root: yaml.Node, mark: Any) -> None:
             stack.extend((child, depth + 1) for child in children)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    def get_single_data(self) -> Any:
-        node = self.get_single_node()
-        if node is None:
-            return None
-        _check_graph(node, node.start_mark)
-        return self.construct_document(node)
+def _construct_map(loader: Any, node: yaml.MappingNode) -> YamlMap:
+    import yaml
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        # Plain strings are most of every document: SafeConstructor would return
-        # `node.value` too, after a memo lookup and two dispatches (a third of load time).
-        if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
-            return node.value
-        return super().construct_object(node, deep=deep)
-
-
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> YamlMap:
     loader.flatten_mapping(node)
     result = YamlMap()
     result.line = node.start_mark.line + 1
@@ -109,14 +98,16 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> YamlMap:
     return result
 
 
-def _construct_list(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
+def _construct_list(loader: Any, node: yaml.SequenceNode) -> YamlList:
     result = YamlList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
 
 
-def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    import yaml
+
     # PyYAML raises a bare ValueError for an impossible date such as 2027-02-30.
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
@@ -128,17 +119,44 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
 _PLAIN_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
 
 
-def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+    import yaml
+
     value: int = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
     if _PLAIN_DECIMAL.fullmatch(node.value):
         return value
     return YamlInt(value, node.value)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)  # type: ignore[arg-type]
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)  # type: ignore[arg-type]
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)  # type: ignore[arg-type]
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)  # type: ignore[arg-type]
+@cache
+def _loader() -> type:
+    """The Loader class (built on first use, so that importing this module imports no PyYAML).
+
+    libyaml's parser is several times faster than the pure-Python one; both are "safe"."""
+    import yaml
+
+    base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class _Loader(base):  # type: ignore[misc, valid-type]
+        def get_single_data(self) -> Any:
+            node = self.get_single_node()
+            if node is None:
+                return None
+            _check_graph(node, node.start_mark)
+            return self.construct_document(node)
+
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            # Plain strings are most of every document: SafeConstructor would return
+            # `node.value` too, after a memo lookup and two dispatches (a third of load time).
+            if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+                return node.value
+            return super().construct_object(node, deep=deep)
+
+    _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+    _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
+    return _Loader
 
 
 # libyaml's composer recurses in C, where no RecursionError guards it: about 25 000 nested
@@ -149,11 +167,14 @@ _SAFE_NESTING_BOUND = 1000
 
 
 def _refuse_deep_nesting(text: str) -> None:
+    import yaml
+
     longest = max(map(len, text.split("\n")))
     if 2 * (longest + 1) + text.count("[") + text.count("{") <= _SAFE_NESTING_BOUND:
         return
     depth = 0
-    for event in yaml.parse(text, Loader=_BaseLoader):
+    base: Any = _loader().__base__   # the libyaml (or pure-Python) SafeLoader
+    for event in yaml.parse(text, Loader=base):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
@@ -167,6 +188,9 @@ def _refuse_deep_nesting(text: str) -> None:
 
 def parse_yaml(text: str, path: str | os.PathLike[str], *, line_offset: int = 0) -> Any:
     """Parse YAML text; errors name `path` and the line (shifted by `line_offset`)."""
+    import yaml
+
+    _Loader = _loader()
     try:
         _refuse_deep_nesting(text)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a (C)SafeLoader
@@ -184,7 +208,7 @@ def parse_yaml(text: str, path: str | os.PathLike[str], *, line_offset: int = 0)
         # A NUL or other forbidden character; its str() spans two lines and names no line.
         # libyaml counts the position in UTF-8 bytes, the pure-Python reader in characters.
         before = (text.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n")
-                  if _BaseLoader is not yaml.SafeLoader else text[: exc.position].count("\n"))
+                  if _Loader.__base__ is not yaml.SafeLoader else text[: exc.position].count("\n"))
         line = before + 1 + line_offset
         raise ConfigError(f"invalid YAML: unacceptable character #x{exc.character:04x}",
                           path=path, line=line) from None

@@ -88,3 +88,39 @@ def test_wheel_finds_its_data_from_another_directory(installed: Path, tmp_path: 
                     "meta-llama/Llama-3.1-8B-Instruct", cwd=tmp_path)
     assert resolved.returncode == 0, resolved.stderr
     assert json.loads(resolved.stdout)["licences"] == ["llama3.1"]
+
+
+def _package_dir(python: Path, tmp_path: Path) -> Path:
+    located = subprocess.run([str(python), "-c", "import licheck; print(licheck.__file__)"], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=60,
+                             env={**os.environ, "PYTHONPATH": "", "PYTHONSAFEPATH": "1"})
+    assert located.returncode == 0, located.stderr
+    return Path(located.stdout.strip()).parent
+
+
+def test_wheel_carries_every_bundled_data_file_pre_parsed(installed: Path, tmp_path: Path) -> None:
+    parsed = _package_dir(installed, tmp_path) / "_data" / "parsed"
+    sources = {json.loads(entry.read_text(encoding="utf-8").partition("\n")[0])["source"]
+               for entry in parsed.glob("*.json")}
+    bundled = {path.relative_to(ROOT).as_posix() for name in ("licences", "rules", "catalogue")
+               for path in (ROOT / name).rglob("*") if path.suffix in (".yml", ".yaml")}
+    assert sources == bundled
+
+
+def test_an_installed_data_file_edited_after_the_build_is_read_as_edited(installed: Path,
+                                                                         tmp_path: Path) -> None:
+    metadata = _package_dir(installed, tmp_path) / "_data" / "licences" / "mit.yml"
+    original = metadata.read_bytes()
+    try:
+        metadata.write_bytes(original.replace(b'name: "MIT License"', b'name: "MIT, edited"', 1))
+        listed = _run(installed, "licences", "--format", "json", cwd=tmp_path)
+        assert listed.returncode == 0, listed.stderr
+        names = {entry["id"]: entry["name"] for entry in json.loads(listed.stdout)["licences"]}
+        assert names["mit"] == "MIT, edited"
+        metadata.write_bytes(original.replace(b"kind:", b"knid:", 1))
+        broken = _run(installed, "licences", cwd=tmp_path)
+        assert broken.returncode == 2 and "mit.yml:" in broken.stderr and "knid" in broken.stderr
+    finally:
+        metadata.write_bytes(original)
+    listed = _run(installed, "licences", "--format", "json", cwd=tmp_path)
+    assert {e["id"]: e["name"] for e in json.loads(listed.stdout)["licences"]}["mit"] == "MIT License"

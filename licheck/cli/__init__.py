@@ -1,7 +1,7 @@
 """The `licheck` command line: a thin layer over the pipeline.
 
 Commands parse arguments, call pure logic (which never imports click), pick a formatter
-and map the result to an exit code (CONTRACT.md section 1). Only `main()` exits. Each
+and map the result to an exit code (docs/contract.md section 1). Only `main()` exits. Each
 command lives in its own module so this file stays a table of contents; command modules
 are imported only when their command runs, which keeps start-up light.
 """

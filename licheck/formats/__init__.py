@@ -23,7 +23,7 @@ class Renderer(Protocol):
 # --format name -> module in this package that defines `render`.
 FORMATS: dict[str, str] = {
     "text": "text",         # for terminals: grouped by model, colour when asked
-    "json": "jsonfmt",      # CONTRACT.md section 5
+    "json": "jsonfmt",      # docs/contract.md section 5
     "sarif": "sarif",       # SARIF 2.1.0 for GitHub code scanning
     "github": "github",     # GitHub Actions workflow annotations
     "markdown": "markdown", # the legal review report

@@ -1,4 +1,4 @@
-"""`--format json`: CONTRACT.md section 5, exactly `Report.to_json()`."""
+"""`--format json`: docs/contract.md section 5, exactly `Report.to_json()`."""
 
 from __future__ import annotations
 

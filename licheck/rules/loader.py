@@ -21,7 +21,7 @@ from typing import Any
 
 from licheck import uses as vocabularies
 from licheck.countries import country_problem
-from licheck.data import data_dir
+from licheck.data import data_dir, load_data_yaml
 from licheck.errors import LicheckError, RuleFileError
 from licheck.kinds import DERIVED_FROM, KINDS, SCALE_FIGURES, TRIGGERS, default_severity
 from licheck.licences import Corpus
@@ -30,7 +30,6 @@ from licheck.rules.quotes import normalise, quote_in
 from licheck.rules.schema import FILE_SCHEMA, MESSAGE_FIELDS, Rule, rule_schema
 from licheck.schema import Problem, did_you_mean
 from licheck.yamldoc import YamlMap, line_of
-from licheck.yamlload import load_yaml
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -66,7 +65,7 @@ def parse_file(path: str | os.PathLike[str], corpus: Corpus) -> FileResult:
     """Every rule of one file, with every problem found in it."""
     result = FileResult(os.fspath(path))
     try:
-        doc = load_yaml(path)
+        doc = load_data_yaml(path)
     except LicheckError as exc:
         result.errors.append(RuleFileError(exc.message, path=result.path, line=exc.line))
         return result

@@ -1,6 +1,6 @@
 """The Hugging Face Hub source: one API call per model, files only when metadata falls short.
 
-What is asked of the Hub, in order (hf-hub.md sections 2, 3, 6):
+What is asked of the Hub, in order (docs/hub.md):
 
 1. `HfApi(endpoint=...).model_info(id, revision=..., expand=[cardData, tags, gated, sha,
    siblings, baseModels], timeout=...)`. This answers even for gated repos, so a gated

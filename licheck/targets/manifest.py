@@ -1,4 +1,4 @@
-"""The licheck manifest (`licheck.yaml` / `models.yaml`, CONTRACT.md section 4).
+"""The licheck manifest (`licheck.yaml` / `models.yaml`, docs/contract.md section 4).
 
     context: context.yaml      # a path (relative to this file's folder) or the mapping inline
     models:

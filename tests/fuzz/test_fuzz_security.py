@@ -212,8 +212,8 @@ def test_the_source_scan_would_catch_each_pattern(tmp_path: Path, monkeypatch: p
 
 def test_yaml_loader_is_a_safe_loader() -> None:
     safe = tuple(c for c in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", None)) if c)
-    assert issubclass(yamlload._Loader, safe)
-    assert not issubclass(yamlload._Loader, (yaml.FullLoader, yaml.UnsafeLoader))
+    assert issubclass(yamlload._loader(), safe)
+    assert not issubclass(yamlload._loader(), (yaml.FullLoader, yaml.UnsafeLoader))
 
 
 @pytest.mark.parametrize("tag", [
