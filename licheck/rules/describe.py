@@ -58,7 +58,10 @@ def _revenue_cap(rule: Rule) -> str:
 
 
 def _non_commercial(rule: Rule) -> str:
-    return f"commercial use (use.commercial); permitted: {rule.param('permitted_use')}"
+    carve_out = rule.param("evaluation_carve_out")
+    also = (f"; a commercial user only evaluating (no production, service or distribution) gets a "
+            f"warning instead: {carve_out}" if carve_out else "")
+    return f"commercial use (use.commercial); permitted: {rule.param('permitted_use')}{also}"
 
 
 def _registration(rule: Rule) -> str:
@@ -98,6 +101,9 @@ def _attribution(rule: Rule) -> str:
     p = rule.param
     where = f" on {p('where')}" if p("where") else ""
     duty = "display " + " or ".join(f'"{t}"' for t in p("display_text")) + where
+    if p("models") == "multimodal":
+        duty += (" (only when a model carrying the licence is multimodal, from its card or catalogue "
+                 "facts; unknown modalities: a warning)")
     trigger = p("scale_trigger")
     if not trigger:
         return duty
