@@ -9,6 +9,8 @@ severity)], findings that must not [rule id or kind, or (id or kind, severity)])
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -292,3 +294,22 @@ def test_missing_incorporated_texts_are_listed() -> None:
                            ("falcon-180b-tii", "Acceptable Use Policy"),
                            ("nvidia-open-model", "Trustworthy AI")):
         assert any(words in doc for doc in corpus().get(licence).incorporates_missing), licence
+
+
+def test_monthly_revenue_fails_the_gate_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defect 1 as reported: `monthly_revenue_usd: 200000` (US$2.4M a year) under the Stability
+    AI Community License exited 0. Through the CLI, offline from the catalogue: exit 1."""
+    from click.testing import CliRunner
+
+    from licheck.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ctx.yml").write_text("organisation: {monthly_revenue_usd: 200000}\n", encoding="utf-8")
+    runner = CliRunner()
+    with runner.isolation() as (out, err, _):
+        code = main(["check", "--offline", "stabilityai/stable-diffusion-3.5-large", "--context", "ctx.yml",
+                     "--format", "json"])
+        doc = json.loads(out.getvalue().decode())
+    assert code == 1, err.getvalue().decode()
+    cap = [f for f in doc["findings"] if f["id"] == "stability-community/revenue-cap"]
+    assert cap and cap[0]["severity"] == "error" and "2,400,000" in cap[0]["message"]
