@@ -106,6 +106,24 @@ class Cache:
         with contextlib.suppress(OSError):
             self._path(key).unlink()
 
+    def keys(self, prefix: str = "") -> list[str]:
+        """The keys of the entries stored, those starting with `prefix` (for suggestions: it
+        reads every entry, so it is for the rare run that needs it)."""
+        found: list[str] = []
+        folder = self.directory / "v1"
+        if not folder.is_dir():
+            return found
+        for path in folder.glob("*/*.json"):
+            try:
+                if path.stat().st_size > MAX_ENTRY_BYTES:
+                    continue
+                key = json.loads(path.read_text(encoding="utf-8")).get("key")
+            except (OSError, ValueError, AttributeError, RecursionError):
+                continue
+            if isinstance(key, str) and key.startswith(prefix):
+                found.append(key)
+        return found
+
     def problems(self) -> list[str]:
         """Why the cache folder is not intact, if it is not: a temporary file left by a writer
         that died, or a file that is not a whole entry. Empty when every file is sound."""

@@ -21,6 +21,7 @@ import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from licheck import __version__
@@ -30,18 +31,28 @@ from licheck.data import data_dir
 from licheck.env import Env
 from licheck.errors import ConfigError
 from licheck.kinds import KINDS, default_severity, fail_threshold
-from licheck.lineage import resolve_many
+from licheck.lineage import declared_mismatch, resolve_many
 from licheck.lockfile import LOCK_NAME, LockFile, entry_key, lock_path, read_lock, stale_reason
-from licheck.model import Finding, Lineage, ModelRef, Severity
+from licheck.model import Finding, Lineage, ModelFacts, ModelRef, Severity
 from licheck.report import ModelReport, Report, sort_findings
 from licheck.rules.evaluate import evaluate
+from licheck.schema import suggest
 from licheck.sources.lock import LockedRegistry
 from licheck.sources.registry import SourceRegistry
 from licheck.structure_findings import UNDECLARED_ID as UNDECLARED_BASE
 from licheck.targets import ModelEntry, Target, discover
-from licheck.waivers import Waiver, apply_waivers, load_waivers, parse_waivers
+from licheck.targets.ignore import head_commit
+from licheck.waivers import (
+    Waiver,
+    apply_waivers,
+    check_waiver_licences,
+    load_waivers,
+    parse_waivers,
+)
 from licheck.yamlload import load_yaml
 
+_OWN_CARD_ADVICE = ("Correct your card's `license:` to the licence that binds the model (you may "
+                    "not publish it under looser terms), and comply with every inherited licence.")
 STRICT_KINDS = tuple(k.name for k in KINDS.values() if k.strict)
 
 
@@ -94,22 +105,34 @@ def run_check(
         cli=_context_file(context_path) if context_path else None,
         config=(_context_value(env.config.context, env.config.path)
                 if env.config.context is not None else None))
+    for given in (contexts.cli, contexts.config):
+        if given is not None:
+            given.context.policy.check_licences(env.corpus)
     refs = _unique_refs(read)
     if progress is not None:
         progress(len(refs))
     lineages = _resolve(env, refs, locks, read, locked)
-    done = _evaluate(env, read, dict(zip(refs, lineages, strict=True)), contexts)
+    locked_ids = [n.result.id for lock in locks.values() for n in lock.nodes
+                  if isinstance(n.result, ModelFacts) and n.result.source == "hub"]
+    done = _evaluate(env, read, dict(zip(refs, lineages, strict=True)), contexts, locked_ids)
     done.notes.extend(f"lineages of {path} read from {lock.path} ({lock.digest})"
                       for path, lock in locks.items())
     findings = done.findings
+    if env.config.levels:   # the config's level per kind, before --strict (the flag wins)
+        findings = [_level(f, env.config.levels) for f in findings]
     if strict or env.config.strict:
         findings = [_strict(f) for f in findings]
-    findings, extra, outcomes = apply_waivers(
-        findings, _config_waivers(env.config) + [w for t in read for w in t.waivers], today=env.today)
+    waivers = _config_waivers(env.config) + [w for t in read for w in t.waivers]
+    check_waiver_licences(waivers, env.corpus.ids())
+    findings, extra, outcomes = apply_waivers(findings, waivers, today=env.today)
+    hub = _hub_unreachable(env, lineages)
+    if hub is not None:
+        done.notes.insert(0, hub)
     report = _report(env, done, findings, extra,
                      [{**o.waiver.to_json(), "status": o.status} for o in outcomes])
     report.locks = [{"path": lock.path or LOCK_NAME, "digest": lock.digest} for lock in locks.values()]
-    return report
+    return dataclasses.replace(report, hub_unreachable=hub, config_path=env.config.path,
+                               scope=_scope(read))
 
 
 def exit_code(report: Report, fail_on: str = "error") -> int:
@@ -243,7 +266,7 @@ def _report_misses(registry: LockedRegistry, read: Sequence[Target], locks: Mapp
 
 
 def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Lineage],
-              contexts: _Contexts) -> _Evaluated:
+              contexts: _Contexts, locked_ids: Sequence[str] = ()) -> _Evaluated:
     """Every target's models checked against the context that applies to each."""
     own_contexts: dict[int, _Ctx] = {}
     models: list[ModelReport] = []
@@ -253,15 +276,19 @@ def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Line
     for target in read:
         notes.extend(target.notes)
         own = None if contexts.cli else _target_context(target, own_contexts)
+        if own is not None:
+            own.context.policy.check_licences(env.corpus)
         tctx = contexts.cli or own or contexts.config or _default()
         if target.entries:
             used.setdefault(_label(target, own, contexts, env.config), tctx)
         findings.extend(target.findings)
         for entry in target.entries:
             lineage = lineages[entry.ref]
-            model_findings = _findings_for(entry, lineage, _entry_context(entry, tctx), env)
+            model_findings = _findings_for(entry, lineage, _entry_context(entry, tctx), env,
+                                           locked_ids)
             models.append(ModelReport(ref=entry.written, lineage=lineage,
-                                      location=entry.location, findings=model_findings))
+                                      location=entry.location, findings=model_findings,
+                                      display_name=entry.card_name))
             findings.extend(model_findings)
     if len(used) == 1:
         run_ctx = next(iter(used.values()))
@@ -274,6 +301,43 @@ def _evaluate(env: Env, read: Sequence[Target], lineages: Mapping[ModelRef, Line
     if not models and not any(t.findings for t in read):
         notes.append("no models to check")
     return _Evaluated(models, findings, notes, run_ctx)
+
+
+def _scope(read: Sequence[Target]) -> tuple[tuple[str, str], ...]:
+    """What the run checked (files, or the ids given), and the git commit they are at."""
+    named = [t.path or ", ".join(e.written for e in t.entries) for t in read]
+    scope = [("Checked", ", ".join(dict.fromkeys(n for n in named if n)) or "nothing")]
+    folder = next((Path(t.path).parent for t in read if t.path), Path("."))
+    commit = head_commit(folder)
+    if commit is not None:
+        scope.append(("Git commit", commit))
+    return tuple(scope)
+
+
+def _hub_unreachable(env: Env, lineages: Sequence[Lineage]) -> str | None:
+    """"Hub unreachable: N models from the built-in catalogue, M unresolved" when the Hub
+    failed to answer in this run: the verdict then rests on licheck's own data, and says so."""
+    if not lineages:
+        return None
+    built = vars(env).get("sources")   # a run read wholly from locks built no sources
+    reasons = [r for s in getattr(built, "sources", ())
+               if isinstance(r := getattr(s, "unreachable", None), str)]
+    if not reasons:
+        return None
+    nodes = {n.id: n.source for lineage in lineages for n in lineage.nodes}
+    sources = list(nodes.values())
+    cached = sources.count("cache")
+    return (f"Hub unreachable ({reasons[0]}): {sources.count('catalogue')} model(s) from the "
+            f"built-in catalogue, " + (f"{cached} from the cache, " if cached else "")
+            + f"{sources.count('unresolved')} unresolved")
+
+
+def _level(finding: Finding, levels: Mapping[str, str]) -> Finding:
+    """The config's `levels: {kind: severity}`, like cargo-deny's lint levels."""
+    level = levels.get(finding.kind)
+    if level is None or str(finding.severity) == level:
+        return finding
+    return dataclasses.replace(finding, severity=Severity[level.upper()])
 
 
 def _strict(finding: Finding) -> Finding:
@@ -307,7 +371,8 @@ def _report(env: Env, done: _Evaluated, findings: list[Finding], extra: list[Fin
     )
 
 
-def _findings_for(entry: ModelEntry, lineage: Lineage, ctx: Context, env: Env) -> list[Finding]:
+def _findings_for(entry: ModelEntry, lineage: Lineage, ctx: Context, env: Env,
+                  locked_ids: Sequence[str] = ()) -> list[Finding]:
     """This entry's findings: the lineage's, the rules', and the target's own about it, each
     placed at the entry (one lineage may serve several entries, each with its own location
     and waivers)."""
@@ -315,10 +380,46 @@ def _findings_for(entry: ModelEntry, lineage: Lineage, ctx: Context, env: Env) -
     own = [dataclasses.replace(f, model=model_id) for f in entry.findings]
     placed = [f if f.location is not None and f.model else
               dataclasses.replace(f, location=f.location or entry.location, model=f.model or model_id)
-              for f in [*lineage.findings, *own]]
+              for f in [*_suggested(entry, lineage, env, locked_ids), *own]]
+    if entry.card_path and lineage.nodes:
+        # Your own card declaring a licence other than one that binds the model is an error
+        # (docs/contract.md section 3): you are about to publish it under the wrong terms.
+        placed = [dataclasses.replace(f, severity=Severity.ERROR, how_to_comply=_OWN_CARD_ADVICE)
+                  if declared_mismatch(f, lineage.nodes[0].id) else f for f in placed]
     return [*placed[:len(lineage.findings)],
             *evaluate(lineage, ctx, env.rulebook, location=entry.location),
             *placed[len(lineage.findings):]]
+
+
+def _suggested(entry: ModelEntry, lineage: Lineage, env: Env,
+               locked_ids: Sequence[str] = ()) -> list[Finding]:
+    """The lineage's findings, where the model the user named could not be found with the
+    nearest id licheck knows (catalogue, cache and the run's locks) suggested: a typo is the likeliest cause."""
+    root = lineage.nodes[0] if lineage.nodes else None
+    if root is None or root.resolved or entry.ref.kind != "hub":
+        return lineage.findings
+    close = suggest(entry.ref.name, [*_known_model_ids(env), *locked_ids])
+    if close is None or close.lower() == entry.ref.name.lower():
+        return lineage.findings
+    return [dataclasses.replace(f, message=f"{f.message} (did you mean '{close}'?)")
+            if f.kind == "unresolved" and f.via == [root.id] else f for f in lineage.findings]
+
+
+_KNOWN: dict[int, tuple[Env, list[str]]] = {}
+
+
+def _known_model_ids(env: Env) -> list[str]:
+    """Hub ids licheck knows without asking the Hub: the catalogue's and the cache's (read
+    once per environment: the cache is scanned, which is only worth it for a typo)."""
+    held = _KNOWN.get(id(env))
+    if held is not None and held[0] is env:
+        return held[1]
+    ids = {e.id for e in env.catalogue.entries()}
+    for key in env.cache.keys("hub-facts-"):   # every version of the Hub source's entries
+        ids.add(key.rsplit(":", 1)[-1].split("@", 1)[0])
+    _KNOWN.clear()   # one environment at a time: a long-lived process keeps no stale list
+    _KNOWN[id(env)] = (env, sorted(ids))
+    return _KNOWN[id(env)][1]
 
 
 # --- contexts ----------------------------------------------------------------------------

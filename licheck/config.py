@@ -14,6 +14,11 @@ the file and line, so a typo never silently changes what the gate checks.
     extra_licences: [legal/licences]
     extra_rules: [legal/rules]
     extra_catalogue: [legal/catalogue]
+    levels: {provenance: info, licence_mismatch: error}   # a severity per finding kind
+
+Keys may also be written as the command line's flags are (`fail-on`), as pyproject tools
+allow. Without `--config`, the config is looked for in the current directory, then in each
+folder above it up to the repository's root (the folder holding `.git`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from licheck.errors import ConfigError
-from licheck.kinds import FAIL_ON_CHOICES
+from licheck.kinds import FAIL_ON_CHOICES, KINDS, SEVERITY_NAMES
 from licheck.schema import Field, Schema
 from licheck.yamlload import YamlList, YamlMap, line_of, load_yaml, read_text
 
@@ -48,6 +53,9 @@ SCHEMA = Schema("the config", {
     "extra_rules": _PATHS,
     "extra_catalogue": _PATHS,
     "strict": Field((bool,), nullable=True),
+    "levels": Field((dict,), nullable=True, expect="a mapping of finding kind to severity",
+                    schema=Schema("'levels'", {kind: Field((str,), choices=SEVERITY_NAMES, ignore_case=True)
+                                             for kind in KINDS})),
 })
 
 
@@ -66,6 +74,7 @@ class Config:
     extra_licences: tuple[str, ...] = ()
     extra_rules: tuple[str, ...] = ()
     extra_catalogue: tuple[str, ...] = ()
+    levels: Mapping[str, str] = field(default_factory=dict)   # finding kind -> severity
     line_numbers: dict[str, int] = field(default_factory=dict)
 
     def line(self, key: str) -> int | None:
@@ -76,8 +85,20 @@ DEFAULT_CONFIG = Config()
 
 
 def find_config(cwd: str | os.PathLike[str] = ".") -> Path | None:
-    """`.licheck.yaml` in `cwd`, else a `pyproject.toml` there with a `[tool.licheck]` table."""
-    folder = Path(cwd)
+    """The config of `cwd`: in `cwd`, else in the nearest folder above it up to the
+    repository's root (never above it, nor above `cwd` outside a repository)."""
+    start = Path(cwd)
+    here = start.resolve()
+    root = next((f for f in (here, *here.parents) if (f / ".git").exists()), here)
+    for up, folder in enumerate((here, *here.parents)):
+        found = _config_in(start if up == 0 else folder)
+        if found is not None or folder == root:
+            return found
+    return None
+
+
+def _config_in(folder: Path) -> Path | None:
+    """`.licheck.yaml` in `folder`, else a `pyproject.toml` there with a `[tool.licheck]` table."""
     candidate = folder / CONFIG_FILE
     if candidate.is_file():
         return candidate
@@ -159,6 +180,22 @@ def _toml_key_lines(text: str, table: Mapping[str, Any]) -> dict[str, int]:
     return {k: v for k, v in lines.items() if k in table}
 
 
+def _flag_spelling(raw: Mapping[str, Any], lines: Mapping[str, int | None],
+                   p: Path) -> tuple[dict[str, Any], dict[str, int | None]]:
+    """Keys written as the flags are (`fail-on`) read as `fail_on`; both at once is an error."""
+    out: dict[str, Any] = {}
+    out_lines: dict[str, int | None] = {}
+    for key, value in raw.items():
+        name = key.replace("-", "_") if isinstance(key, str) and key.replace("-", "_") in SCHEMA.fields \
+            else key
+        if name in out:
+            raise ConfigError(f"'{key}' and '{name}' are the same setting; keep one", path=p,
+                              line=lines.get(key))
+        out[name] = value
+        out_lines[name] = lines.get(key)
+    return out, out_lines
+
+
 def _rel(value: str, base: Path) -> str:
     """A config path made relative to the current directory (it is written relative to base)."""
     expanded = os.path.expanduser(value)
@@ -169,6 +206,7 @@ def _rel(value: str, base: Path) -> str:
 
 def _validate(raw: Mapping[str, Any], p: Path, lines: Mapping[str, int | None]) -> Config:
     base = p.parent
+    raw, lines = _flag_spelling(raw, lines, p)
     where = {k: v for k, v in lines.items() if v is not None}
 
     SCHEMA.check(raw, os.fspath(p), lines=where)
@@ -204,5 +242,6 @@ def _validate(raw: Mapping[str, Any], p: Path, lines: Mapping[str, int | None]) 
         extra_licences=paths.get("extra_licences", ()),
         extra_rules=paths.get("extra_rules", ()),
         extra_catalogue=paths.get("extra_catalogue", ()),
+        levels={k: str(v).strip().lower() for k, v in (raw.get("levels") or {}).items()},
         line_numbers=dict(where),
     )

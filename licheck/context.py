@@ -17,13 +17,16 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from licheck import uses as vocabularies
 from licheck.countries import COMMON_MISTAKES, EU_MEMBER_STATES, ISO_3166_ALPHA2, in_eu
 from licheck.errors import ConfigError
-from licheck.schema import Field, Schema
+from licheck.schema import Field, Schema, suggest
 from licheck.yamldoc import YamlList, line_of
+
+if TYPE_CHECKING:
+    from licheck.licences import Corpus
 
 DEFAULT_REVIEW_ORIGINS = ("CN",)
 DEFAULT_SENSITIVE_SECTORS = ("defence", "government", "healthcare", "finance", "critical-infrastructure")
@@ -173,6 +176,27 @@ class Policy:
     allow_licences: tuple[str, ...] | None = None
     review_origins: tuple[str, ...] = DEFAULT_REVIEW_ORIGINS
     sensitive_sectors: tuple[str, ...] = DEFAULT_SENSITIVE_SECTORS
+    # Where each licence id was written, (key, spelling, file, line): the ids are checked
+    # against the run's corpus (`check_licences`), which the context file does not know.
+    written: tuple[tuple[str, str, str, int | None], ...] = field(default=(), compare=False,
+                                                                   repr=False)
+
+    def check_licences(self, corpus: Corpus) -> None:
+        """Every licence id of the policy must be one the run knows (an id or an alias of the
+        bundled licences or the user's own): an unknown one would silently deny or allow
+        nothing. Raises ConfigError naming the file and line, with a suggestion."""
+        for key, spelling, path, line in self.written:
+            if spelling in corpus or corpus.lookup(spelling) is not None:
+                continue
+            shared = corpus.ambiguous(spelling)
+            if shared:
+                raise ConfigError(f"'policy.{key}': '{spelling}' is a name several licences share "
+                                  f"({', '.join(shared)}); write the id of the one you mean",
+                                  path=path, line=line)
+            close = suggest(spelling, corpus.ids())
+            hint = f" (did you mean '{close}'?)" if close else ""
+            raise ConfigError(f"'policy.{key}': unknown licence id '{spelling}'{hint}; "
+                              "`licheck licences` lists the ids and aliases", path=path, line=line)
 
 
 @dataclass(frozen=True)
@@ -424,7 +448,15 @@ def _parse_policy(pol: Mapping[str, Any], path: str) -> Policy:
         allow_licences=allow,
         review_origins=origins,
         sensitive_sectors=sensitive,
+        written=tuple(_written(pol, "deny_licences", path) + _written(pol, "allow_licences", path)),
     )
+
+
+def _written(pol: Mapping[str, Any], key: str, path: str) -> list[tuple[str, str, str, int | None]]:
+    items = pol.get(key) or []
+    return [(key, _licence_id(w), path,
+             items.line_of(i) if isinstance(items, YamlList) else line_of(pol, key))
+            for i, w in enumerate(items)]
 
 
 def _licence_id(spelling: str) -> str:

@@ -62,15 +62,27 @@ def decode_text(data: bytes, path: str | os.PathLike[str]) -> str:
         raise InputError("not valid UTF-8 text", path=path, line=line) from None
 
 
+def user_file_mode(path: str | os.PathLike[str]) -> int:
+    """The permissions a file the user asked for should get: an existing file keeps its own,
+    a new one gets what the umask leaves of 0666 (as `open()` would give it)."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0o022)   # reading the umask means setting it: put it straight back
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES) -> str:
     """Read a UTF-8 text file with a size cap; InputError with the path on any failure."""
     return decode_text(read_capped(path, max_bytes), path)
 
 
-def write_atomically(path: str | os.PathLike[str], text: str) -> None:
+def write_atomically(path: str | os.PathLike[str], text: str, *, mode: int | None = None) -> None:
     """Write `text` to `path` through a temporary file in the same folder and a rename, so a
     reader (another licheck process, a CI step) sees the old file or the new one, never half
-    of one. Raises OSError; the temporary file never outlives a failure."""
+    of one. Raises OSError; the temporary file never outlives a failure (Ctrl-C included).
+    `mode`: the new file's permissions (default: the temporary file's 0600)."""
     # Imported here: tempfile pulls in shutil, lzma, bz2 and random (~5 ms); most runs write nothing.
     import tempfile
 
@@ -78,6 +90,8 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(fh.fileno(), mode)
             fh.write(text)
         os.replace(tmp, target)
     except BaseException:

@@ -259,6 +259,7 @@ TRIGGERS: Mapping[str, Trigger] = MappingProxyType({t.name: t for t in (
 # `--fail-on X` fails on an unwaived finding at X or above; `never` never fails.
 NEVER = "never"
 FAIL_ON_CHOICES: tuple[str, ...] = (*_SEVERITIES, NEVER)
+SEVERITY_NAMES: tuple[str, ...] = _SEVERITIES   # lowest first, as `levels:` in a config takes them
 
 
 def fail_threshold(choice: str) -> Severity | None:
@@ -272,3 +273,55 @@ def fail_threshold(choice: str) -> Severity | None:
     if word not in FAIL_ON_CHOICES:
         raise ValueError(f"unknown --fail-on value '{choice}' (expected one of: {', '.join(FAIL_ON_CHOICES)})")
     return Severity.parse(word)
+
+
+# Finding ids licheck produces itself (not from a rule file), and when: `licheck explain ID`.
+BUILTIN_FINDINGS: dict[str, tuple[str, str]] = {
+    "lineage/unresolved": ("unresolved", "A model or an ancestor could not be followed: not found on "
+                           "the Hub (for a model you named, an error with the nearest known id), gated, "
+                           "offline and not cached, the Hub down, the run's deadline passed, a cycle, or "
+                           "deeper than 16 levels."),
+    "lineage/licence_mismatch": ("licence_mismatch", "A model declares a licence other than one it "
+                                 "inherits from an ancestor, or none. Both bind its users. On a model "
+                                 "card checked as your own model to publish, declaring another licence "
+                                 "is an error."),
+    "lineage/licence_unknown": ("licence_unknown", "No licence could be determined for a model in the "
+                                "lineage (nothing declared, or a licence id licheck does not know)."),
+    "policy/deny": ("policy", "A licence that binds the model is in the context's "
+                    "policy.deny_licences."),
+    "policy/allow": ("policy", "The context sets policy.allow_licences and a licence that binds the "
+                     "model is not in it."),
+    "policy/provenance": ("provenance", "The model's publisher is in a country of "
+                          "policy.review_origins and the context names a sensitive sector."),
+    "waiver/expired": ("waiver", "A waiver's expires date has passed: it waives nothing, and the "
+                       "finding it covered is reported again."),
+    "waiver/unused": ("waiver", "A waiver matched no finding of the run: its rule, kind or model glob "
+                      "is wrong, or what it waived is gone."),
+    "card/no-base-model": ("unresolved", "A model card declares no base_model, so the licences it may "
+                           "inherit cannot be checked."),
+    "fingerprint/undeclared-base": ("provenance", "A model declares no base model, but its weights' "
+                                    "structure (config, tokenizer, tensor shapes) matches a base "
+                                    "under a restrictive licence (an error with --strict)."),
+    "fingerprint/base-contradicted": ("provenance", "A model declares a base model, but its weights' "
+                                      "structure matches another base: the declared lineage may be "
+                                      "wrong."),
+    "drift/licence-changed": ("drift", "`lock --check`: a model's declared licence changed upstream "
+                              "since the lock (an error)."),
+    "drift/licence-text-changed": ("drift", "`lock --check`: the text of a model's licence file "
+                                   "changed upstream since the lock (an error)."),
+    "drift/base-changed": ("drift", "`lock --check`: a model's base models changed upstream since "
+                           "the lock."),
+    "drift/revision-moved": ("drift", "`lock --check`: the revision a model was locked at moved "
+                             "upstream to another commit."),
+    "drift/gone": ("drift", "`lock --check`: a locked model is gone from the Hub."),
+    "drift/gated": ("drift", "`lock --check`: a locked model is now gated on the Hub."),
+    "drift/source-changed": ("drift", "`lock --check`: a model locked from one source is now read "
+                             "from another."),
+    "drift/lock-stale": ("drift", "The manifest names a model its licheck.lock does not hold (new, "
+                         "or its reference changed): run `licheck lock --update` (with --locked, an "
+                         "input error)."),
+    "lock/unchecked": ("unresolved", "`lock --check` could not check a locked model for drift (the "
+                       "Hub did not answer)."),
+    "litellm/unidentified-model": ("unresolved", "A LiteLLM proxy entry names a model licheck cannot "
+                                   "tie to an open-weight model id."),
+}

@@ -84,7 +84,7 @@ MAX_DEPTH = 16
 DEFAULT_DEADLINE = 20.0
 _OPEN_DECLARATIONS = ("other", "unknown", "")
 
-__all__ = ["MAX_DEPTH", "determine_licence", "resolve", "resolve_many"]
+__all__ = ["MAX_DEPTH", "declared_mismatch", "declares", "determine_licence", "resolve", "resolve_many"]
 
 
 def default_deadline() -> float:
@@ -304,6 +304,7 @@ class _Assembler:
         self.unresolved: list[tuple[str, str]] = []   # (node id, reason)
         self.unknown_parents: list[tuple[str, str]] = []   # (node id, why a parent is unknown)
         self.cycles: list[list[str]] = []
+        self.missing_root = False   # the Hub says the model the user named does not exist
 
     def build(self) -> Lineage:
         self._visit(self.root, 0, [])
@@ -379,6 +380,7 @@ class _Assembler:
                                                             "stopped here")
             return self._unresolved_node(_display(ref), "not fetched")
         if isinstance(result, Unresolved):
+            self.missing_root = self.missing_root or (depth == 0 and result.missing)
             return self._unresolved_node(_display(ref), result.reason)
         node_id = result.id
         if node_id in path:
@@ -440,8 +442,11 @@ class _Assembler:
         self._lineage = lineage
         corpus = self.corpus
         out: list[Finding] = []
-        for node_id, reason in self.unresolved:
-            out.append(self._finding("unresolved", default_severity("unresolved"),
+        for i, (node_id, reason) in enumerate(self.unresolved):
+            # A model the user named that the Hub says does not exist is their typo: an error
+            # (docs/contract.md section 3); an ancestor that is gone stays a warning.
+            typo = i == 0 and self.missing_root and lineage.nodes[0].id == node_id
+            out.append(self._finding("unresolved", Severity.ERROR if typo else default_severity("unresolved"),
                                      f"{node_id}: could not be resolved: {reason}", node_id))
         for node_id, why in self.unknown_parents:
             out.append(self._finding("unresolved", default_severity("unresolved"),
@@ -483,10 +488,7 @@ class _Assembler:
                     continue
                 strict = not permissive(lid)
                 severity = Severity.WARNING if strict else Severity.INFO
-                if own is None:
-                    said = "declares no licence"
-                else:
-                    said = f"declares '{own}'"
+                said = "declares no licence" if own is None else declares(own)
                 msg = (f"{node.id} {said} but derives from {holder}, licensed '{lid}': "
                        f"'{lid}' still binds users of {node.id}")
                 out.append(self._finding("licence_mismatch", severity, msg, holder, licence=lid))
@@ -519,6 +521,17 @@ class _Assembler:
                                         licence=node.licence):
                 out.append(replace(f, model=root_id, via=[*path, *f.via[1:]]))
         return out
+
+
+def declares(licence: str) -> str:
+    """How a `licence_mismatch` message says what the model declares (after its id)."""
+    return f"declares '{licence}'"
+
+
+def declared_mismatch(finding: Finding, model_id: str) -> bool:
+    """A `licence_mismatch` about `model_id` itself declaring a licence (not declaring none,
+    not an ancestor's own mismatch)."""
+    return finding.kind == "licence_mismatch" and finding.message.startswith(f"{model_id} declares '")
 
 
 # --- public API ----------------------------------------------------------------------------------

@@ -213,6 +213,9 @@ class Unresolved:
     # The input error behind it, when a file could not be read: raised again (exit 2) when the
     # file is a target the user named, reported as `unresolved` when it is only an ancestor.
     error: Exception | None = field(default=None, compare=False, repr=False)
+    # The source answered that the model does not exist (a Hub 404), as opposed to "could not
+    # ask": for a model the user named, a typo (docs/contract.md section 3).
+    missing: bool = False
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from licheck.errors import InputError
 from licheck.hubid import hub_id_problem, is_hub_id
 from licheck.model import ModelRef
+from licheck.schema import suggest
 
 MAX_REF_LENGTH = 512
 MAX_REVISION = 255
@@ -103,6 +104,16 @@ def _local(text: str, base_dir: Path | None) -> Path:
     return Path(os.path.normpath(path))
 
 
+def _nearest(path: Path) -> str:
+    """` (did you mean 'x'?)` over the entries of the folder `path` would be in."""
+    try:
+        names = [p.name for p in path.parent.iterdir()]
+    except OSError:
+        return ""
+    close = suggest(path.name, names)
+    return f" (did you mean '{path.parent / close}'?)" if close else ""
+
+
 def parse_ref(text: str, *, base_dir: Path | None = None) -> ModelRef:
     """Classify and validate a model reference; raise InputError on anything unsafe."""
     if not isinstance(text, str):
@@ -144,6 +155,12 @@ def parse_ref(text: str, *, base_dir: Path | None = None) -> ModelRef:
         raise InputError(f"invalid model reference {_quote(text)}: no such directory, and a path "
                          "is not a Hub model id")
     name, rev = _split_revision(text)
+    first = name.split("/", 1)[0]
+    if "/" in name and first not in (".", "..") and _local(first, base_dir).is_dir():
+        # `a/b` where the folder `a/` exists here is a path of the working tree, not a Hub id:
+        # a misspelt local folder must not be looked up on the Hub.
+        raise InputError(f"no such directory: {_quote(text)} (the folder '{first}/' exists here, "
+                         f"so this is read as a path){_nearest(candidate)}")
     if ":" in name and hub_id_problem(name):
         raise InputError(f"invalid model reference {_quote(text)}: not a Hub id "
                          "(for an Ollama model write ollama:NAME)")

@@ -69,6 +69,9 @@ class ModelReport:
     lineage: Lineage
     location: Location | None
     findings: list[Finding]
+    # The name a model card gives the model (your own model, checked before publishing); its
+    # folder is only where it lies. None for every other target.
+    display_name: str | None = None
 
     @property
     def id(self) -> str:
@@ -102,6 +105,14 @@ class Report:
     notes: list[str]
     # The corpus the check used (bundled plus the user's folders), to name its licences.
     corpus: Corpus = field(repr=False, compare=False)
+    # "Hub unreachable: ..." when the Hub could not answer and the catalogue or cache stood in
+    # (also one of `notes`, so every format says it; the command line says it on stderr).
+    hub_unreachable: str | None = None
+    # The config file of the run, if any: where SARIF places findings about models named on
+    # the command line (they were written nowhere else).
+    config_path: str | None = None
+    # What was checked, for the review report: ("Targets", "licheck.yaml"), ("Git commit", sha).
+    scope: tuple[tuple[str, str], ...] = ()
     # The lock files the lineages were read from (`licheck.lock`): path and digest of each.
     locks: list[dict[str, str]] = field(default_factory=list)
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from licheck.errors import ConfigError
-from licheck.kinds import KINDS
+from licheck.kinds import BUILTIN_FINDINGS, KINDS
 from licheck.model import Finding, Location, Severity
-from licheck.schema import Field, Schema
+from licheck.schema import Field, Schema, suggest
 from licheck.yamlload import YamlMap, line_of, load_yaml
 
 _TEXT = Field((str,), nonempty=True)
@@ -215,3 +215,26 @@ def _waiver_finding(waiver: Waiver, finding_id: str, message: str) -> Finding:
         how_to_comply="renew the waiver with a new expiry date after review, or remove it"
         if finding_id == "waiver/expired" else "remove the waiver, or fix its rule/kind or model glob",
     )
+
+
+# Finding ids that do not start with a licence id (`lineage/unresolved`, `policy/deny`, ...).
+NON_LICENCE_PREFIXES = tuple(sorted({i.split("/", 1)[0] for i in BUILTIN_FINDINGS}))
+
+
+def check_waiver_licences(waivers: Iterable[Waiver], licence_ids: Sequence[str]) -> None:
+    """A waiver's `rule:` starts with a licence id (`llama3.1/attribution`) or another finding
+    family (`lineage/...`): one that names no licence the run knows would silently waive
+    nothing. Raises ConfigError at the waiver's line, with a suggestion."""
+    known = [*licence_ids, *NON_LICENCE_PREFIXES]
+    for waiver in waivers:
+        if waiver.rule is None or "/" not in waiver.rule:
+            continue
+        prefix = waiver.rule.split("/", 1)[0]
+        if any(fnmatch.fnmatchcase(k, prefix) for k in known):
+            continue
+        close = suggest(prefix, known)
+        hint = f" (did you mean '{close}/{waiver.rule.split('/', 1)[1]}'?)" if close else ""
+        loc = waiver.location
+        raise ConfigError(f"waiver rule '{waiver.rule}': '{prefix}' is not a licence id licheck "
+                          f"knows{hint}; `licheck licences` lists them",
+                          path=loc.file if loc else None, line=loc.line if loc else None)

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resolve": ("licheck.cli.resolve", "resolve"),
     "identify": ("licheck.cli.identify", "identify"),
     "explain": ("licheck.cli.rules", "explain"),
+    "init": ("licheck.cli.init", "init"),
     "licences": ("licheck.cli.licences", "licences"),
     "lock": ("licheck.cli.lock", "lock"),
     "rules": ("licheck.cli.rules", "rules"),
@@ -44,7 +45,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="licheck")
+@click.version_option(__version__, "--version", "-V", prog_name="licheck")
 def cli() -> None:
     """Licence compliance for open-weight AI models.
 
@@ -67,10 +68,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
+    except click.UsageError as exc:
+        # One line, as every other input error (docs/contract.md section 1); --help has the rest.
+        hint = f" (see 'licheck {exc.ctx.info_name} --help')" if exc.ctx is not None and \
+            exc.ctx.parent is not None else " (see 'licheck --help')"
+        message = " ".join(exc.format_message().split())
+        click.echo(f"licheck: error: {message}{hint}", err=True)
         return 2
-    except click.exceptions.Abort:
+    except click.ClickException as exc:
+        click.echo(f"licheck: error: {' '.join(exc.format_message().split())}", err=True)
+        return 2
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):   # click wraps Ctrl-C in Abort
+            click.echo("licheck: interrupted", err=True)
+            return 130
         click.echo("licheck: aborted", err=True)
         return 2
     except KeyboardInterrupt:

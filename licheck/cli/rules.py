@@ -10,6 +10,7 @@ from licheck import uses
 from licheck.cli._env import command_env, config_option
 from licheck.data import data_dir
 from licheck.errors import InputError
+from licheck.kinds import BUILTIN_FINDINGS, KINDS
 from licheck.licences import Corpus
 from licheck.rules.describe import licence_text, rule_json, rule_text
 from licheck.rules.loader import rule_files, validate_files
@@ -40,6 +41,10 @@ def explain(target: str, fmt: str, config_path: str | None) -> int:
         else:
             click.echo(rule_text(rule, corpus.get(rule.licence)))
         return 0
+    builtin = BUILTIN_FINDINGS.get(target.strip().lower())
+    if builtin is not None:
+        click.echo(_builtin_text(target.strip().lower(), *builtin), nl=False)
+        return 0
     # An id names itself here even when publishers also use it for other versions (`exaone`).
     licence_id = target.strip() if target.strip() in corpus else corpus.lookup(target)
     licence = corpus.get(licence_id) if licence_id else None
@@ -47,7 +52,8 @@ def explain(target: str, fmt: str, config_path: str | None) -> int:
         # Printed and exited here (not raised) so the exit code is 2 under any click runner.
         shared = corpus.ambiguous(target)
         problem = (f"'{target}' is a name several licences share: {', '.join(shared)}; explain one of them"
-                   if shared else _unknown(target, [*book.ids(), *corpus.ids(), *uses.VOCABULARIES]))
+                   if shared else _unknown(target, [*book.ids(), *corpus.ids(), *uses.VOCABULARIES,
+                                                    *BUILTIN_FINDINGS]))
         click.echo(f"licheck: {problem}", err=True)
         click.get_current_context().exit(2)
     rules = book.rules_for(licence.id)
@@ -57,6 +63,18 @@ def explain(target: str, fmt: str, config_path: str | None) -> int:
     else:
         click.echo(licence_text(licence, rules))
     return 0
+
+
+def _builtin_text(finding_id: str, kind_name: str, when: str) -> str:
+    kind = KINDS[kind_name]
+    return (f"{finding_id}: {kind.title}\n"
+            f"  kind:          {kind.name} (default severity: {kind.severity})\n"
+            f"  produced by:   licheck itself, not a licence's rule file\n"
+            f"  when:          {when}\n"
+            f"  meaning:       {kind.meaning}\n"
+            f"  to comply:     {kind.advice}\n"
+            + ("  to waive:      it cannot be waived: fix or remove the waiver\n" if kind.name == "waiver"
+               else f"  to waive:      a waiver with `rule: {finding_id}` (or `kind: {kind.name}`)\n"))
 
 
 def _unknown(target: str, candidates: list[str]) -> str:

@@ -104,6 +104,8 @@ class Review:
     notes: list[str]
     disclaimer: str = DISCLAIMER
     licences: dict[str, LicenceView] = field(default_factory=dict)
+    scope: list[tuple[str, str]] = field(default_factory=list)   # what was checked, at which commit
+    sources_notice: str | None = None   # lineage not from live model cards: say so prominently
     # The lock files the lineages came from, (path, digest): a sign-off refers to exact facts.
     locks: list[tuple[str, str]] = field(default_factory=list)
 
@@ -150,16 +152,44 @@ def verdict(summary: dict[str, int]) -> str:
     return "No conflicts, warnings or obligations found."
 
 
+def sources_notice(report: Report) -> str | None:
+    """A notice when some lineage came from licheck's catalogue or cache, not live cards."""
+    by_source: dict[str, list[str]] = {}
+    for m in report.models:
+        for node in m.lineage.nodes:
+            if node.source in ("catalogue", "cache") and node.id not in by_source.get(node.source, []):
+                by_source.setdefault(node.source, []).append(node.id)
+    if not by_source:
+        return None
+    said = {"catalogue": "licheck's built-in catalogue", "cache": "licheck's cache (an earlier run's copy)"}
+    parts = [f"{len(ids)} model(s) from {said[src]} ({', '.join(ids[:5])}{', ...' if len(ids) > 5 else ''})"
+             for src, ids in sorted(by_source.items())]
+    return ("Lineage not read from live model cards: " + "; ".join(parts) + ". Their cards may have "
+            "changed since; re-run online before relying on this report.")
+
+
 def _unknowns(report: Report, views: list[FindingView]) -> list[str]:
     out: list[str] = []
     unresolved_nodes: set[str] = set()
+    undetermined: set[str] = set()
+    in_lineage_of: dict[str, list[str]] = {}
     for m in report.models:
         for node in m.lineage.nodes:
+            in_lineage_of.setdefault(node.id, [])
+            if m.id not in in_lineage_of[node.id]:
+                in_lineage_of[node.id].append(m.id)
+    for m in report.models:
+        for node in m.lineage.nodes:
+            others = [x for x in in_lineage_of[node.id] if x != node.id]
+            where_in = f" (in the lineage of {', '.join(others)})" if others else ""
             if not node.resolved:
+                if node.id in unresolved_nodes:
+                    continue
                 unresolved_nodes.add(node.id)
-                out.append(f"licheck could not fetch {node.id} (in the lineage of {m.id}): its "
-                           "licence and its own ancestors have not been checked.")
-            elif node.licence is None:
+                out.append(f"licheck could not fetch {node.id}{where_in}: its licence and its own "
+                           "ancestors have not been checked.")
+            elif node.licence is None and node.id not in undetermined:
+                undetermined.add(node.id)
                 declared = f" (it declares '{node.declared_licence}')" if node.declared_licence else ""
                 out.append(f"licheck could not determine the licence of {node.id}{declared} "
                            "\u2014 this has not been checked.")
@@ -173,7 +203,10 @@ def _unknowns(report: Report, views: list[FindingView]) -> list[str]:
                            " \u2014 terms not in it have not been checked.")
     for v in views:
         f = v.finding
-        if f.kind in ("unresolved", "licence_unknown") and not (f.via and f.via[-1] in unresolved_nodes):
+        about = f.via[-1] if f.via else f.model
+        if f.kind == "licence_unknown" and about in undetermined:
+            continue   # said once above, about the node
+        if f.kind in ("unresolved", "licence_unknown") and about not in unresolved_nodes:
             out.append(f"{f.model}: {f.message} \u2014 this has not been checked.")
         if v.secondary:
             out.append(f"Finding {f.id} for {f.model} rests on a clause from third-party quotations, "
@@ -222,5 +255,7 @@ def build(report: Report) -> Review:
         unknowns=_unknowns(report, all_views),
         notes=list(report.notes),
         licences=licences,
+        scope=list(report.scope),
+        sources_notice=sources_notice(report),
         locks=[(str(lock.get("path")), str(lock.get("digest"))) for lock in report.locks],
     )

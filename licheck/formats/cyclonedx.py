@@ -100,6 +100,8 @@ class _Builder:
         if is_hub_id(node.id, namespaced=True):   # a Hub id: its namespace is the group, as in the purl
             group, name = node.id.split("/", 1)
             comp["group"], comp["name"] = group, name
+        elif top is not None and top.display_name and node is lineage.nodes[0]:
+            comp["name"] = top.display_name   # your own card: the model's name, not its folder
         else:
             comp["name"] = node.id
         if node.revision:  # a commit sha is lower-cased, as in the purl

@@ -65,6 +65,11 @@ def render(report: Report, *, color: bool = False) -> str:
             lines.append(annotation(f, report))
         else:
             lines.append(_plain(str(f.severity), f, report))
+    for command, count in shown.items():
+        if count > ANNOTATIONS_PER_LEVEL:   # GitHub drops annotations beyond its limit: say so
+            lines.append(f"licheck: {count - ANNOTATIONS_PER_LEVEL} more {command} finding(s) than "
+                         f"GitHub shows as annotations ({ANNOTATIONS_PER_LEVEL} per level per step): "
+                         "listed above as log lines, and in the job summary")
     for f in sort_findings(report.waived):
         lines.append(_one_line(f"{_plain('waived', f, report)} ({waiver_text(f.waiver)})"))
     for note in report.notes:

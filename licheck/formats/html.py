@@ -34,6 +34,7 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { border: 1px solid var(--line); padding: .35rem .55rem; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; font-family: system-ui, Arial, sans-serif; font-weight: 600; }
 .disclaimer { color: var(--muted); font-style: italic; border-left: 4px solid var(--line); padding-left: .75rem; }
+.notice { border: 2px solid #b26b00; background: #fff4e0; padding: .5rem .75rem; }
 .verdict { font-size: 1.1rem; font-weight: bold; }
 .badge { display: inline-block; font: 600 .78rem/1.6 system-ui, Arial, sans-serif; letter-spacing: .04em;
          padding: 0 .5em; border-radius: 3px; color: #fff; text-transform: uppercase; }
@@ -205,9 +206,13 @@ def render(report: Report, *, color: bool = False) -> str:
         f"<tr><th>Generated</th><td>{e(r.generated)}</td></tr>",
         f"<tr><th>Tool</th><td>{e(r.tool)}</td></tr>",
     ]
+    p += [f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in r.scope]
     p += [f"<tr><th>Data: {e(k)}</th><td>{e(v)}</td></tr>" for k, v in r.data_versions.items()]
     p += [f"<tr><th>Lineages from</th><td>{e(path)} ({e(digest)})</td></tr>" for path, digest in r.locks]
-    p += [f"<tr><th>Models checked</th><td>{s['models']}</td></tr></tbody></table></header>"]
+    p += [f"<tr><th>Models checked</th><td>{s['models']}</td></tr></tbody></table>"]
+    if r.sources_notice:
+        p.append(f'<p class="notice"><strong>Notice:</strong> {e(r.sources_notice)}</p>')
+    p.append("</header>")
     p += ['<section id="result"><h2>Result</h2>', f'<p class="verdict">{e(r.verdict)}</p>',
           "<table><thead><tr><th>Errors</th><th>Warnings</th><th>Obligations</th><th>Info</th>"
           "<th>Waived</th><th>Unresolved</th></tr></thead><tbody><tr>"

@@ -163,11 +163,15 @@ def render(report: Report, *, color: bool = False) -> str:
     s = r.summary
     out = [f"# {r.title}", "", f"> {esc(r.disclaimer)}", ""]
     out += ["| | |", "|---|---|", f"| Generated | {esc(r.generated)} |", f"| Tool | {esc(r.tool)} |"]
+    out += [f"| {esc(label)} | {esc(value)} |" for label, value in r.scope]
     for key, value in r.data_versions.items():
         out.append(f"| Data: {esc(key)} | {esc(value)} |")
     for path, digest in r.locks:
         out.append(f"| Lineages from | {esc(path)} ({esc(digest)}) |")
-    out += [f"| Models checked | {s['models']} |", "", "## Result", "", f"**{esc(r.verdict)}**", ""]
+    out += [f"| Models checked | {s['models']} |", ""]
+    if r.sources_notice:
+        out += [f"> **Notice:** {esc(r.sources_notice)}", ""]
+    out += ["## Result", "", f"**{esc(r.verdict)}**", ""]
     out += ["| Errors | Warnings | Obligations | Info | Waived | Unresolved |", "|---|---|---|---|---|---|",
             f"| {s['error']} | {s['warning']} | {s['obligation']} | {s['info']} | {s['waived']} | {s['unresolved']} |", ""]
     out += ["## Deployment context (as declared)", ""] + _context(r.context_yaml)

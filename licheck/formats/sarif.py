@@ -1,7 +1,11 @@
 """`--format sarif`: SARIF 2.1.0 for GitHub code scanning (ecosystem.md section 2.1).
 
-One rule per finding id (the ids waivers name, stable across runs), every result located at
-the manifest line of its model, waived findings kept with an external suppression.
+One rule per finding id (the ids waivers name, stable across runs), waived findings kept
+with an external suppression. Every result has a physical location, as GitHub code scanning
+refuses an upload where one lacks it: the manifest or card line that named the model; for a
+model named on the command line, the config file, else `FALLBACK_URI` line 1 (the file
+licheck's config would be in; docs/contract.md section 5), with the model as a logical
+location beside it.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from licheck.formats._common import (
 from licheck.model import Finding, Location, Severity
 from licheck.report import Report, jsonable, sort_findings
 
+FALLBACK_URI = ".licheck.yaml"
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning",
           Severity.OBLIGATION: "note", Severity.INFO: "note"}
@@ -101,9 +106,9 @@ def fingerprint(finding: Finding) -> str:
 
 
 def _result(finding: Finding, rule_index: int, report: Report,
-            fallback: Location | None) -> dict[str, Any]:
+            fallback: Location) -> dict[str, Any]:
     model = model_of(report, finding)
-    loc = where(finding, model) or fallback
+    loc = where(finding, model)
     text = finding.message.strip() or kind_title(finding.kind)
     if finding.model and finding.model not in text:
         text = f"{finding.model}: {text}"
@@ -112,13 +117,13 @@ def _result(finding: Finding, rule_index: int, report: Report,
         "ruleIndex": rule_index,
         "level": _LEVEL[finding.severity],
         "message": {"text": text},
-        "locations": [_location(loc)] if loc is not None else [],
+        "locations": [_location(loc or fallback)],
         "partialFingerprints": {"licheckFinding/v1": fingerprint(finding)},
         "properties": jsonable({k: v for k, v in finding.to_json().items() if k not in ("message",)}),
     }
-    if loc is None:  # nothing to point at (a bare reference on the command line)
-        result["locations"] = [{"logicalLocations": [{"name": finding.model or finding.id,
-                                                      "kind": "module"}]}]
+    if loc is None:  # written nowhere (a bare reference on the command line): name the model too
+        result["locations"][0]["logicalLocations"] = [{"name": finding.model or finding.id,
+                                                       "kind": "module"}]
     if finding.waived:
         waiver = jsonable(finding.waiver or {})
         suppression: dict[str, Any] = {"kind": "external", "status": "accepted",
@@ -137,8 +142,9 @@ def build(report: Report) -> dict[str, Any]:
         by_rule.setdefault(f.id, []).append(f)
     rule_ids = sorted(by_rule)
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
-    # A finding with no file of its own or of its model points at the first manifest seen.
-    fallback = next((m.location for m in report.models if m.location is not None), None)
+    # A finding with no file of its own or of its model points at the config, else the
+    # documented fallback.
+    fallback = Location(report.config_path or FALLBACK_URI, 1)
     invocation: dict[str, Any] = {
         "executionSuccessful": True,
         "endTimeUtc": jsonable(report.generated_at),

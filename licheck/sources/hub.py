@@ -185,11 +185,19 @@ class HubSource:
         self._exhausted = 0    # consecutive requests that ran out of retries on 429/5xx
         self._answered = False
         self._down_reason: str | None = None
+        self._unreachable: str | None = None   # why the Hub failed to answer, the first time
         # Per fetch (one thread each): why a file could not be read for a transient reason.
         self._local = threading.local()
 
     def __repr__(self) -> str:   # never shows the token
         return f"HubSource(endpoint={_shown(self.endpoint)!r}, offline={self.offline})"
+
+    @property
+    def unreachable(self) -> str | None:
+        """Why the Hub could not answer in this run (down, hanging, past the deadline), or
+        None when it answered every request it was sent."""
+        with self._lock:
+            return self._unreachable
 
     # -- run control --
     def set_deadline(self, deadline_at: float | None) -> None:
@@ -227,6 +235,8 @@ class HubSource:
         try:
             result = self._fetch_online(ref)
         except _HubDown as exc:
+            with self._lock:
+                self._unreachable = self._unreachable or str(exc)
             stale = self.cache.get(key, allow_stale=True) if self.cache is not None else None
             if stale is not None:
                 cached = self._from_cache(stale.value, stale=True)
@@ -238,7 +248,8 @@ class HubSource:
             self.cache.put(key, facts_to_json(result))
         if isinstance(result, _NotFound) and self._remembers_missing():
             self.cache.put(self._missing_key(ref), result.reason)  # type: ignore[union-attr]
-        return Unresolved(result.ref, result.reason) if isinstance(result, _NotFound) else result
+        return Unresolved(result.ref, result.reason, missing=True) if isinstance(result, _NotFound) \
+            else result
 
     # -- "not found", remembered --
     def _missing_key(self, ref: ModelRef) -> str:
@@ -260,7 +271,7 @@ class HubSource:
             return None
         when = datetime.fromtimestamp(entry.stored_at, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         return Unresolved(ref, f"{entry.value} (the Hub's answer at {when}, remembered for "
-                               f"{NOT_FOUND_TTL / 3600:g} h)")
+                               f"{NOT_FOUND_TTL / 3600:g} h)", missing=True)
 
     @staticmethod
     def _from_cache(value: Any, *, stale: bool) -> ModelFacts | None:

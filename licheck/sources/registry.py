@@ -92,7 +92,8 @@ class SourceRegistry:
         if len(failures) > 1:
             others = "; ".join(f.reason for f in failures[1:] if f.reason != first.reason)
             if others:
-                return Unresolved(ref, f"{first.reason} ({others})", first.source, first.error)
+                return Unresolved(ref, f"{first.reason} ({others})", first.source, first.error,
+                                  missing=first.missing)
         return first
 
     def enrich(self, facts: ModelFacts) -> ModelFacts:

@@ -22,23 +22,21 @@ the current directory, else an error saying what to give.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from licheck.config import load_config
+from licheck.config import CONFIG_FILE, PYPROJECT, Config, find_config, load_config
 from licheck.errors import ConfigError, InputError
 from licheck.model import Location, ModelRef
 from licheck.refs import parse_ref
 from licheck.targets.base import ModelEntry, Target, at_line, display_path
+from licheck.targets.dependents import config_manifests, looks_like_dependency, manifests_using
 from licheck.targets.litellm import is_litellm_config, read_litellm_config
 from licheck.targets.manifest import is_manifest, read_manifest
 from licheck.targets.modelcard import read_model_card
 from licheck.targets.modelfile import is_modelfile_name, modelfile_target
+from licheck.targets.search import find_targets, is_model_folder
 from licheck.yamlload import line_of, load_yaml
-
-if TYPE_CHECKING:
-    from licheck.config import Config
 
 __all__ = ["ModelEntry", "Target", "discover", "read_target", "DEFAULT_MANIFESTS"]
 
@@ -55,8 +53,8 @@ def discover(paths: Sequence[str], config: Config | None = None) -> list[Target]
         return [read_target(default_manifest(config))]
     targets: list[Target] = []
     seen: set[str] = set()
-    for text in paths:
-        target = read_target(text)
+    for item in _expanded(paths):
+        target = item if isinstance(item, Target) else read_target(item)
         # The same file named twice (e.g. a manifest and the .licheck.yaml naming it, both
         # passed by pre-commit) is checked once.
         key = os.path.normcase(os.path.abspath(target.path)) if target.path else None
@@ -66,6 +64,60 @@ def discover(paths: Sequence[str], config: Config | None = None) -> list[Target]
             seen.add(key)
         targets.append(target)
     return targets
+
+
+def _expanded(paths: Sequence[str]) -> Iterator[str | Target]:
+    """The TARGETs, with a folder that is neither a model nor holds a manifest at its top
+    replaced by the manifests and model cards found under it (`licheck.targets.search`), and
+    a file a manifest depends on by the manifests that use it (`licheck.targets.dependents`)."""
+    for text in paths:
+        p = Path(os.path.expanduser(text))
+        if p.is_file():
+            yield from _dependency(text, p)
+            continue
+        if not p.is_dir() or any((p / n).is_file() for n in DEFAULT_MANIFESTS) or is_model_folder(p):
+            yield text
+            continue
+        found = find_targets(p)
+        if not found:
+            raise InputError("no manifest under this folder (licheck.yaml, models.yaml) and no "
+                             "model card (README.md with front matter), and it is not a model "
+                             "folder (config.json, adapter_config.json, weights)", path=text)
+        yield from found
+
+
+def _dependency(text: str, p: Path) -> Iterator[str | Target]:
+    """A config, context or waivers file: the manifests whose verdict it changes."""
+    if p.name == PYPROJECT:
+        if find_config(p.parent) != p:
+            yield Target(kind="manifest", path=text, notes=[f"{text}: no [tool.licheck]; skipped"])
+            return
+        yield from _config_targets(text, load_config(p))
+        return
+    if not p.name.lower().endswith((".yaml", ".yml")) or p.name in DEFAULT_MANIFESTS:
+        yield text
+        return
+    if p.name == CONFIG_FILE:
+        yield from _config_targets(text, load_config(p))
+        return
+    data = load_yaml(p)
+    if is_manifest(data) or is_litellm_config(data) or not looks_like_dependency(data):
+        yield text   # read (or refused) as itself
+        return
+    users = manifests_using(text)
+    if not users:
+        yield Target(kind="manifest", path=text,
+                     notes=[f"{text}: no manifest here uses this file; nothing to check"])
+    yield from users
+
+
+def _config_targets(text: str, config: Config) -> Iterator[str | Target]:
+    found = config_manifests(config)
+    if not found:
+        yield Target(kind="manifest", path=text,
+                     notes=[f"{text}: the config names no manifest and none is beside it; "
+                            "nothing to check"])
+    yield from found
 
 
 def default_manifest(config: Config | None) -> str:

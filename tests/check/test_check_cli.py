@@ -104,7 +104,7 @@ def test_example_card_alone(examples: Path) -> None:
     (model,) = doc["models"]
     assert "llama3.1" in model["licences"] and "apache-2.0" in model["licences"]
     by_kind = {f["kind"]: f for f in doc["findings"]}
-    assert by_kind["licence_mismatch"]["severity"] == "warning"
+    assert by_kind["licence_mismatch"]["severity"] == "error"   # your own card (contract section 3)
     assert by_kind["naming"]["severity"] == "error"
     assert "AcmeChat-8B" in by_kind["naming"]["message"]
     assert doc["context"]["use"]["derived_model_name"] == "AcmeChat-8B" or \

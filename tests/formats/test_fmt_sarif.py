@@ -125,7 +125,58 @@ def test_finding_with_no_file_anywhere_is_still_valid(empty_report: Report, repo
     empty_report.findings = [dataclasses.replace(report.models[0].findings[0], location=None)]
     doc = sarif(empty_report)
     assert_valid(validator, doc)
-    assert doc["runs"][0]["results"][0]["locations"][0]["logicalLocations"][0]["name"] == "acme/AcmeChat-8B"
+    (location,) = doc["runs"][0]["results"][0]["locations"]
+    assert location["logicalLocations"][0]["name"] == "acme/AcmeChat-8B"
+    assert location["physicalLocation"]["artifactLocation"]["uri"] == ".licheck.yaml"
+
+
+def github_ingestion_problems(doc: dict[str, Any]) -> list[str]:
+    """GitHub code scanning's documented rule: every result needs a physical location."""
+    return [f"result {i} ({r.get('ruleId')}) has no physicalLocation.artifactLocation.uri"
+            for i, r in enumerate(doc["runs"][0]["results"])
+            if not any(loc.get("physicalLocation", {}).get("artifactLocation", {}).get("uri")
+                       for loc in r.get("locations") or [])]
+
+
+def test_github_rule_catches_a_result_without_a_file() -> None:
+    broken = {"runs": [{"results": [{"ruleId": "x", "locations": [{"logicalLocations": [{"name": "m"}]}]}]}]}
+    assert github_ingestion_problems(broken)
+
+
+def test_bare_ids_on_the_command_line_point_at_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          validator: jsonschema.Draft4Validator) -> None:
+    from click.testing import CliRunner
+
+    from licheck.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    for config, uri in ((None, ".licheck.yaml"), ("pyproject.toml", "pyproject.toml")):
+        if config:
+            (tmp_path / config).write_text("[tool.licheck]\noffline = true\n")
+        with CliRunner().isolation() as (out, _, _):
+            main(["check", "--offline", "--format", "sarif", "meta-llama/Llama-3.1-8B-Instruct",
+                  "acme/nowhere"])
+            doc = json.loads(out.getvalue().decode())
+        assert_valid(validator, doc)
+        assert github_ingestion_problems(doc) == []
+        assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in doc["runs"][0]["results"]} == {uri}
+
+
+def test_the_examples_meet_githubs_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       validator: jsonschema.Draft4Validator) -> None:
+    from click.testing import CliRunner
+
+    from licheck.cli import main
+
+    root = Path(__file__).resolve().parents[2]
+    monkeypatch.chdir(root)
+    with CliRunner().isolation() as (out, _, _):
+        main(["check", "--offline", "--format", "sarif", "examples/licheck.yaml",
+              "examples/model-card/README.md", "mistralai/Mistral-7B-v0.1"])
+        doc = json.loads(out.getvalue().decode())
+    assert_valid(validator, doc)
+    assert doc["runs"][0]["results"] and github_ingestion_problems(doc) == []
 
 
 def test_notes_become_tool_notifications(report: Report) -> None:

@@ -247,6 +247,7 @@ JUSTIFIED_READS = {
     ("sources/ollama.py", "_read_licence_layer"): "stat() against MAX_LICENCE_LAYER_BYTES first",
     ("cache.py", "get"): "stat() against MAX_ENTRY_BYTES first",
     ("cache.py", "problems"): "stat() against MAX_ENTRY_BYTES first",
+    ("cache.py", "keys"): "stat() against MAX_ENTRY_BYTES first",
     ("gguf_header.py", "read_gguf_header"): "opens the file; the parser reads bounded fields only",
     ("structure.py", "read_gguf_facts"): "opens the file; the parser reads bounded fields only",
     ("structure.py", "_token_window"): "16 bytes, then at most MAX_TOKEN_WINDOW",
