@@ -159,6 +159,11 @@ CASES: list[tuple[str, tuple[str, str, str], str, str, dict[str, Any], list[tupl
     ("s3 llama3.1 1.b.iv trade compliance", ("llama3.1", "1.b.iv", "(including trade compliance laws and "
                                              "regulations)"), "llama3.1",
      "use: {purposes: [export-controlled]}", {}, [("llama3.1/trade-compliance", E)], []),
+    ("s3 stability IV.b Trade Control Laws", ("stability-community", "IV.b", "(including Trade Control Laws and "
+                                              "equivalent regulations)"), "stability-community",
+     "use: {purposes: [export-controlled]}", {}, [("stability-community/trade-compliance", E)], []),
+    ("s3 llama3.1 no purpose: no trade finding", ("llama3.1", "1.b.iv", "trade compliance laws"), "llama3.1", "{}", {},
+     [], ["llama3.1/trade-compliance"]),
     ("s3 bigscience 7 latest version", ("bigscience-openrail-m", "7", "You shall undertake reasonable efforts to use "
                                         "the latest version of the Model."), "bigscience-openrail-m", QUIET, {},
      [("bigscience-openrail-m/latest-version", OB)], []),
