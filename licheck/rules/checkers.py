@@ -132,7 +132,7 @@ def _current(rule: Rule, series: MonthlyValue, cf: str, base: dict[str, Any], th
         return []
     if over(value):
         if series.is_single:
-            note = note or f"one {what} figure was given; it was taken as the current one"
+            note = note or f"one figure was given for {what}; it was taken as the current one"
         return [Hit(rule.severity, cf, {**base, "value": fmt_number(value), "month": month or "the latest month"},
                     note=note)]
     earlier = [(m, v) for m, v in series.by_month if over(v)]
