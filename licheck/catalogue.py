@@ -33,10 +33,12 @@ from licheck.errors import DataError
 from licheck.hubid import hub_id_problem, is_hub_id, segment_problem
 from licheck.licences import Corpus, default_corpus
 from licheck.model import RELATIONS
-from licheck.schema import Field, Schema
+from licheck.schema import Field, Schema, did_you_mean
 from licheck.yamldoc import YamlList, YamlMap
 
 MODALITIES = ("text", "image", "audio", "video")
+# What a model is for (`licheck models --task`); a model without `tasks:` is not classified.
+TASKS = ("text-generation", "embeddings", "vision", "speech", "image-generation")
 
 _OLLAMA_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)*")
 _OLLAMA_TAG = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -67,6 +69,7 @@ class CatalogueEntry:
     notes: str | None = None
     aliases: tuple[str, ...] = ()
     checked: str | None = None  # where the licence was checked (required in bundled data)
+    tasks: tuple[str, ...] = ()   # from TASKS; () when the data does not say
     path: str | None = None     # the data file and line it came from, for evidence
     line: int | None = None
 
@@ -228,6 +231,7 @@ MODEL_SCHEMA = Schema("a catalogue model", {
         "relation": Field((str,), required=True, choices=RELATIONS),
     })),
     "aliases": _NAMES,
+    "tasks": Field((list,), items=str, nonempty=True, min_items=1),
     "notes": _TEXT,
     "checked": _TEXT,   # where the licence was checked (required for bundled entries)
 })
@@ -349,6 +353,11 @@ def _load_models(path: Path, known_licences: Any,
                 raise DataError(f"{what}: unknown modality '{modality}' (expected one of "
                                 f"{', '.join(MODALITIES)})", path=path,
                                 line=_line_of_item(item["modalities"], j, item.line_of("modalities")))
+        tasks = _strings(item, "tasks", path, what)
+        for j, task in enumerate(tasks):
+            if task not in TASKS:
+                raise DataError(f"{what}: unknown task '{task}'{did_you_mean(task, TASKS)}", path=path,
+                                line=_line_of_item(item["tasks"], j, item.line_of("tasks")))
         parents = []
         for j, parent in enumerate(item.get("parents") or ()):
             pline = _line_of_item(item["parents"], j, item.line_of("parents"))
@@ -370,7 +379,7 @@ def _load_models(path: Path, known_licences: Any,
             modalities=modalities,
             release_date=_iso_date(item.get("release_date"), path, item.line_of("release_date"), what),
             parents=tuple(parents), notes=item.get("notes"), aliases=aliases,
-            checked=item.get("checked"), path=shown, line=line)
+            checked=item.get("checked"), tasks=tasks, path=shown, line=line)
         out.append((item, entry))
     return out
 

@@ -28,6 +28,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "licences": ("licheck.cli.licences", "licences"),
     "lock": ("licheck.cli.lock", "lock"),
     "rules": ("licheck.cli.rules", "rules"),
+    "notice": ("licheck.cli.notice", "notice"),
+    "diff": ("licheck.cli.diff", "diff"),
+    "models": ("licheck.cli.models", "models"),
 }
 
 
