@@ -64,14 +64,24 @@ class Cache:
         self.directory = Path(directory) if directory is not None else default_cache_dir()
         self.ttl = default_ttl() if ttl is None else float(ttl)
 
-    def _path(self, key: str) -> Path:
+    def _file(self, key: str) -> str:
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-        return self.directory / "v1" / digest[:2] / f"{digest}.json"
+        return os.path.join(self.directory, "v1", digest[:2], f"{digest}.json")
+
+    def _path(self, key: str) -> Path:
+        return Path(self._file(key))
 
     def get(self, key: str, *, allow_stale: bool = False) -> CacheEntry | None:
-        path = self._path(key)
+        file = self._file(key)
+        try:   # a miss (most lookups offline) costs one stat of a string path, no Path objects
+            size = os.stat(file).st_size
+        except FileNotFoundError:
+            return None
+        except OSError:
+            size = 0   # not readable as a file: the read below fails and drops it
+        path = Path(file)
         try:
-            if path.stat().st_size > MAX_ENTRY_BYTES:
+            if size > MAX_ENTRY_BYTES:
                 raise ValueError("oversized entry")
             doc = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION or doc.get("key") != key:

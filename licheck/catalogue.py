@@ -70,6 +70,10 @@ class CatalogueEntry:
     aliases: tuple[str, ...] = ()
     checked: str | None = None  # where the licence was checked (required in bundled data)
     tasks: tuple[str, ...] = ()   # from TASKS; () when the data does not say
+    # Acceptable-use policies the publisher makes a condition of use beside a licence that does
+    # not incorporate them (Cohere's C4AI AUP with CC-BY-NC-4.0): they bind like an
+    # incorporated policy, for this model and every derivative.
+    policies: tuple[str, ...] = ()
     path: str | None = None     # the data file and line it came from, for evidence
     line: int | None = None
 
@@ -234,6 +238,7 @@ MODEL_SCHEMA = Schema("a catalogue model", {
     "tasks": Field((list,), items=str, nonempty=True, min_items=1),
     "notes": _TEXT,
     "checked": _TEXT,   # where the licence was checked (required for bundled entries)
+    "policies": _NAMES,   # acceptable-use policy ids the publisher attaches (see CatalogueEntry)
 })
 ORG_SCHEMA = Schema("a catalogue organisation", {
     "publisher": Field((str,), required=True),
@@ -373,15 +378,34 @@ def _load_models(path: Path, known_licences: Any,
             if not is_hub_id(alias, namespaced=True):
                 raise DataError(f"{what}: alias '{alias}' is not a Hub id", path=path,
                                 line=_line_of_item(item["aliases"], j, item.line_of("aliases")))
+        policies = _policies(item, path, what, known_licences)
         origin = _country(item.get("origin"), path, item.line_of("origin"), what)
         entry = CatalogueEntry(
             id=model_id, publisher=item.get("publisher"), origin=origin, licence=licence,
             modalities=modalities,
             release_date=_iso_date(item.get("release_date"), path, item.line_of("release_date"), what),
             parents=tuple(parents), notes=item.get("notes"), aliases=aliases,
-            checked=item.get("checked"), tasks=tasks, path=shown, line=line)
+            checked=item.get("checked"), tasks=tasks, policies=policies, path=shown, line=line)
         out.append((item, entry))
     return out
+
+
+def _policies(item: YamlMap, path: Path, what: str, known_licences: Any) -> tuple[str, ...]:
+    """`policies`: ids of acceptable-use policies in the corpus, each once."""
+    policies = _strings(item, "policies", path, what)
+    for j, pid in enumerate(policies):
+        where = _line_of_item(item["policies"], j, item.line_of("policies"))
+        licence = known_licences.get(pid) if pid in known_licences else None
+        if licence is None:
+            known = [lic.id for lic in known_licences if lic.is_policy]
+            raise DataError(f"{what}: unknown policy id '{pid}'{did_you_mean(pid, known)}",
+                            path=path, line=where)
+        if not licence.is_policy:
+            raise DataError(f"{what}: '{pid}' is a licence, not an acceptable-use policy "
+                            "(a model's licence goes in 'licence')", path=path, line=where)
+        if pid in policies[:j]:
+            raise DataError(f"{what}: policy '{pid}' is listed twice", path=path, line=where)
+    return policies
 
 
 def _shown(path: Path) -> str:

@@ -396,6 +396,7 @@ class _Assembler:
             source=result.source, evidence="", modalities=list(result.modalities),
             release_date=result.release_date, name=result.name, revision=result.revision,
             licence_confidence=choice.confidence,
+            policies=[p for p in result.policies if p in self.corpus],
         )
         self.nodes[node_id] = node
         parent_ids: list[str] = []

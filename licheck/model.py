@@ -175,6 +175,7 @@ class ModelFacts:
     licence_link: str | None = None           # card `license_link`
     licence_files: dict[str, str] = field(default_factory=dict)  # file name -> text (LICENSE, ...)
     licence_hint: str | None = None           # a corpus id from a curated source (catalogue)
+    policies: list[str] = field(default_factory=list)   # acceptable-use policies the catalogue attaches
     parents: list[ParentLink] = field(default_factory=list)
     relation: str | None = None               # how this model derives from its parents
     publisher: str | None = None
@@ -312,6 +313,9 @@ class LineageNode:
     # published a descendant under a licence of its own (a licensor is not bound by its own
     # licence). None: it binds, as every ancestor's licence does by default.
     not_inherited: str | None = None
+    # Acceptable-use policies the publisher attaches beside a licence that does not incorporate
+    # them (the catalogue's `policies`): they bind with this node's licence, as incorporated ones do.
+    policies: list[str] = field(default_factory=list)
 
     @property
     def binds(self) -> bool:
@@ -346,6 +350,8 @@ class LineageNode:
             out["revision"] = self.revision
         if self.not_inherited:
             out["not_inherited"] = self.not_inherited
+        if self.policies:
+            out["policies"] = list(self.policies)
         if self.structure is not None:
             out["structure"] = self.structure
         if self.structure_parents:

@@ -102,6 +102,8 @@ def render_text(lineage: Lineage) -> str:
             out.append(f"{indent}evidence: {node.evidence}")
         if node.not_inherited:
             out.append(f"{indent}not inherited: {node.not_inherited}")
+        if node.policies:
+            out.append(f"{indent}policies: {', '.join(node.policies)}")
         if node.structure is not None:
             out.extend(f"{indent}{line}" for line in _structure_lines(node))
         for parent in node.parents:

@@ -228,7 +228,11 @@ def build(report: Report) -> Review:
     for m in report.models:
         fviews = [_finding_view(report, f, m) for f in sort_findings(m.findings)]
         all_views.extend(fviews)
-        lviews = [licence_view(report, lid) for lid in m.licences]
+        # Policies a publisher attaches (`LineageNode.policies`) bind as incorporated ones do:
+        # a reviewer sees them beside the licences.
+        attached = dict.fromkeys(p for n in m.lineage.nodes if n.binds for p in n.policies
+                                 if p not in m.licences)
+        lviews = [licence_view(report, lid) for lid in [*m.licences, *attached]]
         for lv in lviews:
             licences[lv.id] = lv
             for inc in lv.incorporates:

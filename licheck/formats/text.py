@@ -55,7 +55,8 @@ def _clean(text: str) -> str:
 def _node(node: LineageNode | None, node_id: str) -> str:
     if node is None:
         return f"{_clean(node_id)} [not in lineage]"
-    return f"{_clean(node.id)} [{_clean(node_licence_label(node))}]"
+    policies = "".join(f" + {p}" for p in node.policies)   # attached policies bind with the licence
+    return f"{_clean(node.id)} [{_clean(node_licence_label(node) + policies)}]"
 
 
 def _lineage_lines(model: ModelReport) -> list[str]:

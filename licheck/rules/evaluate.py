@@ -39,13 +39,16 @@ def evaluate(lineage: Lineage, context: Context, rulebook: Rulebook, *,
 
 def _licences_in(lineage: Lineage, corpus: Corpus) -> list[tuple[str, list[LineageNode]]]:
     """(licence id, nodes carrying it) in lineage order, each licence once; an incorporated
-    policy follows the licence that incorporates it and shares its holders."""
+    policy follows the licence that incorporates it and shares its holders, as does a policy the
+    publisher attaches to a node (`LineageNode.policies`)."""
     holders: dict[str, list[LineageNode]] = {}
     for node in lineage.nodes:
-        if not node.licence or not node.binds:
+        if not node.binds:
             continue
-        licence = corpus.get(node.licence)
-        for lid in (node.licence, *(licence.incorporates if licence else ())):
+        licence = corpus.get(node.licence) if node.licence else None
+        own = (node.licence,) if node.licence else ()
+        # The node's licence, the policies it incorporates, and those the publisher attaches.
+        for lid in (*own, *(licence.incorporates if licence else ()), *node.policies):
             nodes = holders.setdefault(lid, [])
             if node not in nodes:
                 nodes.append(node)

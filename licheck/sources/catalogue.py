@@ -21,6 +21,13 @@ def catalogue_parents(entry: CatalogueEntry) -> list[ParentLink]:
             for pid, relation in entry.parents for ref in parse_base_models(pid)]
 
 
+def policies_note(entry: CatalogueEntry) -> str:
+    """The evidence for the policies a catalogue entry attaches (shown on the lineage node)."""
+    where = f" ({entry.path}:{entry.line})" if entry.path else ""
+    return (f"acceptable-use policies from licheck's catalogue{where}: {', '.join(entry.policies)}, "
+            "bound with the licence as the publisher's card or licence requires")
+
+
 class CatalogueSource:
     """Facts about Hub models the catalogue lists (ids, aliases, renamed orgs)."""
 
@@ -40,10 +47,12 @@ class CatalogueSource:
             ref=ref, id=entry.id, source="catalogue", licence_hint=entry.licence,
             publisher=entry.publisher, origin=entry.origin, modalities=list(entry.modalities),
             release_date=entry.release_date, revision=ref.revision,
-            parents=catalogue_parents(entry))
+            parents=catalogue_parents(entry), policies=list(entry.policies))
         curated = {"id": entry.id, "licence": entry.licence, "publisher": entry.publisher,
                    "origin": entry.origin, "modalities": list(entry.modalities),
                    "release_date": entry.release_date, "parents": [list(p) for p in entry.parents]}
+        if entry.policies:
+            curated["policies"] = list(entry.policies)
         facts.documents[f"catalogue entry {entry.id}"] = sha256_digest(json.dumps(curated, sort_keys=True))
         relations = {rel for _pid, rel in entry.parents}
         facts.relation = relations.pop() if len(relations) == 1 else ("unknown" if relations else None)
@@ -51,6 +60,8 @@ class CatalogueSource:
         facts.notes.append(f"licheck catalogue entry {entry.id}{where}")
         if entry.checked:   # where the curated licence was read, so a reviewer can follow it
             facts.notes.append(f"licence checked against: {entry.checked}")
+        if entry.policies:
+            facts.notes.append(policies_note(entry))
         if entry.id.lower() != ref.name.lower():
             facts.notes.append(f"'{ref.name}' is listed as another name of {entry.id}")
         if entry.licence is None:

@@ -67,6 +67,12 @@ def _hf_repo(name: str) -> tuple[str, str | None] | None:
     return (repo, tag or None) if "/" in repo and is_hub_id(repo) else None
 
 
+def _size_order(tag: str) -> tuple[float, str]:
+    """Tags by the size they start with (`1.5b` before `14b`), then by name."""
+    match = re.match(r"(\d+(?:\.\d+)?)", tag)
+    return (float(match.group(1)) if match else float("inf"), tag)
+
+
 def _manifest_path(root: Path, name: str) -> Path | None:
     """`<root>/manifests/<host>/<namespace>/<model>/<tag>` (formats.md 2.2), or None if the
     name cannot be one (so no path is ever built from junk)."""
@@ -106,9 +112,16 @@ class OllamaSource:
         if known or stored:
             return facts
         where = f" or in the Ollama store at {self.models_dir}" if self.models_dir else ""
-        return Unresolved(ref, f"Ollama model '{name}' is not in licheck's catalogue{where}; "
-                               "add it to a user catalogue (catalogue/ollama.yml in a folder "
-                               "named by extra_catalogue)")
+        add = "add it to a user catalogue (catalogue/ollama.yml in a folder named by extra_catalogue)"
+        parsed = split_ollama_name(name)
+        tags = self.catalogue.ollama_tags(parsed[0]) if parsed else []
+        if parsed and tags:   # a known family: say which tags are known rather than guess a size
+            tag = parsed[1] or "latest"
+            return Unresolved(ref, f"Ollama '{parsed[0]}' is in licheck's catalogue but its tag "
+                                   f"'{tag}' is not{where} (known tags: {', '.join(sorted(tags, key=_size_order))}); sizes "
+                                   "are not guessed because the licence can differ by size; "
+                                   f"name a known tag, or {add.replace('add it', 'add the tag')}")
+        return Unresolved(ref, f"Ollama model '{name}' is not in licheck's catalogue{where}; {add}")
 
     def _from_catalogue(self, name: str, facts: ModelFacts) -> bool:
         target = self.catalogue.ollama_target(name)

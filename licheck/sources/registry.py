@@ -27,10 +27,11 @@ from licheck.fingerprints import FingerprintTable
 from licheck.licences import Corpus
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 from licheck.sources.base import Source
-from licheck.sources.catalogue import CatalogueSource, catalogue_parents
+from licheck.sources.catalogue import CatalogueSource, catalogue_parents, policies_note
 from licheck.sources.gguf import GgufSource
 from licheck.sources.hub import HubSource, env_offline
 from licheck.sources.local import LocalDirSource
+from licheck.sources.modelfile import ModelfileSource
 from licheck.sources.ollama import OllamaSource
 
 
@@ -111,6 +112,9 @@ class SourceRegistry:
                 facts.modalities = list(getattr(entry, "modalities", None) or [])
             facts.release_date = facts.release_date or getattr(entry, "release_date", None)
             facts.licence_hint = facts.licence_hint or getattr(entry, "licence", None)
+            if not facts.policies and getattr(entry, "policies", None):
+                facts.policies = list(entry.policies)
+                facts.notes.append(policies_note(entry))
             if not facts.parents:
                 links = catalogue_parents(entry)
                 if links:
@@ -148,6 +152,7 @@ def standard_sources(env: RunData, *, cached: bool = True) -> SourceRegistry:
     offline = env.offline or env_offline()
     catalogue = env.catalogue
     sources: list[Source] = [
+        ModelfileSource(),   # before LocalDirSource: a Modelfile is a file, not a folder
         LocalDirSource(),
         GgufSource(),
         OllamaSource(catalogue),

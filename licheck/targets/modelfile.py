@@ -1,5 +1,8 @@
 """An Ollama `Modelfile` as a target: its `FROM` model and any `ADAPTER`s.
 
+With a `LICENSE`, the `FROM` entry is the Modelfile itself: the model Ollama builds, whose
+licence is that text (licheck.sources.modelfile).
+
 `FROM x` is a local model when `x` exists relative to the Modelfile's folder (a `.gguf`
 file or a model directory), else an Ollama model name (formats.md section 2.1). A path
 that does not exist is an error, as it is for `ollama create`. Each `ADAPTER` is a model
@@ -15,15 +18,12 @@ from licheck.errors import ConfigError, InputError
 from licheck.model import Location, ModelRef
 from licheck.modelfile import parse_modelfile
 from licheck.refs import hub_ref, parse_ref
-from licheck.targets.base import ModelEntry, Target, at_line, local_ref
+from licheck.sources.modelfile import is_modelfile_name
+from licheck.targets.base import ModelEntry, Target, at_line, display_path, local_ref
 from licheck.yamlload import read_text
 
 _PATHLIKE = ("./", "../", "/", "~", ".\\", "..\\")
-
-
-def is_modelfile_name(name: str) -> bool:
-    lower = name.lower()
-    return lower == "modelfile" or lower.startswith("modelfile.") or lower.endswith(".modelfile")
+__all__ = ["is_modelfile_name", "modelfile_target"]
 
 
 def modelfile_target(path: str) -> Target:
@@ -31,7 +31,11 @@ def modelfile_target(path: str) -> Target:
     text = read_text(path)
     target = Target(kind="modelfile", path=path)
     base = Path(path).parent
-    for directive in parse_modelfile(text, path):
+    directives = parse_modelfile(text, path)
+    # A LICENSE text is the licence of the model the Modelfile builds: that model is the
+    # Modelfile itself (licheck.sources.modelfile), its FROM the weights it is built from.
+    licensed = any(d.instruction == "LICENSE" and d.value.strip() for d in directives)
+    for directive in directives:
         command = directive.instruction.upper()
         if command not in ("FROM", "ADAPTER"):
             continue
@@ -39,8 +43,10 @@ def modelfile_target(path: str) -> Target:
         if command == "FROM" and directive.comment_name and "sha256" in value:
             # `ollama show --modelfile` output: a blob path, the model's name in a comment
             value = directive.comment_name
-        target.entries.append(ModelEntry(ref=_ref(command, value, base, path, line),
-                                         written=value, location=Location(path, line)))
+        ref = _ref(command, value, base, path, line)   # checked (a missing file is an error)
+        if command == "FROM" and licensed:
+            ref = ModelRef(kind="path", name=display_path(path))
+        target.entries.append(ModelEntry(ref=ref, written=value, location=Location(path, line)))
     if not target.entries:
         raise ConfigError("a Modelfile needs a FROM line", path=path, line=1)
     return target
