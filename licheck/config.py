@@ -33,7 +33,6 @@ from typing import Any
 
 from licheck.errors import ConfigError
 from licheck.kinds import KINDS, SEVERITY_NAMES
-from licheck.severity import FAIL_ON_CHOICES
 from licheck.schema import Field, Schema
 from licheck.severity import FAIL_ON_CHOICES
 from licheck.yamlload import YamlList, YamlMap, line_of, load_yaml, read_text

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from licheck import uses as vocabularies
-from licheck.countries import COMMON_MISTAKES, EU_MEMBER_STATES, ISO_3166_ALPHA2
+from licheck.countries import COMMON_MISTAKES, EU_MEMBER_STATES, ISO_3166_ALPHA2, in_eu
 from licheck.errors import ConfigError
 from licheck.schema import Field, Schema, suggest
 from licheck.yamldoc import YamlList, line_of
@@ -65,12 +65,76 @@ class MonthlyValue:
             return None
         return max(self.by_month, key=lambda kv: kv[1])[0]
 
+    def latest(self) -> tuple[str | None, float | None]:
+        """(month, value) of the latest month given; (None, the number) for a single number."""
+        if self.single is not None:
+            return None, self.single
+        if not self.by_month:
+            return None, None
+        return self.by_month[-1]   # sorted by month when read
+
     def to_json(self) -> float | dict[str, float] | None:
         if self.single is not None:
             return _plain(self.single)
         if self.by_month:
             return {m: _plain(v) for m, v in self.by_month}
         return None
+
+
+def _month_index(month: str) -> int:
+    year, mon = month.split("-")
+    return int(year) * 12 + int(mon) - 1
+
+
+def _month_name(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@dataclass(frozen=True)
+class AnnualFigure:
+    """Annual revenue as the context gives it (docs/contract.md, section 2): `value` in US$,
+    `field` the context field it comes from, `note` the assumption or sum behind it (None when
+    given as annual revenue), `measured` False when it is only an estimate of a whole year."""
+
+    value: float
+    field: str
+    note: str | None
+    measured: bool
+
+
+def _fmt(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def annual_from_months(months: MonthlyValue) -> list[AnnualFigure]:
+    """Annual revenue from monthly figures: one number x 12 (the assumption said); twelve
+    consecutive months given are summed (the largest such sum: a cap "at any time"). With fewer,
+    the largest sum of the months given within a twelve-month span is a measured lower bound,
+    and the average month given x 12 an estimate of a whole year."""
+    field_name = "organisation.monthly_revenue_usd"
+    if months.single is not None:
+        return [AnnualFigure(12 * months.single, field_name,
+                             f"one monthly-revenue figure (US${_fmt(months.single)}) was given; it was "
+                             "assumed to hold for twelve months", measured=True)]
+    given = {_month_index(m): v for m, v in months.by_month}
+    if not given:
+        return []
+    spans = [([given[i] for i in range(start, start + 12) if i in given], start) for start in sorted(given)]
+    span, start = max(spans, key=lambda s: (len(s[0]), sum(s[0])))
+    first = _month_name(start)
+    last = _month_name(max(i for i in given if start <= i < start + 12))
+    if len(span) == 12:
+        return [AnnualFigure(sum(span), field_name, f"the twelve months {first} to {last} given were summed",
+                             measured=True)]
+    average = sum(given.values()) / len(given)
+    return [
+        AnnualFigure(sum(span), field_name, (
+            f"only {len(span)} months of the twelve from {first} were given; they sum to US${_fmt(sum(span))}"),
+            measured=True),
+        AnnualFigure(12 * average, field_name, (
+            f"only {len(given)} months were given: their average x 12 was taken as an estimate of a year "
+            "(give twelve consecutive months to have it checked)"), measured=False),
+    ]
 
 
 def _plain(value: float) -> float | int:
@@ -91,7 +155,7 @@ class Organisation:
     @property
     def in_eu(self) -> bool | None:
         """Derived from `country`; None when no country is given."""
-        return None if self.country is None else self.country in EU_MEMBER_STATES
+        return None if self.country is None else in_eu(self.country)
 
 
 @dataclass(frozen=True)
@@ -159,6 +223,18 @@ class Context:
         if org.annual_revenue_usd is not None:
             return MonthlyValue(single=org.annual_revenue_usd / 12), True
         return None, False
+
+    def annual_revenue(self) -> list[AnnualFigure]:
+        """Annual revenue as the context gives it: the annual figure, and the monthly figures
+        counted toward a year (docs/contract.md, section 2). A cap is checked against every one,
+        so it is never missed because revenue was given per month."""
+        org = self.organisation
+        out: list[AnnualFigure] = []
+        if org.annual_revenue_usd is not None:
+            out.append(AnnualFigure(org.annual_revenue_usd, "organisation.annual_revenue_usd", None, True))
+        if org.monthly_revenue_usd is not None:
+            out.extend(annual_from_months(org.monthly_revenue_usd))
+        return out
 
     def to_json(self) -> dict[str, Any]:
         org, use, pol = self.organisation, self.use, self.policy
@@ -394,6 +470,6 @@ def _licence_id(spelling: str) -> str:
 
 
 __all__ = [
-    "DEFAULT_CONTEXT", "EU_MEMBER_STATES", "ISO_3166_ALPHA2", "Context", "MonthlyValue",
+    "DEFAULT_CONTEXT", "EU_MEMBER_STATES", "AnnualFigure", "ISO_3166_ALPHA2", "Context", "MonthlyValue",
     "Organisation", "Policy", "Use", "context_from_mapping", "load_context",
 ]

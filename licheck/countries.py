@@ -12,6 +12,13 @@ Sources:
   "EU countries"). Membership of the EU, not the EEA: Norway, Iceland and Liechtenstein are in
   the EEA only, Switzerland in neither. The Llama 3.2/3.3/4 exclusion speaks of "the European
   Union" only.
+* EU territory with its own ISO code: the Treaties apply to the outermost regions of TFEU
+  Art. 349 and 355(1) — Guadeloupe (GP), French Guiana (GF), Martinique (MQ), Réunion (RE),
+  Mayotte (YT, since 1 January 2014) and Saint-Martin (MF); the Azores, Madeira and the Canary
+  Islands have no code of their own (PT, ES) — and, under Art. 355(4) and Protocol 2 of the 1994
+  Act of Accession, to the Åland Islands (AX), an autonomous region of Finland. Not EU territory:
+  the overseas countries and territories of Art. 355(2) and Annex II (among them GL, NC, PF, PM,
+  WF, TF, BL since 2012, AW, CW, SX, BQ) and the Faroe Islands (FO, Art. 355(5)(a)).
 """
 
 from __future__ import annotations
@@ -52,6 +59,9 @@ AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK
 """.split())
 EU_MEMBERSHIP_AS_OF = "2020-02-01"
 
+# Codes of regions that are part of a member state and of the EU (TFEU Art. 349, 355(1), 355(4)).
+EU_TERRITORIES: frozenset[str] = frozenset("GP GF MQ RE YT MF AX".split())
+
 
 def is_country(code: object) -> bool:
     """Whether `code` is an assigned ISO 3166-1 alpha-2 code, written in upper case."""
@@ -59,7 +69,9 @@ def is_country(code: object) -> bool:
 
 
 def in_eu(code: str) -> bool:
-    return code in EU_MEMBER_STATES
+    """Whether a place with this code is in the European Union: a member state, or a region of
+    one that the Treaties cover (an outermost region, the Åland Islands)."""
+    return code in EU_MEMBER_STATES or code in EU_TERRITORIES
 
 
 def country_problem(value: object) -> str | None:

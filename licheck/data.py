@@ -28,7 +28,7 @@ from licheck.yamldoc import from_json, to_json
 from licheck.yamlload import MAX_YAML_BYTES, parse_yaml
 
 _PACKAGE = Path(__file__).resolve().parent
-FOLDERS = ("licences", "rules", "catalogue")
+FOLDERS = ("licences", "rules", "catalogue", "vocabularies")
 PARSED = _PACKAGE / "_data" / "parsed"
 
 

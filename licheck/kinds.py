@@ -52,7 +52,9 @@ class Trigger:
 
 _STR = (str,)
 _NUM = (int, float)
-MEASURED_AT = ("month_before_release", "any_time")
+# When a user cap is measured: the calendar month before the version's release date; the largest
+# figure at any time; or the current figure ("has more than": the latest month given).
+MEASURED_AT = ("month_before_release", "any_time", "current")
 UNKNOWN_MODALITIES = ("warn", "assume_multimodal", "skip")
 DERIVED_FROM = ("materials", "outputs")
 # What an output-training ban covers: any AI model; a kind of model (licheck cannot tell what the
@@ -97,13 +99,21 @@ _KINDS = (
              "period": Field(_STR, required=True, choices=("annual", "monthly")),
              "counted_over": Field(_STR, required=True),
              "inclusive": Field((bool,)),    # reached AT the threshold ("or more"), not only above
+             # the severity for a non-commercial user when the cap ends every licence, the
+             # non-commercial one too (absent: the rule's conditions decide alone)
+             "non_commercial_severity": Field(_STR, choices=_SEVERITIES),
          }, from_rules=True),
     Kind("non_commercial", Severity.ERROR,
          "Non-commercial licence in a commercial deployment",
          "The licence forbids commercial use, and the declared deployment is commercial.",
          "Use the model only non-commercially, obtain a commercial licence from the licensor, or choose "
          "another model.",
-         params={"permitted_use": Field(_STR, required=True)}, from_rules=True),
+         params={
+             "permitted_use": Field(_STR, required=True),
+             # the licence's own words that make evaluation non-commercial ("for research or
+             # evaluation purposes only"): a commercial user only evaluating gets a warning
+             "evaluation_carve_out": Field(_STR, nonempty=True),
+         }, from_rules=True),
     Kind("non_production", Severity.ERROR,
          "Research or evaluation licence in production",
          "The licence allows research or evaluation only, and the declared deployment is production.",
@@ -139,6 +149,10 @@ _KINDS = (
              "display_text": Field((list,), required=True, items=str, nonempty=True, min_items=1),   # any one of them
              "where": Field(_STR),
              "scale_trigger": Field((dict,), schema=SCALE_TRIGGER),   # absent: whenever the conditions hold
+             # `multimodal`: only when a model carrying the licence is multimodal, as a licence
+             # defines the models the duty is for (NVIDIA 1.1: a Cosmos Model is "a multimodal
+             # Model shared under this Agreement"); unknown modalities are a warning
+             "models": Field(_STR, choices=("multimodal", "all")),
          }, from_rules=True),
     Kind("notice", Severity.OBLIGATION,
          "Licence copy or notice to ship",

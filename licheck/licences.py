@@ -40,6 +40,9 @@ SCHEMA = Schema("licence metadata", {
     "kind": Field((str,), required=True, choices=LICENCE_KINDS),
     "url": _TEXT,
     "incorporates": _WORDS,
+    # Documents the licence incorporates whose text licheck does not have, each with the clause
+    # that incorporates it: nothing in them is checked, and `explain` says so.
+    "incorporates_missing": _WORDS,
     "texts": Field((list,), required=True, items=str, nonempty=True),
     "status": Field((str,), choices=STATUSES),
     "third_party_copy": Field((bool,)),
@@ -66,6 +69,7 @@ class Licence:
     publisher_country: str | None = None
     url: str | None = None
     incorporates: tuple[str, ...] = ()
+    incorporates_missing: tuple[str, ...] = ()
     status: str = "complete"
     third_party_copy: bool = False
     source: str | None = None
@@ -106,6 +110,7 @@ class Licence:
             "kind": self.kind,
             "url": self.url,
             "incorporates": list(self.incorporates),
+            "incorporates_missing": list(self.incorporates_missing),
             "texts": [p.name for p in self.texts],
             "status": self.status,
             "third_party_copy": self.third_party_copy,
@@ -218,6 +223,7 @@ def _load_one(meta_path: Path) -> Licence:
         version=doc.get("version"), date=doc.get("date"), date_kind=doc.get("date_kind"),
         publisher=doc.get("publisher"), publisher_country=doc.get("publisher_country"),
         url=doc.get("url"), incorporates=tuple(str(x) for x in doc.get("incorporates") or ()),
+        incorporates_missing=tuple(str(x) for x in doc.get("incorporates_missing") or ()),
         status=status, third_party_copy=bool(doc.get("third_party_copy", False)),
         source=doc.get("source"), aliases=tuple(str(x) for x in doc.get("aliases") or ()),
         ambiguous_aliases=tuple(str(x) for x in doc.get("ambiguous_aliases") or ()),

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from licheck.data import data_dir
+from licheck.data import data_dir, load_data_yaml
 from licheck.errors import ConfigError, DataError
 from licheck.schema import Field, Schema
 from licheck.yamldoc import YamlList, line_of
-from licheck.yamlload import load_yaml
 
 _ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _TEXT = Field((str,), required=True, nonempty=True)
@@ -127,7 +126,7 @@ def ids_from_context(mapping: Mapping[str, Any], key: str, path: str, prefix: st
 def load_vocabulary(path: str | os.PathLike[str]) -> Vocabulary:
     """Read and validate one vocabulary file; any problem is a `DataError` at its line."""
     p = os.fspath(path)
-    doc = load_yaml(p)
+    doc = load_data_yaml(p)
     FILE_SCHEMA.check(doc, p, cls=DataError, line=1)
     categories: list[Category] = []
     taken: dict[str, str] = {}   # id or alias -> the id that owns it

@@ -102,7 +102,7 @@ def test_wheel_carries_every_bundled_data_file_pre_parsed(installed: Path, tmp_p
     parsed = _package_dir(installed, tmp_path) / "_data" / "parsed"
     sources = {json.loads(entry.read_text(encoding="utf-8").partition("\n")[0])["source"]
                for entry in parsed.glob("*.json")}
-    bundled = {path.relative_to(ROOT).as_posix() for name in ("licences", "rules", "catalogue")
+    bundled = {path.relative_to(ROOT).as_posix() for name in ("licences", "rules", "catalogue", "vocabularies")
                for path in (ROOT / name).rglob("*") if path.suffix in (".yml", ".yaml")}
     assert sources == bundled
 

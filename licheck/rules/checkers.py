@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from licheck.context import Context
+from licheck.context import Context, MonthlyValue
 from licheck.countries import in_eu
 from licheck.kinds import TRIGGERS
 from licheck.model import LineageNode, Severity
@@ -91,23 +91,28 @@ def check_mau_cap(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     threshold = rule.param("threshold")
     cf = "organisation.monthly_active_users"
     base = {"threshold": fmt_number(threshold)}
-    if rule.param("measured_at") == "month_before_release":
+    measured_at = rule.param("measured_at")
+    if measured_at == "month_before_release":
         month = month_before(rule.param("release_date"))
         value, assumed = mau.at(month)
         if value is None:
+            # A month the cap is measured in and the context does not give: unverified, never clean.
             highest = mau.max()
-            if highest is not None and highest > threshold:
-                return [Hit(Severity.WARNING, cf, {**base, "month": month}, replace_message=(
-                    f"could not check the {fmt_number(threshold)} monthly-active-user cap: it is measured "
-                    f"in {month}, and no figure is given for that month (another month exceeds the cap)"),
-                    how_to_comply=(f"Give the monthly active users of you and your affiliates for {month} "
-                                   "in organisation.monthly_active_users."))]
-            return []
+            other = (" (another month exceeds the cap)" if highest is not None and highest > threshold
+                     else " (the months given do not include it)")
+            return [Hit(Severity.WARNING, cf, {**base, "month": month}, replace_message=(
+                f"could not check the {fmt_number(threshold)} monthly-active-user cap: it is measured "
+                f"in {month}, and no figure is given for that month{other}"),
+                how_to_comply=(f"Give the monthly active users of you and your affiliates for {month} "
+                               "in organisation.monthly_active_users."))]
         if value <= threshold:
             return []
         note = (f"one monthly-active-user figure was given; it was assumed to hold in {month}"
                 if assumed else None)
         return [Hit(rule.severity, cf, {**base, "value": fmt_number(value), "month": month}, note=note)]
+    if measured_at == "current":
+        return _current(rule, mau, cf, base, threshold, "monthly active users",
+                        lambda v: v > threshold, "")
     value = mau.max()
     if value is None or value <= threshold:
         return []
@@ -118,6 +123,30 @@ def check_mau_cap(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
                 note=note)]
 
 
+def _current(rule: Rule, series: MonthlyValue, cf: str, base: dict[str, Any], threshold: float,
+             what: str, over: Callable[[float], bool], unit: str, note: str | None = None) -> list[Hit]:
+    """A cap on the present figure ("has more than", "for the preceding month"): the latest month
+    given decides; an earlier month above the cap, with the latest under it, is a warning."""
+    month, value = series.latest()
+    if value is None:
+        return []
+    if over(value):
+        if series.is_single:
+            note = note or f"one figure was given for {what}; it was taken as the current one"
+        return [Hit(rule.severity, cf, {**base, "value": fmt_number(value), "month": month or "the latest month"},
+                    note=note)]
+    earlier = [(m, v) for m, v in series.by_month if over(v)]
+    if not earlier:
+        return []
+    m, v = max(earlier, key=lambda kv: kv[1])
+    return [Hit(Severity.WARNING, cf, {**base, "value": fmt_number(v), "month": m}, replace_message=(
+        f"{what} were {unit}{fmt_number(v)} in {m}, above the {unit}{fmt_number(threshold)} cap, but "
+        f"{unit}{fmt_number(value)} in {month}, the latest month given: the cap reads the current "
+        "figure; review whether it was exceeded while you used the model"),
+        how_to_comply=(f"Give the current month's figure in {cf}; if the cap was exceeded while you used "
+                       "the model, ask the licensor whether a licence was needed then."))]
+
+
 def _reached(value: float, threshold: float, rule: Rule) -> bool:
     """Is `value` over the cap: above it, or at it too for an inclusive cap ("$10M or more")?"""
     return value >= threshold if rule.param("inclusive") else value > threshold
@@ -126,32 +155,66 @@ def _reached(value: float, threshold: float, rule: Rule) -> bool:
 def check_revenue_cap(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     threshold = rule.param("threshold_usd")
     base = {"threshold": fmt_number(threshold), "period": rule.param("period")}
+    severity = rule.severity
+    if not ctx.use.commercial and rule.param("non_commercial_severity"):
+        # A cap that ends every licence (Stability III: "any licenses"), the non-commercial one too.
+        severity = Severity.parse(rule.param("non_commercial_severity"))
     if rule.param("period") == "annual":
-        value = ctx.organisation.annual_revenue_usd
-        if value is None or not _reached(value, threshold, rule):
-            return []
-        return [Hit(rule.severity, "organisation.annual_revenue_usd", {**base, "value": fmt_number(value)})]
+        return _annual_cap(rule, ctx, base, threshold, severity)
     series, from_annual = ctx.monthly_revenue()
     if series is None:
         return []
-    value = series.max()
-    if value is None or not _reached(value, threshold, rule):
-        return []
-    note: str | None
     if from_annual:
-        cf = "organisation.annual_revenue_usd"
-        note = ("no monthly revenue was given: annual revenue / 12 = US$"
-                f"{fmt_number(value)} was assumed for every month")
-    else:
-        cf = "organisation.monthly_revenue_usd"
-        note = ("one monthly-revenue figure was given; it was assumed to be the largest month"
-                if series.is_single else None)
-    month = series.max_month() or "a month"
-    return [Hit(rule.severity, cf, {**base, "value": fmt_number(value), "month": month}, note=note)]
+        value = series.single or 0.0
+        if not _reached(value, threshold, rule):
+            return []
+        return [Hit(severity, "organisation.annual_revenue_usd",
+                    {**base, "value": fmt_number(value), "month": "every month"}, note=(
+                        "no monthly revenue was given: annual revenue / 12 = US$"
+                        f"{fmt_number(value)} was assumed for every month"))]
+    hits = _current(rule, series, "organisation.monthly_revenue_usd", base, threshold, "monthly revenue",
+                    lambda v: _reached(v, threshold, rule), "US$")
+    return [replace(h, severity=severity) if h.severity == rule.severity else h for h in hits]
+
+
+def _annual_cap(rule: Rule, ctx: Context, base: dict[str, Any], threshold: float,
+                severity: Severity) -> list[Hit]:
+    """An annual cap against every reading of annual revenue the context gives: a measured one
+    above it is the finding; an estimate above it says the cap may be exceeded."""
+    figures = [f for f in ctx.annual_revenue() if _reached(f.value, threshold, rule)]
+    measured = [f for f in figures if f.measured]
+    if measured:
+        f = max(measured, key=lambda f: f.value)
+        return [Hit(severity, f.field, {**base, "value": fmt_number(f.value)}, note=f.note)]
+    if figures:
+        f = figures[0]
+        return [Hit(Severity.WARNING, f.field, {**base, "value": fmt_number(f.value)}, replace_message=(
+            f"annual revenue may exceed the US${fmt_number(threshold)} cap: {f.note}, giving "
+            f"US${fmt_number(f.value)}"),
+            how_to_comply=(f"Give twelve consecutive months in {f.field} (or organisation.annual_revenue_usd) "
+                           "to have the cap checked."))]
+    return []
 
 
 def _always(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     """Kinds whose conditions are wholly expressed by triggered_by / only_if."""
+    return [Hit(rule.severity, None)]
+
+
+def check_non_commercial(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
+    carve_out = rule.param("evaluation_carve_out")
+    use = ctx.use
+    evaluating = not (use.production or use.offered_as_service or use.distributes_weights
+                      or use.derived_model_name)
+    if carve_out and evaluating:
+        # The licence's "non-commercial" includes evaluation: a company that only evaluates may
+        # be within it; whether its evaluation is commercial use is for review.
+        return [Hit(min(rule.severity, Severity.WARNING), "use.commercial", replace_message=(
+            f"a commercial organisation evaluating the model: the licence's non-commercial use includes "
+            f"evaluation ({carve_out}); review that the use stays research or evaluation, with no "
+            "production, service or distribution"),
+            how_to_comply=("Keep the model to research or evaluation (no production, no service, no "
+                           "distribution), or request a commercial licence before any other use."))]
     return [Hit(rule.severity, None)]
 
 
@@ -162,25 +225,53 @@ def check_naming(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     prefix = rule.param("prefix")
     if name_begins_with(name, prefix):
         return []
-    return [Hit(rule.severity, "use.derived_model_name", {"name": name, "prefix": prefix})]
+    fields = {"name": name, "prefix": prefix}
+    if "outputs" not in rule.param("derived_from") and ctx.use.trains_on_outputs:
+        # A duty of models made with the Materials (Llama 3 1.b.i): a model made from outputs
+        # alone is not covered, and the context cannot say which this one is.
+        return [Hit(min(rule.severity, Severity.WARNING), "use.derived_model_name", fields, note=(
+            "the naming duty covers a model made with the Materials, not one made from outputs alone; "
+            "the context also trains on outputs, so which this model is was not known: if it was made "
+            "from outputs alone, record a waiver with the reason"))]
+    return [Hit(rule.severity, "use.derived_model_name", fields)]
 
 
-_SEPARATORS = re.compile(r"[\s_.\-]+")
+_NAME_TOKEN = re.compile(r"[a-z]+|[0-9]+")
+
+
+def _name_tokens(text: str) -> list[str]:
+    """The words of a name: runs of letters or of digits, split at `-`, `_`, `.` and spaces and
+    where letters meet digits ("Llama3" is "llama", "3")."""
+    return _NAME_TOKEN.findall(text.casefold())
 
 
 def name_begins_with(name: str, prefix: str) -> bool:
-    """Does the model name (after any "org/" part) begin with `prefix`?
+    """Does the model name (after any "org/" part) begin with the words of `prefix`, each whole?
 
-    Case and the separators Hub names use instead of spaces are ignored, so "Llama-3-Acme" and
-    "llama3_acme" both begin with "Llama 3"; "Acme-Llama" does not begin with "Llama".
+    Case is ignored and `-`, `_`, `.` and spaces are interchangeable between words, so
+    "Llama-3-Acme", "llama_3_acme" and "Llama3Acme" begin with "Llama 3"; "Llama-34B-Acme",
+    "Llama30-Acme" and "Acme-Llama" do not, nor does "L-l-a-m-a-Acme" begin with "Llama".
     """
     bare = name.rsplit("/", 1)[-1]
-    squash = lambda s: _SEPARATORS.sub("", s).casefold()  # noqa: E731
-    return squash(bare).startswith(squash(prefix))
+    want = _name_tokens(prefix)
+    return bool(want) and _name_tokens(bare)[:len(want)] == want
 
 
 def check_attribution(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     display = " or ".join(f'"{t}"' for t in rule.param("display_text"))
+    if rule.param("models") == "multimodal":
+        # The licence's own definition decides (a catalogue or card fact), never the model's name.
+        holders = view.holders or (view.model,)
+        if any(n.multimodal for n in holders):
+            pass
+        elif all(n.modalities for n in holders):
+            return []
+        else:
+            return [Hit(Severity.WARNING, None, {"display": display}, replace_message=(
+                f"could not check whether the duty to display {display} applies: it applies to a multimodal "
+                "model shared under the licence, and the modalities of the model carrying it are not known"),
+                how_to_comply=(f"Check whether the model takes or produces images, audio or video; if it does, "
+                               f"include {display}. Record a text-only model as a waiver."))]
     trigger = rule.param("scale_trigger")
     if not trigger:
         return [Hit(rule.severity, None, {"display": display})]
@@ -371,7 +462,7 @@ def check_output_training(rule: Rule, ctx: Context, view: ModelView) -> list[Hit
 CHECKERS: dict[str, Checker] = {
     "mau_cap": check_mau_cap,
     "revenue_cap": check_revenue_cap,
-    "non_commercial": _always,
+    "non_commercial": check_non_commercial,
     "non_production": _always,
     "output_training": check_output_training,
     "naming": check_naming,

@@ -33,25 +33,35 @@ def conditions(rule: Rule) -> list[str]:
 
 def _mau_cap(rule: Rule) -> str:
     p = rule.param
-    when = (f"in {month_before(p('release_date'))}, the calendar month before the version's date "
-            f"{p('release_date')}" if p("measured_at") == "month_before_release"
-            else "at any time (the largest figure given is read)")
+    when = {
+        "month_before_release": f"in {month_before(p('release_date') or '2000-01-01')}, the calendar month "
+                                f"before the version's date {p('release_date')}",
+        "current": "now (the latest month given is read; an earlier month above the cap is a warning)",
+    }.get(p("measured_at"), "at any time (the largest figure given is read)")
     return (f"more than {fmt_number(p('threshold'))} monthly active users, counted over "
             f"{p('counted_over')}, {when} (context: organisation.monthly_active_users)")
 
 
 def _revenue_cap(rule: Rule) -> str:
     p = rule.param
-    field = ("organisation.annual_revenue_usd" if p("period") == "annual" else
-             "organisation.monthly_revenue_usd, else annual_revenue_usd / 12 (said in the finding)")
+    field = ("organisation.annual_revenue_usd, and organisation.monthly_revenue_usd counted toward a "
+             "year (twelve months summed, or one number x 12, said in the finding)"
+             if p("period") == "annual" else
+             "the latest organisation.monthly_revenue_usd month (the preceding month), else "
+             "annual_revenue_usd / 12 (said in the finding)")
     than = "US${} or more".format(fmt_number(p("threshold_usd"))) if p("inclusive") else \
         "more than US${}".format(fmt_number(p("threshold_usd")))
+    also = (f"; for a non-commercial use too, as a {p('non_commercial_severity')}"
+            if p("non_commercial_severity") else "")
     return (f"{than} {p('period')} revenue, counted over "
-            f"{p('counted_over')} (context: {field})")
+            f"{p('counted_over')} (context: {field}){also}")
 
 
 def _non_commercial(rule: Rule) -> str:
-    return f"commercial use (use.commercial); permitted: {rule.param('permitted_use')}"
+    carve_out = rule.param("evaluation_carve_out")
+    also = (f"; a commercial user only evaluating (no production, service or distribution) gets a "
+            f"warning instead: {carve_out}" if carve_out else "")
+    return f"commercial use (use.commercial); permitted: {rule.param('permitted_use')}{also}"
 
 
 def _registration(rule: Rule) -> str:
@@ -91,6 +101,9 @@ def _attribution(rule: Rule) -> str:
     p = rule.param
     where = f" on {p('where')}" if p("where") else ""
     duty = "display " + " or ".join(f'"{t}"' for t in p("display_text")) + where
+    if p("models") == "multimodal":
+        duty += (" (only when a model carrying the licence is multimodal, from its card or catalogue "
+                 "facts; unknown modalities: a warning)")
     trigger = p("scale_trigger")
     if not trigger:
         return duty
@@ -219,4 +232,7 @@ def licence_text(licence: Licence, rules: list[Rule]) -> str:
     if licence.incorporates:
         lines.append(f"  (the rules of {', '.join(licence.incorporates)} apply too: licheck explain "
                      f"{licence.incorporates[0]})")
+    if licence.incorporates_missing:
+        lines.append("  not checked (incorporated, text not available to licheck):")
+        lines.extend(f"    - {doc}" for doc in licence.incorporates_missing)
     return "\n".join(lines)

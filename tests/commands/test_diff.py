@@ -95,7 +95,7 @@ def test_cli_formats_match_golden(work: Path) -> None:
     doc = json.loads((GOLDEN / "diff-llama3-llama3.1.json").read_text(encoding="utf-8"))
     assert {r["kind"]: r["status"] for r in doc["rules"] if r["a"] and r["a"]["licence"] == "llama3"} == {
         "mau_cap": "changed", "notice": "changed", "attribution": "changed", "naming": "changed",
-        "output_training": "removed"}
+        "output_training": "removed", "acceptable_use": "unchanged"}
 
 
 def test_aliases_and_identical_licences(work: Path) -> None:

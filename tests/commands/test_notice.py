@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cmd_helpers import FIXTURES, GOLDEN, catalogue_env, no_traceback, run
 from envs import corpus as bundled_corpus
-from envs import env_for
+from envs import env_for, rulebook
 
 from licheck import notice as notice_mod
 from licheck.models_query import evaluate_models
@@ -62,10 +62,16 @@ def test_every_licence_copy_is_the_corpus_text(distributing: Bundle) -> None:
 
 def test_a_context_that_distributes_nothing_gets_no_distribution_duty() -> None:
     bundle = catalogue_bundle("internal.yaml")
-    assert not bundle.notices and not bundle.licences
-    assert set(bundle.files) == {"CHECKLIST.md"}
-    assert all(duty.kind != "notice" for duty, _what, _done in bundle.duties)
-    assert "Nothing: under this context no licence asks for its text or a Notice file." in bundle.files["CHECKLIST.md"]
+    # No Notice file and no distribution duty (gemma/notice): nothing is distributed. A production
+    # deployment still passes the use restrictions on to its users, with a copy of the terms
+    # (Gemma 1.1(b) and 3.1.1: the context cannot tell an internal tool from a public web app).
+    assert not bundle.notices and "gemma" in bundle.licences
+    book = rulebook()
+    duties = {duty.rule_id for duty, _what, _done in bundle.duties if duty.kind == "notice"}
+    assert "gemma/use-restrictions" in duties and "gemma/notice" not in duties
+    for rule_id in duties:   # only duties of any use or of a deployment with users, none of distribution
+        rule = book.get(rule_id)
+        assert rule is not None and (not rule.triggered_by or "production" in rule.triggered_by), rule_id
     # what remains is display and registration, never a copy or a Notice file
     assert bundle.displays and "Notice" not in "".join(what for _d, what, _x in bundle.duties)
 

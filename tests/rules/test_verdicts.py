@@ -71,7 +71,7 @@ CASES: list[tuple[str, str, str, dict[str, Any], list[tuple[str, Severity]], lis
     # --- revenue -----------------------------------------------------------------------------
     ("stability 2M annual", "stability-community", "organisation: {annual_revenue_usd: 2000000}", {}, [("stability-community/revenue-cap", E)], []),
     ("stability 900k", "stability-community", "organisation: {annual_revenue_usd: 900000}", {}, [], ["revenue_cap"]),
-    ("stability 2M non-commercial", "stability-community", "organisation: {annual_revenue_usd: 2000000}\nuse: {commercial: false}", {}, [], ["revenue_cap"]),
+    ("stability 2M non-commercial: III ends any licenses", "stability-community", "organisation: {annual_revenue_usd: 2000000}\nuse: {commercial: false}", {}, [("stability-community/revenue-cap", W)], [("revenue_cap", E)]),
     ("mistral 25M monthly", "mistral-modified-mit", "organisation: {monthly_revenue_usd: 25000000}", {}, [("mistral-modified-mit/revenue-cap", E)], []),
     ("mistral monthly map", "mistral-modified-mit", "organisation: {monthly_revenue_usd: {'2026-01': 5000000, '2026-02': 21000000}}", {}, [("mistral-modified-mit/revenue-cap", E)], []),
     ("mistral 15M monthly", "mistral-modified-mit", "organisation: {monthly_revenue_usd: 15000000, annual_revenue_usd: 900000000}", {}, [], ["revenue_cap"]),
@@ -141,8 +141,12 @@ CASES: list[tuple[str, str, str, dict[str, Any], list[tuple[str, Severity]], lis
     ("mit distributes", "mit", "use: {distributes_weights: true}", {}, [("mit/notice", OB)], []),
     ("cc-by distributes", "cc-by-4.0", "use: {distributes_weights: true}", {}, [("cc-by-4.0/attribution", OB)], []),
     ("nvidia 2026 distributes", "nvidia-open-model-agreement-2026", "use: {distributes_weights: true}", {}, [("nvidia-open-model-agreement-2026/notice", OB)], []),
-    ("nvidia OML Cosmos", "nvidia-open-model", "{}", {"model_id": "nvidia/Cosmos-1.0-Diffusion-7B"}, [("nvidia-open-model/cosmos-attribution", OB)], []),
-    ("nvidia OML not Cosmos", "nvidia-open-model", "use: {distributes_weights: true}", {"model_id": "nvidia/Nemotron-Mini"}, [("nvidia-open-model/notice", OB)], ["attribution"]),
+    # 1.1: a Cosmos Model is "a multimodal Model shared under this Agreement" (not a name)
+    ("nvidia OML Cosmos", "nvidia-open-model", "{}", {"model_id": "nvidia/Cosmos-1.0-Diffusion-7B", "modalities": ("text", "video")}, [("nvidia-open-model/cosmos-attribution", OB)], []),
+    ("nvidia OML not Cosmos", "nvidia-open-model", "use: {distributes_weights: true}", {"model_id": "nvidia/Nemotron-Mini", "modalities": TEXT}, [("nvidia-open-model/notice", OB)], ["attribution"]),
+    ("nvidia OML text model named cosmos", "nvidia-open-model", "{}", {"model_id": "acme/cosmos-chat", "modalities": TEXT}, [], ["attribution"]),
+    ("nvidia OML multimodal not named cosmos", "nvidia-open-model", "{}", {"model_id": "nvidia/Vision-X", "modalities": MM}, [("nvidia-open-model/cosmos-attribution", OB)], []),
+    ("nvidia OML modalities unknown", "nvidia-open-model", "{}", {"model_id": "nvidia/Cosmos-X"}, [("nvidia-open-model/cosmos-attribution", W)], [("attribution", OB)]),
     ("mistral MIT distributes", "mistral-modified-mit", "use: {distributes_weights: true}", {}, [("mistral-modified-mit/notice", OB)], []),
     ("apache in production: nothing", "apache-2.0", "{}", {}, [], ["notice", "attribution", "acceptable_use"]),
     # --- no rule file: nothing ---------------------------------------------------------------
