@@ -101,7 +101,7 @@ _KINDS = (
              "inclusive": Field((bool,)),    # reached AT the threshold ("or more"), not only above
              # the severity for a non-commercial user when the cap ends every licence, the
              # non-commercial one too (absent: the rule's conditions decide alone)
-             "non_commercial_severity": Field(_STR, choices=_SEVERITIES),
+             "non_commercial_severity": Field(_STR, choices=SEVERITIES),
          }, from_rules=True),
     Kind("non_commercial", Severity.ERROR,
          "Non-commercial licence in a commercial deployment",
