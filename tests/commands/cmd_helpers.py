@@ -21,7 +21,7 @@ def run(*args: str) -> tuple[int, str, str]:
     runner = CliRunner()
     with runner.isolation() as (out, err, _):
         code = main(list(args))
-    return code, out.getvalue().decode(), err.getvalue().decode()
+        return code, out.getvalue().decode(), err.getvalue().decode()  # inside: click 8.2.0-8.2.1 close on exit
 
 
 def no_traceback(text: str) -> None:

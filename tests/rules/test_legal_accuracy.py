@@ -315,6 +315,7 @@ def test_monthly_revenue_fails_the_gate_end_to_end(tmp_path: Path, monkeypatch: 
         code = main(["check", "--offline", "stabilityai/stable-diffusion-3.5-large", "--context", "ctx.yml",
                      "--format", "json"])
         doc = json.loads(out.getvalue().decode())
-    assert code == 1, err.getvalue().decode()
+        errors = err.getvalue().decode()  # inside: click 8.2.0-8.2.1 close on exit
+    assert code == 1, errors
     cap = [f for f in doc["findings"] if f["id"] == "stability-community/revenue-cap"]
     assert cap and cap[0]["severity"] == "error" and "2,400,000" in cap[0]["message"]

@@ -216,7 +216,7 @@ def _check(tmp_path: Path, context: str) -> tuple[int, str]:
     runner = CliRunner()
     with runner.isolation() as (_, err, _):
         code = main(["check", "--offline", "--context", str(tmp_path / "ctx.yml"), "meta-llama/Llama-3.1-8B"])
-    return code, err.getvalue().decode()
+        return code, err.getvalue().decode()  # inside: click 8.2.0-8.2.1 close on exit
 
 
 def test_check_exits_2_on_an_unknown_purpose(tmp_path: Path) -> None:
@@ -249,8 +249,9 @@ def test_the_review_report_shows_the_description(tmp_path: Path, monkeypatch: py
     runner = CliRunner()
     with runner.isolation() as (out, _, _):
         code = main(["check", "--offline", "licheck.yaml", "--format", "markdown"])
+        text = out.getvalue().decode()  # inside: click 8.2.0-8.2.1 close on exit
     assert code == 1
-    assert "patient-facing appointment scheduling assistant" in out.getvalue().decode()
+    assert "patient-facing appointment scheduling assistant" in text
 
 
 # --- the policies of December 2026 ---------------------------------------------------------------
