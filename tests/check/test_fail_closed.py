@@ -7,23 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_run import run, write
 from mockhub import MockHub, mock_hub  # noqa: F401 - fixture
-
-from licheck.cli import main
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    runner = CliRunner()
-    with runner.isolation() as (out, err, _):
-        code = main(list(args))
-        return code, out.getvalue().decode(), err.getvalue().decode()
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture

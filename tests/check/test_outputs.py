@@ -10,25 +10,11 @@ import stat
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_run import run, write
 
-from licheck.cli import main
 from licheck.cli.check import use_color
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    runner = CliRunner(env=env)
-    with runner.isolation(env=env) as (out, err, _):
-        code = main(list(args))
-        return code, out.getvalue().decode(), err.getvalue().decode()
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture

@@ -15,25 +15,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
-
-from licheck.cli import main
+from cli_run import run, write
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    runner = CliRunner()
-    with runner.isolation() as (out, err, _):
-        code = main(list(args))
-        return code, out.getvalue().decode(), err.getvalue().decode()
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture
