@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from envs import rulebook
-from rules_helpers import make_context, make_lineage
+from rules_helpers import assert_verdict
 
 from licheck.model import Severity
 
@@ -161,20 +160,7 @@ NEW_CASES: list[tuple[str, str, str, dict[str, Any], list[tuple[str, Severity]],
 ]
 
 
-def _has(findings: list, key: str, severity: Severity | None = None) -> bool:
-    return any((f.id == key or f.kind == key) and (severity is None or f.severity == severity)
-               for f in findings)
-
-
 @pytest.mark.parametrize(("licence", "ctx", "kw", "present", "absent"),
                          [c[1:] for c in NEW_CASES], ids=[c[0] for c in NEW_CASES])
 def test_verdict(licence: str, ctx: str, kw: dict[str, Any], present: list, absent: list) -> None:
-    from licheck.rules.evaluate import evaluate
-
-    findings = evaluate(make_lineage(licence, **kw), make_context(ctx), rulebook())
-    seen = [(f.id, str(f.severity)) for f in findings]
-    for key, severity in present:
-        assert _has(findings, key, severity), f"expected {key} ({severity}); got {seen}"
-    for item in absent:
-        key, severity = item if isinstance(item, tuple) else (item, None)
-        assert not _has(findings, key, severity), f"unexpected {key}; got {seen}"
+    assert_verdict(licence, ctx, kw, present, absent)

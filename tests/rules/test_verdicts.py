@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from envs import rulebook
-from rules_helpers import make_context, make_lineage
+from rules_helpers import assert_verdict, make_context, make_lineage
 
 from licheck.licences import default_corpus
 from licheck.model import Severity
@@ -154,23 +154,10 @@ CASES: list[tuple[str, str, str, dict[str, Any], list[tuple[str, Severity]], lis
 ]
 
 
-def _has(findings: list, key: str, severity: Severity | None = None) -> bool:
-    return any((f.id == key or f.kind == key) and (severity is None or f.severity == severity)
-               for f in findings)
-
-
 @pytest.mark.parametrize(("licence", "ctx", "kw", "present", "absent"),
                          [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_verdict(licence: str, ctx: str, kw: dict[str, Any], present: list, absent: list) -> None:
-    from licheck.rules.evaluate import evaluate
-
-    findings = evaluate(make_lineage(licence, **kw), make_context(ctx), rulebook())
-    seen = [(f.id, str(f.severity)) for f in findings]
-    for key, severity in present:
-        assert _has(findings, key, severity), f"expected {key} ({severity}); got {seen}"
-    for item in absent:
-        key, severity = item if isinstance(item, tuple) else (item, None)
-        assert not _has(findings, key, severity), f"unexpected {key}; got {seen}"
+    assert_verdict(licence, ctx, kw, present, absent)
 
 
 def test_every_rule_kind_has_a_positive_case() -> None:
