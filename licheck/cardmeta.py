@@ -86,23 +86,24 @@ def _parent_from_string(value: str) -> ModelRef | None:
         return None   # local paths, free text, ids that cannot exist on the Hub
 
 
-def parse_base_models(value: Any) -> list[ModelRef]:
-    """Normalise a `base_model`-like value to Hub refs, dropping junk and duplicates."""
-    items: Sequence[Any]
-    if value is None:
-        return []
+def _named_items(value: Any) -> list[str]:
+    """The strings a `base_model`-like value names (one, a list, or mergekit-style mappings
+    `{model: id}`), at most MAX_PARENTS of them; anything else is junk and left out."""
     if isinstance(value, str):
-        items = [value]
+        items: list[Any] = [value]
     elif isinstance(value, Sequence):
         items = list(value)[:MAX_PARENTS]
     else:
         return []
+    named = (item.get("model") or item.get("id") or item.get("name")
+             if isinstance(item, Mapping) else item for item in items)
+    return [item for item in named if isinstance(item, str)]
+
+
+def parse_base_models(value: Any) -> list[ModelRef]:
+    """Normalise a `base_model`-like value to Hub refs, dropping junk and duplicates."""
     out: list[ModelRef] = []
-    for item in items:
-        if isinstance(item, Mapping):   # e.g. mergekit-style {model: id}
-            item = item.get("model") or item.get("id") or item.get("name")
-        if not isinstance(item, str):
-            continue
+    for item in _named_items(value):
         ref = _parent_from_string(item)
         if ref is not None and ref.kind == "hub" and ref not in out:
             out.append(ref)
@@ -156,17 +157,9 @@ def _card_parents(value: Any, key: str, local: Callable[[str], ModelRef | None] 
     """The parents a card field names. A value that is neither a Hub id nor (for a card on
     disk) a local path is recorded in `unknown`: a parent the card names but licheck cannot
     follow must be reported, never dropped (its licence would be lost with it)."""
-    if isinstance(value, str):
-        items: list[Any] = [value]
-    elif isinstance(value, Sequence):
-        items = list(value)[:MAX_PARENTS]
-    else:
-        return []
     out: list[ModelRef] = []
-    for item in items:
-        if isinstance(item, Mapping):   # e.g. mergekit-style {model: id}
-            item = item.get("model") or item.get("id") or item.get("name")
-        if not isinstance(item, str) or not item.strip():
+    for item in _named_items(value):
+        if not item.strip():
             continue
         ref = local(item) if local is not None else None
         if ref is None:

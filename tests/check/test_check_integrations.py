@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -12,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hook_repo import HOOKS, git, hook_repo
 
 ROOT = Path(__file__).resolve().parents[2]
-HOOKS = ROOT / ".pre-commit-hooks.yaml"
 ACTION = ROOT / "action.yml"
 
 
@@ -55,12 +54,6 @@ def test_hook_file_patterns(hook_id: str, path: str, matches: bool) -> None:
 
 # --- the real pre-commit tool ---------------------------------------------------------------------
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"})
-
-
 def _env(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "PRE_COMMIT_HOME": str(tmp_path / "pc-home"),
             "HF_ENDPOINT": "http://127.0.0.1:9", "NO_COLOR": "1"}
@@ -82,22 +75,14 @@ def test_pre_commit_runs_the_hooks(tmp_path: Path) -> None:
     types, filename passing, exit code handling) is the hook file's own.
     """
     pre_commit = _pre_commit()
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    _git(repo, "init", "-q")
-    hooks = []
-    for hook in yaml.safe_load(HOOKS.read_text()):
-        local = dict(hook, language="system", args=["--offline"])
-        local["entry"] = f"{shlex.quote(sys.executable)} -m licheck check"
-        hooks.append(local)
-    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump({"repos": [{"repo": "local", "hooks": hooks}]}))
+    repo = hook_repo(tmp_path / "repo", ["--offline"])
     (repo / "README.md").write_text("# A project that is not a model\n")   # skipped, not failed
     (repo / "licheck.yaml").write_text("models: [acme-internal/not-cached]\n")   # a warning only
     card = repo / "acme-chat" / "README.md"
     card.parent.mkdir()
     card.write_text("---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B-Instruct\n---\n"
                     "# AcmeChat-8B\n")
-    _git(repo, "add", "-A")
+    git(repo, "add", "-A")
     done = subprocess.run([*pre_commit, "run", "--all-files"], cwd=repo, env=_env(tmp_path),
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stdout + done.stderr
@@ -112,20 +97,14 @@ def test_pre_commit_checks_from_the_lock(tmp_path: Path) -> None:
     """With a lock, the hook needs no network (the Hub here is a closed port) and runs when
     the lock changes; with `--locked`, a manifest the lock does not cover fails it (exit 2)."""
     pre_commit = _pre_commit()
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    _git(repo, "init", "-q")
-    [hook] = [dict(h, language="system", args=["--locked"]) for h in yaml.safe_load(HOOKS.read_text())
-              if h["id"] == "licheck"]
-    hook["entry"] = f"{shlex.quote(sys.executable)} -m licheck check"
-    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump({"repos": [{"repo": "local", "hooks": [hook]}]}))
+    repo = hook_repo(tmp_path / "repo", ["--locked"], only="licheck")
     (repo / "licheck.yaml").write_text("models: [meta-llama/Llama-3.1-8B-Instruct]\n")
     env = _env(tmp_path)
     locked = subprocess.run([sys.executable, "-m", "licheck", "lock", "--offline"], cwd=repo, env=env,
                             capture_output=True, text=True, timeout=120)
     assert locked.returncode == 0, locked.stderr
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "locked")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "locked")
     (repo / "licheck.lock").write_text((repo / "licheck.lock").read_text() + "\n")   # only the lock changed
     done = subprocess.run([*pre_commit, "run", "--files", "licheck.lock"], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=300)
@@ -147,19 +126,19 @@ def test_pre_commit_installs_the_hook_repository(tmp_path: Path) -> None:
     snapshot = tmp_path / "licheck-src"
     ignore = shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache", "*.egg-info", ".venv")
     shutil.copytree(ROOT, snapshot, ignore=ignore)
-    _git(snapshot, "init", "-q")
-    _git(snapshot, "add", "-A")
-    _git(snapshot, "commit", "-q", "-m", "snapshot")
+    git(snapshot, "init", "-q")
+    git(snapshot, "add", "-A")
+    git(snapshot, "commit", "-q", "-m", "snapshot")
     sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=snapshot, capture_output=True,
                          text=True, check=True).stdout.strip()
     repo = tmp_path / "repo"
     repo.mkdir()
-    _git(repo, "init", "-q")
+    git(repo, "init", "-q")
     config = {"repos": [{"repo": str(snapshot), "rev": sha,
                          "hooks": [{"id": "licheck", "args": ["--offline", "--strict"]}]}]}
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     (repo / "models.yaml").write_text("models: [acme-internal/not-cached]\n")
-    _git(repo, "add", "-A")
+    git(repo, "add", "-A")
     env = _env(tmp_path)
     env.pop("PYTHONPATH")
     done = subprocess.run([*pre_commit, "run", "--all-files"], cwd=repo, env=env,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -16,9 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 from cli_run import run, write
+from hook_repo import HOOKS, git, hook_repo
 
 ROOT = Path(__file__).resolve().parents[2]
-HOOKS = ROOT / ".pre-commit-hooks.yaml"
 
 
 @pytest.fixture
@@ -138,31 +137,17 @@ def test_a_card_declaring_the_binding_licence_has_no_mismatch(work: Path) -> Non
 
 # --- the real pre-commit tool, and the hook's own run time -----------------------------------------------
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"})
-
-
 @pytest.mark.slow
 def test_pre_commit_runs_the_hook_when_only_the_context_changes(tmp_path: Path) -> None:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    _git(repo, "init", "-q")
-    hooks = []
-    for hook in yaml.safe_load(HOOKS.read_text()):
-        local = dict(hook, language="system", args=["--offline"])
-        local["entry"] = f"{shlex.quote(sys.executable)} -m licheck check"
-        hooks.append(local)
-    write(repo / ".pre-commit-config.yaml", yaml.safe_dump({"repos": [{"repo": "local", "hooks": hooks}]}))
+    repo = hook_repo(tmp_path / "repo", ["--offline"])
     write(repo / "context.yaml", "organisation: {country: US}\n")
     write(repo / "licheck.yaml", "context: context.yaml\nmodels: [meta-llama/Llama-3.2-11B-Vision-Instruct]\n")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "init")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "init")
     write(repo / "context.yaml", "organisation: {country: FR}\n")   # now in the EU: jurisdiction
-    _git(repo, "add", "context.yaml")
+    git(repo, "add", "context.yaml")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PRE_COMMIT_HOME": str(tmp_path / "pc-home"),
            "HF_ENDPOINT": "http://127.0.0.1:9", "NO_COLOR": "1"}
     done = subprocess.run([sys.executable, "-m", "pre_commit", "run"], cwd=repo, env=env,
