@@ -182,3 +182,12 @@ def test_explain_takes_an_id_that_is_also_a_shared_name() -> None:
     assert "several licences share" in res.stderr and "kimi-k2-modified-mit" in res.stderr
     listing = runner.invoke(cli, ["licences"]).output
     assert re.search(r"shared names: modified-mit", listing)
+
+
+def test_the_data_folders_hold_no_links() -> None:
+    """Bundled data is real files: a link can point outside the repository (it did once, and
+    the wheel then failed to build on a fresh machine) or swap a text behind a reviewer's back."""
+    root = Path(__file__).resolve().parents[1]
+    links = [str(p.relative_to(root)) for folder in ("licences", "rules", "catalogue", "vocabularies")
+             for p in (root / folder).rglob("*") if p.is_symlink()]
+    assert links == []
