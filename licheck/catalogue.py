@@ -200,17 +200,14 @@ class Catalogue:
 
     def ids_near(self, hub_id: str) -> list[str]:
         """The ids a misspelling of `hub_id` may stand for, found without reading every
-        bundled file: those of its organisation, of the organisation name closest to it,
-        and of any organisation with a model of exactly its name."""
+        bundled file: those of its organisation and of the organisation name closest to it."""
         org, _, name = hub_id.strip().lower().partition("/")
         if not name:
             return []
         known = {*self._orgs, *self._org_alias, *(key.split("/", 1)[0] for key in self._entries)}
-        orgs = {org}
         if self._bundled is not None:
             known.update(self._bundled.orgs())
-            with self._lock:
-                orgs.update(self._bundled.naming([f"/{name}"]))
+        orgs = {org}
         close = suggest(org, sorted(known))
         if close is not None:
             orgs.add(close)
@@ -571,9 +568,8 @@ class _Bundled:
         return [_with_org_defaults(entry, orgs) for entry in out]
 
     def naming(self, keys: Iterable[str]) -> list[str]:
-        """The organisations whose files mention one of `keys` (lower case: `<org>/<name>`,
-        or `/<name>`); a plain search of the text, as ids never need quoting or escaping in
-        YAML."""
+        """The organisations whose files mention one of `keys` (`<org>/<name>`, lower case);
+        a plain search of the text, as ids never need quoting or escaping in YAML."""
         if self._texts is None:
             self._texts = {org: "\n".join(read_text(p).lower() for p in paths)
                            for org, paths in self._paths.items()}

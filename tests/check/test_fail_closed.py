@@ -33,11 +33,12 @@ def test_offline_typo_stays_a_warning_with_a_suggestion(work: Path) -> None:
 
 @pytest.mark.parametrize("typo, meant", [
     ("meta-lama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-8B-Instruct"),     # the organisation
-    ("mistral/Mistral-7B-Instruct-v0.3", "mistralai/Mistral-7B-Instruct-v0.3"),  # another org, same name
+    ("mistral/Mistral-7B-Instruct-v0.3", "mistralai/Mistral-7B-Instruct-v0.3"),  # a shorter org
+    ("metallama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-8B-Instruct"),
     ("Qwen/Qwen2.5-7B-Instrut", "Qwen/Qwen2.5-7B-Instruct"),                     # the name
 ])
 def test_offline_suggestions_search_the_whole_catalogue(work: Path, typo: str, meant: str) -> None:
-    # Only the files that can hold the answer are read, but any organisation's can.
+    # Only the files of the organisation and of the closest organisation name are read.
     code, out, _ = run("check", "--offline", "--format", "json", typo)
     (finding,) = unresolved(json.loads(out))
     assert f"did you mean '{meant}'?" in finding["message"]
