@@ -1,4 +1,4 @@
-"""`--format cyclonedx`: a CycloneDX 1.6 ML-BOM in JSON (ecosystem.md sections 3.1 and 3.3).
+"""`--format cyclonedx`: a CycloneDX 1.6 ML-BOM in JSON (docs/formats.md section 7).
 
 Plain JSON built here (no runtime dependency on cyclonedx-python-lib; the tests validate it
 with that library). Each checked model is a `machine-learning-model` component; its bases
