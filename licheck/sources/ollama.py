@@ -12,11 +12,12 @@ quantization takes the same inputs).
   `Unresolved`: "add it to a user catalogue".
 * `hf.co/<org>/<repo>[:quant]` names are GGUF files pulled from that Hub repo: the repo is
   the parent.
-* With `models_dir` (Ollama's local store, `$OLLAMA_MODELS` or `~/.ollama/models`), the
-  manifest is read too: its licence layers become `licence_files`, and the model blob's
-  GGUF header is read (bounded) for `general.license` and lineage. That catches tags Ollama
-  has re-pointed since the catalogue was written. The store is read only when a folder is
-  given, so results never depend silently on the machine.
+* With `models_dir` (Ollama's local store; the command line passes the config's
+  `ollama_models`), the manifest is read too: its licence layers become `licence_files`, and
+  the model blob's GGUF header is read (bounded) for `general.license` and lineage. That
+  catches tags Ollama has re-pointed since the catalogue was written, and models built
+  locally. The store is read only when a folder is given, so results never depend silently
+  on the machine.
 """
 
 from __future__ import annotations
@@ -114,6 +115,8 @@ class OllamaSource:
             return facts
         where = f" or in the Ollama store at {self.models_dir}" if self.models_dir else ""
         add = "add it to a user catalogue (catalogue/ollama.yml in a folder named by extra_catalogue)"
+        if not self.models_dir:
+            add += ", or, for a model in your Ollama store, name the store in the config (ollama_models)"
         parsed = split_ollama_name(name)
         tags = self.catalogue.ollama_tags(parsed[0]) if parsed else []
         if parsed and tags:   # a known family: say which tags are known rather than guess a size

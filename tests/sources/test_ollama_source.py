@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-from pathlib import Path
-
 import pytest
+from ollama_store import blob, manifest
 
 from licheck.catalogue import default_catalogue
 from licheck.model import ModelFacts, ModelRef, Unresolved
@@ -58,19 +55,6 @@ def test_hf_co_name_points_at_the_hub_repo(source):
     assert facts.licence_hint is None
 
 
-def _blob(root: Path, data: bytes) -> str:
-    digest = hashlib.sha256(data).hexdigest()
-    (root / "blobs").mkdir(parents=True, exist_ok=True)
-    (root / "blobs" / f"sha256-{digest}").write_bytes(data)
-    return f"sha256:{digest}"
-
-
-def _store(root: Path, name: str, tag: str, layers: list[dict]) -> None:
-    folder = root / "manifests" / "registry.ollama.ai" / "library" / name
-    folder.mkdir(parents=True)
-    (folder / tag).write_text(json.dumps({"schemaVersion": 2, "layers": layers}), encoding="utf-8")
-
-
 def test_local_store_adds_licence_layers_and_gguf_metadata(tmp_path):
     import gguf
     model = tmp_path / "src.gguf"
@@ -83,12 +67,12 @@ def test_local_store_adds_licence_layers_and_gguf_metadata(tmp_path):
     w.close()
     root = tmp_path / "ollama"
     layers = [
-        {"mediaType": "application/vnd.ollama.image.model", "digest": _blob(root, model.read_bytes()),
+        {"mediaType": "application/vnd.ollama.image.model", "digest": blob(root, model.read_bytes()),
          "size": model.stat().st_size},
-        {"mediaType": "application/vnd.ollama.image.license", "digest": _blob(root, b"MIT License\n"),
+        {"mediaType": "application/vnd.ollama.image.license", "digest": blob(root, b"MIT License\n"),
          "size": 12},
     ]
-    _store(root, "deepseek-r1", "8b", layers)
+    manifest(root, "deepseek-r1", "8b", layers)
     facts = OllamaSource(default_catalogue(), models_dir=root).fetch(ModelRef("ollama", "deepseek-r1:8b"))
     assert facts.licence_files == {"ollama-license-1": "MIT License\n"}
     assert facts.declared_licence == "mit"
@@ -100,8 +84,8 @@ def test_local_store_adds_licence_layers_and_gguf_metadata(tmp_path):
 
 def test_store_makes_an_uncatalogued_name_resolvable(tmp_path):
     root = tmp_path / "ollama"
-    _store(root, "mymodel", "latest", [
-        {"mediaType": "application/vnd.ollama.image.license", "digest": _blob(root, b"Acme terms\n")}])
+    manifest(root, "mymodel", "latest", [
+        {"mediaType": "application/vnd.ollama.image.license", "digest": blob(root, b"Acme terms\n")}])
     facts = OllamaSource(default_catalogue(), models_dir=root).fetch(ModelRef("ollama", "mymodel"))
     assert isinstance(facts, ModelFacts)
     assert facts.licence_files == {"ollama-license-1": "Acme terms\n"} and facts.parents == []
