@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ollama_store import blob, manifest
+from ollama_store import blob, gguf_bytes, layer, manifest
 
 from licheck.catalogue import default_catalogue
 from licheck.model import ModelFacts, ModelRef, Unresolved
@@ -108,3 +108,44 @@ def test_hostile_names_never_escape_the_store(tmp_path):
     result = OllamaSource(default_catalogue(), models_dir=root).fetch(
         ModelRef("ollama", "../../../secret"))
     assert isinstance(result, Unresolved)
+
+
+def _built(root, tmp_path, name, parent, *extra):
+    """A store model `name` built by `ollama create` on `parent` (its weights declare nothing)."""
+    manifest(root, name, "latest", [
+        layer(root, "model", gguf_bytes(tmp_path), parent=parent), *extra])
+    return OllamaSource(default_catalogue(), models_dir=root).fetch(ModelRef("ollama", name))
+
+
+def test_the_model_it_was_built_from_is_its_parent(tmp_path):
+    root = tmp_path / "ollama"
+    facts = _built(root, tmp_path, "acme", "llama3.3:latest")
+    assert [(p.ref.kind, p.ref.name, p.relation) for p in facts.parents] == \
+        [("ollama", "llama3.3:latest", "quantized")]
+    assert facts.relation == "quantized"
+    adapted = _built(root, tmp_path, "acme-lora", "acme:latest", layer(root, "adapter", b"lora"))
+    assert [(p.ref.name, p.relation) for p in adapted.parents] == [("acme:latest", "adapter")]
+    inherited = _built(root, tmp_path, "acme-2", "acme-lora:latest",
+                       layer(root, "adapter", b"lora", parent="acme-lora:latest"))
+    assert inherited.relation == "quantized"   # the adapter came with the parent
+
+
+@pytest.mark.parametrize("parent", ["selfish", "selfish:latest", "../../secret", "/models/x.gguf", ""])
+def test_a_from_naming_no_other_model_is_not_followed(tmp_path, parent):
+    facts = _built(tmp_path / "ollama", tmp_path, "selfish", parent)
+    assert isinstance(facts, ModelFacts) and facts.parents == []
+
+
+def test_the_weights_own_lineage_comes_before_from(tmp_path):
+    import gguf
+    path = tmp_path / "w.gguf"
+    w = gguf.GGUFWriter(str(path), arch="qwen3")
+    w.add_source_repo_url("https://huggingface.co/Qwen/Qwen3-8B")
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    root = tmp_path / "ollama"
+    manifest(root, "acme", "latest", [layer(root, "model", path.read_bytes(), parent="qwen3:8b")])
+    facts = OllamaSource(default_catalogue(), models_dir=root).fetch(ModelRef("ollama", "acme"))
+    assert [p.ref.name for p in facts.parents] == ["Qwen/Qwen3-8B"]

@@ -11,7 +11,9 @@ import pytest
 from cli_run import run, write
 from ollama_store import gguf_bytes, layer, manifest
 
-LLAMA_33_TEXT = (Path(__file__).resolve().parents[2] / "licences" / "llama3.3.txt").read_bytes()
+LICENCES = Path(__file__).resolve().parents[2] / "licences"
+LLAMA_33_TEXT = (LICENCES / "llama3.3.txt").read_bytes()
+MIT_TEXT = (LICENCES / "mit.txt").read_bytes()
 MODEL = "ollama:acme-assistant"   # in no catalogue: only the store knows it
 
 
@@ -42,9 +44,12 @@ def test_with_the_key_the_store_resolves_a_locally_built_model(work: Path) -> No
     code, doc = check_json()
     (model,) = doc["models"]
     assert model["licences"] == ["llama3.3"]
-    (node,) = model["lineage"]
+    node, built_on, upstream = model["lineage"]
     assert (node["id"], node["source"], node["licence"]) == (MODEL, "ollama", "llama3.3")
     assert "ollama-license-1 identified as llama3.3" in node["evidence"]
+    # the model layer's `from` is followed: llama3.3, as the catalogue maps it
+    assert node["parents"] == ["ollama:llama3.3:latest"] and node["relation"] == "quantized"
+    assert (built_on["id"], upstream["id"]) == ("ollama:llama3.3:latest", "meta-llama/Llama-3.3-70B-Instruct")
     assert doc["summary"]["unresolved"] == 0
     assert "llama3.3/attribution" in {f["id"] for f in doc["findings"]}
     assert code == 0   # an obligation does not fail the default gate
@@ -65,12 +70,29 @@ def test_without_the_key_the_store_is_not_read(work: Path, monkeypatch: pytest.M
         assert "ollama_models" in unresolved["message"]   # the way to opt in is named
 
 
+def test_the_model_it_was_built_from_binds_whatever_its_own_licence_layer_says(work: Path) -> None:
+    # `ollama create` from llama3.3 with only `LICENSE <MIT text>` of the author's own
+    store = work / "ollama"
+    manifest(store, "acme-assistant", "mit", [
+        layer(store, "model", gguf_bytes(work, name="Llama 3.3 70B Instruct"), parent="llama3.3:latest"),
+        layer(store, "license", MIT_TEXT),
+    ])
+    write(work / ".licheck.yaml", "ollama_models: ollama\n")
+    code, out, err = run("check", "--offline", "--format", "json", f"{MODEL}:mit")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["models"][0]["licences"] == ["llama3.3", "mit"]
+    kinds = {(f["kind"], f["licence"]) for f in doc["findings"]}
+    assert ("licence_mismatch", "llama3.3") in kinds and ("attribution", "llama3.3") in kinds
+
+
 def test_resolve_honours_the_key(work: Path) -> None:
     write(work / ".licheck.yaml", "ollama_models: ollama\n")
     code, out, _ = run("resolve", "--offline", "--format", "json", MODEL)
     assert code == 0
-    (node,) = json.loads(out)["lineage"]
+    node = json.loads(out)["lineage"][0]
     assert (node["id"], node["licence"]) == (MODEL, "llama3.3")
+    assert "ollama-license-1 identified as llama3.3" in node["evidence"]
     (work / ".licheck.yaml").unlink()
     code, out, _ = run("resolve", "--offline", "--format", "json", MODEL)
     assert json.loads(out)["lineage"][0]["licence"] is None
