@@ -16,8 +16,9 @@ quantization takes the same inputs).
   `ollama_models`), the manifest is read too: its licence layers become `licence_files`, and
   the model blob's GGUF header is read (bounded) for `general.license` and lineage, and a
   model built locally (`ollama create`) has the model its layers came `from` as its parent.
-  That catches tags Ollama has re-pointed since the catalogue was written, and local models. The store is read only when a folder is given, so results never depend silently
-  on the machine.
+  That catches tags Ollama has re-pointed since the catalogue was written, and local models.
+  The store is read only when a folder is given, so results never depend silently on the
+  machine.
 """
 
 from __future__ import annotations
@@ -190,10 +191,9 @@ class OllamaSource:
                     licences += 1
                     facts.licence_files[f"ollama-license-{licences}"] = text
             elif media.endswith(".model"):
-                if isinstance(layer.get("from"), str):
-                    built_from = built_from or layer["from"]
-                facts.notes.append(f"model layer {match.group(0)}"
-                                   + (f" (from {layer['from']})" if isinstance(layer.get("from"), str) else ""))
+                origin = layer["from"] if isinstance(layer.get("from"), str) else None
+                built_from = built_from or origin
+                facts.notes.append(f"model layer {match.group(0)}" + (f" (from {origin})" if origin else ""))
                 self._merge_gguf(blob, facts)
             elif media.endswith(".adapter") and not layer.get("from"):
                 adapted = True

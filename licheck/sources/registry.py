@@ -151,8 +151,8 @@ def standard_sources(env: RunData, *, cached: bool = True) -> SourceRegistry:
     """The standard sources of an environment: local directory, GGUF, Ollama, the Hub, then
     the catalogue (with the environment's cache, catalogue and corpus, and the Ollama store
     when the config names one; the Hub source reads the fingerprint table only when a card
-    leaves a model's base open). `cached=False`: the
-    Hub is asked afresh and its answers are not stored (`licheck lock`)."""
+    leaves a model's base open). `cached=False`: the Hub is asked afresh and its answers are
+    not stored (`licheck lock`)."""
     offline = env.offline or env_offline()
     catalogue = env.catalogue
     sources: list[Source] = [
