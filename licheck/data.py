@@ -10,16 +10,27 @@ build time by `build_parsed`, named by the SHA-256 of the file's bytes). `load_d
 reads a data file's bytes and uses the pre-parsed document only when one exists for those
 exact bytes: an edited file, a user's file or a source checkout is parsed from YAML, so no
 parse can be stale and none depends on a file's name or date.
+
+It also carries what the loaders made of each bundled file when the build checked it
+(`licheck.databuild`: every loader over every file, so a wheel is never built with a bad data
+file): the licence, the rules, the catalogue entries. A loader asks `proven` first and, for
+exactly the bytes the build checked (and the same bytes of each file the check read beside it,
+such as a licence's texts for the quotes of its rules), takes those objects instead of checking
+the file again. Anything else, a user's file, an edited one or a source checkout, is read and
+checked in full, with the same messages.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
-from collections.abc import Iterable
+import pickle
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from licheck.errors import InputError
@@ -93,3 +104,111 @@ def build_parsed(folders: Iterable[Path], out: Path) -> int:
                 to_json(doc), ensure_ascii=False, separators=(",", ":")))
             count += 1
     return count
+
+
+# --- what the loaders made of the bundled files, proven at build time -----------------------
+
+# What a loader made of a file, by the file's name under the data folders: its path at build
+# time, the objects, and the digests of the files its check read beside it.
+Kept = dict[str, tuple[Path, Any, list[str]]]
+_kept: Kept | None = None   # only while the build runs the loaders (`keeping`)
+
+
+def bundled_name(path: str | os.PathLike[str]) -> str | None:
+    """`rules/llama3.1.yml` for a file of a bundled folder (as `data_dir` finds it), else None."""
+    text = os.fspath(path)
+    for name in FOLDERS:
+        base = os.path.join(data_dir(name), "")
+        if text.startswith(base):
+            return f"{name}/{text[len(base):].replace(os.sep, '/')}"
+    return None
+
+
+def _digest(path: str | os.PathLike[str]) -> str:
+    return hashlib.sha256(read_capped(path, MAX_YAML_BYTES)).hexdigest()
+
+
+def proven(path: str | os.PathLike[str], depends: Iterable[str | os.PathLike[str]] = ()) -> Any:
+    """What the loader made of the bundled file `path` when the wheel's build checked it, or
+    None: in a source checkout, for a user's file, when the file's bytes (or those of a file in
+    `depends`, which the check read beside it) are not those the build checked, or when the
+    entry is damaged. Then the caller reads and checks the file in full."""
+    parsed = _parsed_dir()
+    name = bundled_name(path) if parsed is not None and _kept is None else None
+    if parsed is None or name is None:
+        return None
+    try:
+        entry = read_capped(os.path.join(parsed, f"{_digest(path)}.pickle"), 4 * MAX_YAML_BYTES)
+        header_line, _, body = entry.partition(b"\n")
+        header = json.loads(header_line)
+        if (header.get("source") != name or header.get("body") != hashlib.sha256(body).hexdigest()
+                or header.get("depends") != [_digest(p) for p in depends]):
+            return None
+        return _Unpickler(io.BytesIO(body), path).load()
+    except (InputError, ValueError, KeyError, TypeError, AttributeError, EOFError,
+            pickle.UnpicklingError):
+        return None
+
+
+def keep(path: str | os.PathLike[str], products: Any,
+         depends: Iterable[str | os.PathLike[str]] = ()) -> None:
+    """At build time (`keeping`), what a loader made of the bundled file `path` once it has
+    checked it, and the files the check read beside it; elsewhere nothing."""
+    if _kept is not None and (name := bundled_name(path)) is not None:
+        _kept[name] = (Path(path), products, [_digest(p) for p in depends])
+
+
+@contextmanager
+def keeping() -> Iterator[Kept]:
+    """Collect what the loaders `keep` (and serve nothing `proven`) while the build runs them."""
+    global _kept
+    _kept = {}
+    try:
+        yield _kept
+    finally:
+        _kept = None
+
+
+def write_proven(kept: Kept, out: Path) -> None:
+    """Write each kept product as `<SHA-256 of its file>.pickle` in `out`: a JSON header (the
+    file's digest and name, the digests of the files its check read, the body's digest), then
+    the objects, pickled. The wheel's own files, as trusted as its compiled modules."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, (path, products, depends) in kept.items():
+        buffer = io.BytesIO()
+        _Pickler(buffer, path).dump(products)
+        body = buffer.getvalue()
+        digest = _digest(path)
+        header = {"sha256": digest, "source": name, "depends": depends,
+                  "body": hashlib.sha256(body).hexdigest()}
+        (out / f"{digest}.pickle").write_bytes(json.dumps(header).encode("utf-8") + b"\n" + body)
+
+
+# A product names its own file (a rule's `path`) and the files beside it (a licence's texts) by
+# where the build found them: they are pickled as references and rebuilt where the wheel is.
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, path: Path) -> None:
+        super().__init__(file, protocol=5)
+        self.path = path
+
+    def persistent_id(self, obj: Any) -> Any:
+        if type(obj) is str and obj == os.fspath(self.path):
+            return "path"
+        if isinstance(obj, PurePath):
+            if obj.parent != self.path.parent:
+                raise TypeError(f"{self.path}: a product names {obj}, which is not beside it")
+            return ("beside", obj.name)
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, path: str | os.PathLike[str]) -> None:
+        super().__init__(file)
+        self.given, self.path = os.fspath(path), Path(path)
+
+    def persistent_load(self, pid: Any) -> Any:
+        if pid == "path":
+            return self.given
+        if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == "beside":
+            return self.path if pid[1] == self.path.name else self.path.parent / pid[1]
+        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
