@@ -353,15 +353,15 @@ def _line_of_item(items: Any, index: int, default: int | None) -> int | None:
     return items.line_of(index) if isinstance(items, YamlList) else default
 
 
-def _load_orgs(path: Path) -> list[OrgDefaults]:
-    found: list[OrgDefaults] | None = proven(path)   # checked when the wheel was built
+def _load_orgs(path: Path) -> tuple[OrgDefaults, ...]:
+    found: tuple[OrgDefaults, ...] | None = proven(path, (OrgDefaults,))   # checked at build
     if found is None:
         found = _check_orgs(path)
         keep(path, found)
     return found
 
 
-def _check_orgs(path: Path) -> list[OrgDefaults]:
+def _check_orgs(path: Path) -> tuple[OrgDefaults, ...]:
     doc = load_data_yaml(path)
     ORGS_FILE.check(doc, str(path), cls=DataError, line=1)
     out = []
@@ -378,7 +378,7 @@ def _check_orgs(path: Path) -> list[OrgDefaults]:
             org=org, publisher=body["publisher"],
             origin=_country(body["origin"], path, body.line_of("origin"), what),
             aliases=_strings(body, "aliases", path, what), notes=body.get("notes")))
-    return out
+    return tuple(out)
 
 
 def _iso_date(value: Any, path: Path, line: int | None, what: str) -> str | None:
@@ -396,11 +396,12 @@ def _iso_date(value: Any, path: Path, line: int | None, what: str) -> str | None
 
 
 # A models file's entries, each with the line of its id (for an error about it in the folder).
-_Models = list[tuple[int | None, CatalogueEntry]]
+_Models = tuple[tuple[int | None, CatalogueEntry], ...]
 
 
 def _load_models(path: Path, known_licences: Any, bundled: bool = False) -> _Models:
-    found: _Models | None = proven(path) if bundled else None   # checked when the wheel was built
+    # A bundled file the wheel's build checked is taken as the build left it.
+    found: _Models | None = proven(path, (CatalogueEntry,)) if bundled else None
     if found is None:
         found = _check_models(path, known_licences, bundled)
         if bundled:
@@ -468,7 +469,7 @@ def _check_models(path: Path, known_licences: Any, bundled: bool) -> _Models:
             parents=tuple(parents), notes=item.get("notes"), aliases=aliases,
             checked=item.get("checked"), tasks=tasks, policies=policies, path=shown, line=line)
         out.append((item.line_of("id"), entry))
-    return out
+    return tuple(out)
 
 
 def _policies(item: YamlMap, path: Path, what: str, known_licences: Any) -> tuple[str, ...]:
@@ -498,7 +499,7 @@ def _shown(path: Path) -> str:
 
 
 def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
-    found: dict[str, tuple[_OllamaFamily, int | None]] | None = proven(path)   # checked at build
+    found: dict[str, tuple[_OllamaFamily, int | None]] | None = proven(path, (_OllamaFamily,))
     if found is None:
         found = _check_ollama(path)
         keep(path, found)

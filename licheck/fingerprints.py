@@ -484,7 +484,8 @@ def load_fingerprint_file(path: str | os.PathLike[str], *, licences: Corpus,
     """Load and check one fingerprint file; DataError at `file:line`. Its entries may name
     the tokenizer families of `tokenizers` (the bundled ones, for a user's file)."""
     if tokenizers is None:
-        found: FingerprintTable | None = proven(path)   # checked when the wheel was built
+        # The bundled file, as the wheel's build checked it (else checked now).
+        found: FingerprintTable | None = proven(path, (FingerprintTable, Fingerprint, TokenizerFamily))
         if found is None:
             found = _check_file(Path(path), licences, {})
             keep(path, found)

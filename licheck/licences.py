@@ -197,7 +197,7 @@ class Corpus:
 
 
 def _load_one(meta_path: Path) -> Licence:
-    found: Licence | None = proven(meta_path)   # checked when the wheel was built
+    found: Licence | None = proven(meta_path, (Licence,))   # checked when the wheel was built
     if found is not None:
         return found
     licence = _check_one(meta_path)

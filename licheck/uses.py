@@ -125,7 +125,7 @@ def ids_from_context(mapping: Mapping[str, Any], key: str, path: str, prefix: st
 
 def load_vocabulary(path: str | os.PathLike[str]) -> Vocabulary:
     """Read and validate one vocabulary file; any problem is a `DataError` at its line."""
-    found: Vocabulary | None = proven(path)   # checked when the wheel was built
+    found: Vocabulary | None = proven(path, (Vocabulary, Category))   # checked when the wheel was built
     if found is None:
         found = _check_vocabulary(os.fspath(path))
         keep(path, found)

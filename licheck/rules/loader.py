@@ -68,12 +68,12 @@ def parse_file(path: str | os.PathLike[str], corpus: Corpus) -> FileResult:
     texts of its licence is taken as the build left it (`licheck.data.proven`)."""
     licence = corpus.get(Path(path).stem)
     texts = licence.texts if licence is not None else ()
-    rules: list[Rule] | None = proven(path, depends=texts)
+    rules: tuple[Rule, ...] | None = proven(path, (Rule, Severity), depends=texts)
     if rules is not None:
-        return FileResult(os.fspath(path), rules)
+        return FileResult(os.fspath(path), list(rules))
     result = _check_file(path, corpus)
     if not result.errors:
-        keep(path, result.rules, depends=texts)
+        keep(path, tuple(result.rules), depends=texts)
     return result
 
 
