@@ -206,7 +206,8 @@ def _to_kept(obj: Any, here: str, folder: Path) -> Any:
     if kind is list:
         raise TypeError(f"{here}: a list among its objects (keep a tuple: arrays are tuples)")
     if kind is dict:
-        return {"D": [[_to_kept(k, here, folder), _to_kept(v, here, folder)] for k, v in obj.items()]}
+        return {"D": [[_to_kept(key, here, folder), _to_kept(value, here, folder)]
+                      for key, value in obj.items()]}
     if isinstance(obj, PurePath):
         if obj.parent != folder:
             raise TypeError(f"{here}: its objects name {obj}, which is not beside it")
@@ -216,7 +217,8 @@ def _to_kept(obj: Any, here: str, folder: Path) -> Any:
     if is_dataclass(obj):
         if not all(f.init and not f.kw_only for f in fields(obj)):
             raise TypeError(f"{kind.__name__} is not made from its fields in order")
-        return {"@": kind.__name__, "f": [_to_kept(getattr(obj, f.name), here, folder) for f in fields(obj)]}
+        return {"@": kind.__name__,
+                "f": [_to_kept(getattr(obj, f.name), here, folder) for f in fields(obj)]}
     return to_json(obj)   # a YAML value, or TypeError
 
 
@@ -224,16 +226,16 @@ def _from_kept(body: bytes, path: str | os.PathLike[str], types: dict[str, type]
     here, folder = os.fspath(path), Path(path).parent
 
     def tuples(items: list[Any]) -> tuple[Any, ...]:
-        return tuple(tuples(item) if type(item) is list else item for item in items)
+        return tuple([tuples(item) if type(item) is list else item for item in items])
 
     def rebuild(obj: dict[str, Any]) -> Any:
         if "@" in obj:
             cls = types[obj["@"]]
             if "v" in obj:
                 return cls(obj["v"])
-            return cls(*[tuples(v) if type(v) is list else v for v in obj["f"]])
+            return cls(*tuples(obj["f"]))
         if "D" in obj:
-            return {k: tuples(v) if type(v) is list else v for k, v in obj["D"]}
+            return dict(tuples(obj["D"]))
         if "p" in obj:
             return folder / obj["p"]
         if "here" in obj:
