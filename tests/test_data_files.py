@@ -25,6 +25,7 @@ from licheck.errors import DataError, LicheckError, RuleFileError
 from licheck.fingerprints import load_fingerprints
 from licheck.licences import Licence
 from licheck.model import Severity
+from licheck.rules import loader
 from licheck.rules.loader import Rulebook
 from licheck.yamldoc import YamlInt, YamlList, YamlMap, from_json, to_json
 from licheck.yamlload import load_yaml, parse_yaml
@@ -284,9 +285,14 @@ def test_a_tampered_entry_is_no_entry_and_the_file_is_checked(parsed: Path, monk
 
 
 def _as_bundled(monkeypatch: pytest.MonkeyPatch, folder: str, where: Path) -> None:
-    """Make `where` the bundled `folder` as far as the pre-parsed entries are concerned."""
+    """Make `where` the bundled `folder` as far as the pre-parsed entries (and the rule files'
+    vocabularies) are concerned."""
     data_dir = data.data_dir
-    monkeypatch.setattr(data, "data_dir", lambda name: where if name == folder else data_dir(name))
+
+    def moved(name: str) -> Path:
+        return where if name == folder else data_dir(name)
+    monkeypatch.setattr(data, "data_dir", moved)
+    monkeypatch.setattr(loader, "data_dir", moved)
 
 
 def test_a_bundled_file_edited_after_the_build_is_checked_in_full(parsed: Path, tmp_path: Path,
@@ -340,6 +346,23 @@ def test_bundled_rules_are_checked_again_against_a_user_s_text_of_their_licence(
         Rulebook(licences.load_corpus([tmp_path])).rules_for("llama3.1")
     assert "not in the text of 'llama3.1'" in error.value.message
     assert error.value.path == str(ROOT / "rules" / "llama3.1.yml") and error.value.line
+
+
+def test_bundled_rules_are_checked_again_when_a_vocabulary_is_not_the_one_they_were_checked_with(
+        parsed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = licences.load_corpus()
+    checks = _Checks(monkeypatch)
+    want = Rulebook(corpus).rules_for("llama3.1")
+    assert checks.count == 0
+    folder = tmp_path / "vocabularies"
+    folder.mkdir()
+    for name in uses.VOCABULARIES:
+        (folder / f"{name}.yml").write_bytes((ROOT / "vocabularies" / f"{name}.yml").read_bytes())
+    with (folder / "sectors.yml").open("a", encoding="utf-8") as fh:
+        fh.write("# edited after the build\n")
+    _as_bundled(monkeypatch, "vocabularies", folder)
+    assert Rulebook(corpus).rules_for("llama3.1") == want
+    assert checks.count > 0
 
 
 def test_the_json_form_of_what_a_loader_made_keeps_it_exactly(tmp_path: Path) -> None:

@@ -65,15 +65,17 @@ def parse_file(path: str | os.PathLike[str], corpus: Corpus) -> FileResult:
     """Every rule of one file, with every problem found in it.
 
     A bundled file (`rules/<licence id>.yml`) the wheel's build checked against the same
-    texts of its licence is taken as the build left it (`licheck.data.proven`)."""
+    texts of its licence and the same vocabularies is taken as the build left it
+    (`licheck.data.proven`)."""
     licence = corpus.get(Path(path).stem)
-    texts = licence.texts if licence is not None else ()
-    rules: tuple[Rule, ...] | None = proven(path, (Rule, Severity), depends=texts)
+    checked_against = (*(licence.texts if licence is not None else ()),
+                       *(data_dir("vocabularies") / f"{name}.yml" for name in vocabularies.VOCABULARIES))
+    rules: tuple[Rule, ...] | None = proven(path, (Rule, Severity), depends=checked_against)
     if rules is not None:
         return FileResult(os.fspath(path), list(rules))
     result = _check_file(path, corpus)
     if not result.errors:
-        keep(path, tuple(result.rules), depends=texts)
+        keep(path, tuple(result.rules), depends=checked_against)
     return result
 
 
