@@ -18,9 +18,9 @@ are strict: a boolean is not a number, and an integer YAML 1.1 reads in another 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 from typing import Any
 
 from licheck.errors import ConfigError, LicheckError
@@ -34,36 +34,28 @@ _ITEM_NAMES: dict[type, str] = {str: "strings", int: "integers", float: "numbers
                                 dict: "mappings", list: "lists"}
 
 
-_CUTOFF = 60   # fuzz.ratio, 0-100: below this a suggestion misleads more than it helps
+_CUTOFF = 0.6   # similarity, 0-1: below this a suggestion misleads more than it helps
 
 
 def suggest(word: object, choices: Iterable[str]) -> str | None:
-    """The choice closest to a misspelt `word`, or None when nothing is close."""
+    """The choice closest to a misspelt `word`, or None when nothing is close.
+
+    Close is difflib's similarity (twice the matching characters over both lengths),
+    compared without case and with punctuation as spaces, as click's own suggestions are:
+    ranking a few hundred short names needs nothing faster, and the standard library costs
+    no import (rapidfuzz, which licence-text matching needs, takes ~10 ms to load)."""
     if not isinstance(word, str) or not word:
         return None
-    options = list(choices)
-    if not any(_may_be_close(word, option) for option in options):
-        return None   # the usual answer for an unknown id: rapidfuzz is not even imported
-    from rapidfuzz import fuzz, process, utils  # only a possible misspelling pays for the import
-
-    best = process.extractOne(word, options, scorer=fuzz.ratio, processor=utils.default_process,
-                              score_cutoff=_CUTOFF)
-    return best[0] if best else None
-
-
-def _may_be_close(word: str, option: str) -> bool:
-    """False only when `option` cannot reach the cutoff: fuzz.ratio is 200 x (longest common
-    subsequence) / (sum of lengths), and the subsequence is at most the characters the two
-    share. Exact for ASCII, which `utils.default_process` lower-cases and whose other
-    non-alphanumeric characters it turns into spaces (then strips); anything else is left
-    to rapidfuzz."""
-    if not (word.isascii() and option.isascii()):
-        return True
-    a, b = _processed(word), _processed(option)
-    if not a or not b:
-        return True
-    shared = sum(min(count, b.count(char)) for char, count in Counter(a).items())
-    return 200 * shared >= _CUTOFF * (len(a) + len(b))
+    matcher = SequenceMatcher(b=_processed(word))   # the matcher keeps what it learnt of b
+    best, best_score = None, _CUTOFF
+    for option in choices:
+        matcher.set_seq1(_processed(option))
+        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
+            continue   # upper bounds: cannot beat the best so far
+        score = matcher.ratio()
+        if score > best_score or (best is None and score == best_score):
+            best, best_score = option, score
+    return best
 
 
 def _processed(text: str) -> str:
