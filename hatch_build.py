@@ -32,8 +32,22 @@ class ParsedDataHook(BuildHookInterface):  # type: ignore[type-arg]
         self._out = Path(tempfile.mkdtemp(prefix="licheck-parsed-"))
         build_parsed([root / name for name in FOLDERS], self._out)
         build_data["force_include"][str(self._out)] = "licheck/_data/parsed"
+        self._index = self._prebuilt_index()
+        build_data["force_include"][str(self._index)] = "licheck/_data/matching-index.json"
+
+    def _prebuilt_index(self) -> Path:
+        """The identify index's normalised texts (licheck.matching.prebuilt)."""
+        from licheck.licences import default_corpus
+        from licheck.matching.index import build_prebuilt
+
+        out = Path(tempfile.mkdtemp(prefix="licheck-index-")) / "matching-index.json"
+        build_prebuilt(default_corpus(), out)
+        return out
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         out = getattr(self, "_out", None)
         if out is not None:
             shutil.rmtree(out, ignore_errors=True)
+        index = getattr(self, "_index", None)
+        if index is not None:
+            shutil.rmtree(index.parent, ignore_errors=True)

@@ -5,6 +5,10 @@ the normalised text (`normalised`), the words as a compact string for rapidfuzz
 (`similarity`), and, computed only when a near-twin has to be told apart, the set of
 discriminating features (words, word pairs and the parts of its URLs). Reference phrases
 from each licence's metadata are kept as word tuples by first word (`reference`).
+
+An installed wheel carries the normalised hash and encoded words of every bundled text, filed
+under the SHA-256 of its bytes (`licheck.matching.prebuilt`): the index then normalises only
+the texts it has no entry for (a user's, or one edited since the build).
 """
 
 from __future__ import annotations
@@ -16,12 +20,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
+from pathlib import Path
 from typing import TypeAlias
 
 from licheck.errors import DataError
 from licheck.files import read_capped
 from licheck.licences import MAX_TEXT_BYTES, Corpus
+from licheck.matching import prebuilt
 from licheck.matching.normalise import URL, normalise, tokens
+from licheck.matching.prebuilt import Prebuilt
 
 # The word vocabulary maps each corpus word to one character, so rapidfuzz compares
 # words as characters of a string (much faster than lists of Python strings). Every word
@@ -77,11 +84,19 @@ class Entry:
 
     licence: str
     name: str
-    raw: str = field(repr=False)
+    data: bytes = field(repr=False)   # the file's bytes, UTF-8 (checked when first indexed)
     raw_hash: str
     normalised_hash: str
-    words: list[str] = field(repr=False)
     encoded: str = field(repr=False)
+
+    @cached_property
+    def raw(self) -> str:
+        return self.data.decode("utf-8")
+
+    @cached_property
+    def words(self) -> list[str]:
+        """The words of the normalised text (only near-twins and reference phrases need them)."""
+        return normalise(self.raw).split()
 
     @cached_property
     def features(self) -> frozenset[Feature]:
@@ -96,13 +111,28 @@ class LicenceInfo:
     incorporates: tuple[str, ...]
 
 
-class Index:
-    """Everything the matchers need about one corpus."""
+def _phrase_words(phrase: str) -> tuple[str, ...]:
+    return tuple(tokens(normalise(phrase)))
 
-    def __init__(self, corpus: Corpus) -> None:
+
+class Index:
+    """Everything the matchers need about one corpus.
+
+    `known`: pre-built entries (default: the wheel's, see `licheck.matching.prebuilt`);
+    `prebuilt.NONE` builds everything from the texts.
+    """
+
+    def __init__(self, corpus: Corpus, known: Prebuilt | None = None) -> None:
+        known = prebuilt.bundled() if known is None else known
         self.licences: dict[str, LicenceInfo] = {}
         self.entries: list[Entry] = []
-        self.vocabulary: dict[str, str] = {}
+        # Function words are left out (""); the others get a character each, in the order
+        # first seen (the pre-built vocabulary first, so its encoded texts stay valid).
+        self.vocabulary: dict[str, str] = dict.fromkeys(STOPWORDS, "")
+        first = _FIRST_CHAR + len(self.vocabulary)
+        self.vocabulary.update(zip(known.vocabulary,
+                                   map(chr, range(first, first + len(known.vocabulary))),
+                                   strict=True))
         self.by_raw_hash: dict[str, set[str]] = {}
         self.by_normalised_hash: dict[str, set[str]] = {}
         # Reference phrases as word tuples, by first word, longest first: at one position
@@ -113,19 +143,25 @@ class Index:
                                                 lic.incorporates)
             for path in lic.texts:
                 data = read_capped(path, MAX_TEXT_BYTES)
-                try:
-                    raw = data.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise DataError("licence text is not UTF-8", path=path) from None
-                norm = normalise(raw)
-                words = norm.split()
-                entry = Entry(lic.id, path.name, raw, sha256(data), sha256(norm.encode("utf-8")),
-                              words, self._encode(words, grow=True))
+                raw_hash = sha256(data)
+                pre = known.texts.get(raw_hash)
+                if pre is not None:   # these very bytes, normalised when the wheel was built
+                    normalised_hash, encoded = pre
+                else:
+                    try:
+                        norm = normalise(data.decode("utf-8"))
+                    except UnicodeDecodeError:
+                        raise DataError("licence text is not UTF-8", path=path) from None
+                    normalised_hash = sha256(norm.encode("utf-8"))
+                    encoded = self._encode(norm.split(), grow=True)
+                entry = Entry(lic.id, path.name, data, raw_hash, normalised_hash, encoded)
                 self.entries.append(entry)
                 self.by_raw_hash.setdefault(entry.raw_hash, set()).add(lic.id)
                 self.by_normalised_hash.setdefault(entry.normalised_hash, set()).add(lic.id)
             for phrase in lic.reference_phrases:
-                phrase_words = tuple(tokens(normalise(phrase)))
+                phrase_words = known.phrases.get(phrase)
+                if phrase_words is None:
+                    phrase_words = _phrase_words(phrase)
                 if phrase_words:
                     self.phrases.setdefault(phrase_words[0], []).append((phrase_words, lic.id))
         for group in self.phrases.values():
@@ -135,8 +171,6 @@ class Index:
 
     def _encode(self, words: Iterable[str], grow: bool = False) -> str:
         vocab = self.vocabulary
-        if not vocab:
-            vocab.update(dict.fromkeys(STOPWORDS, ""))
         if grow:
             for w in dict.fromkeys(words):
                 if w not in vocab:
@@ -183,6 +217,16 @@ class Index:
             words = tokens(" ".join(self.entries[i].words))
             names = self._names[i] = frozenset(self.named_in(words))
         return names
+
+
+def build_prebuilt(corpus: Corpus, out: Path) -> None:
+    """Write the pre-built entries of every text of `corpus` to `out` (the wheel build)."""
+    index = Index(corpus, prebuilt.NONE)
+    words = tuple(w for w, ch in index.vocabulary.items() if ch)  # as their characters run
+    prebuilt.write(Prebuilt(
+        words, {e.raw_hash: (e.normalised_hash, e.encoded) for e in index.entries},
+        {phrase: _phrase_words(phrase) for lic in corpus for phrase in lic.reference_phrases},
+    ), out)
 
 
 _INDEXES: weakref.WeakKeyDictionary[Corpus, Index] = weakref.WeakKeyDictionary()
