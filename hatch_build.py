@@ -38,7 +38,7 @@ class ParsedDataHook(BuildHookInterface):  # type: ignore[type-arg]
     def _prebuilt_index(self) -> Path:
         """The identify index's normalised texts (licheck.matching.prebuilt)."""
         from licheck.licences import default_corpus
-        from licheck.matching.index import build_prebuilt
+        from licheck.matching.build import build_prebuilt
 
         out = Path(tempfile.mkdtemp(prefix="licheck-index-")) / "matching-index.json"
         build_prebuilt(default_corpus(), out)

@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
-from pathlib import Path
 from typing import TypeAlias
 
 from licheck.errors import DataError
@@ -111,7 +110,8 @@ class LicenceInfo:
     incorporates: tuple[str, ...]
 
 
-def _phrase_words(phrase: str) -> tuple[str, ...]:
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    """The words of a reference phrase, as the `reference` matcher compares them."""
     return tuple(tokens(normalise(phrase)))
 
 
@@ -159,13 +159,16 @@ class Index:
                 self.by_raw_hash.setdefault(entry.raw_hash, set()).add(lic.id)
                 self.by_normalised_hash.setdefault(entry.normalised_hash, set()).add(lic.id)
             for phrase in lic.reference_phrases:
-                phrase_words = known.phrases.get(phrase)
-                if phrase_words is None:
-                    phrase_words = _phrase_words(phrase)
-                if phrase_words:
-                    self.phrases.setdefault(phrase_words[0], []).append((phrase_words, lic.id))
+                words = known.phrases.get(phrase)
+                if words is None:
+                    words = phrase_words(phrase)
+                if words:
+                    self.phrases.setdefault(words[0], []).append((words, lic.id))
         for group in self.phrases.values():
             group.sort(key=lambda item: len(item[0]), reverse=True)
+        # The scores of each text against the corpus, when they were computed for this corpus.
+        same_corpus = known.corpus == tuple(e.raw_hash for e in self.entries)
+        self._text_scores = known.scores if same_corpus else None
         self._differences: dict[tuple[int, int], frozenset[Feature]] = {}
         self._names: dict[int, frozenset[str]] = {}
 
@@ -180,6 +183,16 @@ class Index:
     def encode(self, words: list[str]) -> str:
         """Words of an input as the character string rapidfuzz compares."""
         return self._encode(words)
+
+    def scores_of_text(self, normalised_hash: str) -> dict[int, float] | None:
+        """The similarity scores of a corpus text with this normalised hash against the
+        corpus, as pre-computed by the wheel build (None when they were not)."""
+        if self._text_scores is None:
+            return None
+        for i, entry in enumerate(self.entries):
+            if entry.normalised_hash == normalised_hash:
+                return dict(self._text_scores[i])
+        return None
 
     def difference(self, a: int, b: int) -> frozenset[Feature]:
         """Features of entry `a` that entry `b` lacks (cached: near-twins recur)."""
@@ -217,16 +230,6 @@ class Index:
             words = tokens(" ".join(self.entries[i].words))
             names = self._names[i] = frozenset(self.named_in(words))
         return names
-
-
-def build_prebuilt(corpus: Corpus, out: Path) -> None:
-    """Write the pre-built entries of every text of `corpus` to `out` (the wheel build)."""
-    index = Index(corpus, prebuilt.NONE)
-    words = tuple(w for w, ch in index.vocabulary.items() if ch)  # as their characters run
-    prebuilt.write(Prebuilt(
-        words, {e.raw_hash: (e.normalised_hash, e.encoded) for e in index.entries},
-        {phrase: _phrase_words(phrase) for lic in corpus for phrase in lic.reference_phrases},
-    ), out)
 
 
 _INDEXES: weakref.WeakKeyDictionary[Corpus, Index] = weakref.WeakKeyDictionary()

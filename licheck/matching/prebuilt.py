@@ -1,15 +1,19 @@
-"""The identify index's costly part, computed when the wheel is built.
+"""The identify index's costly parts, computed when the wheel is built.
 
 Normalising every licence text and encoding its words is most of what building the index
 costs (`licheck.matching.index`). The wheel build (`hatch_build.py`, through
-`licheck.matching.index.build_prebuilt`) writes, for every bundled licence text, its
-normalised hash and its encoded words, filed under the SHA-256 of the text's bytes, with the
-vocabulary the encoding uses and the words of each reference phrase, filed under the phrase.
+`licheck.matching.build`) writes, for every bundled licence text, its normalised hash and its
+encoded words, filed under the SHA-256 of the text's bytes, with the vocabulary the encoding
+uses and the words of each reference phrase, filed under the phrase. It also writes the
+similarity scores each corpus text gets against the corpus (what an input that is a corpus
+text gets: an exact or normalised match), with the SHA-256 of each text of that corpus in
+order: they are used only for exactly that corpus, and spare such an input the similarity
+matcher and its rapidfuzz import.
 
 The index takes a text's entry only when one exists for exactly that text's bytes, and the
-file only when the matching code that wrote it is the code that reads it (the digest of the
-modules below, in its first line): an edited or a user's text, a source checkout or a changed
-normaliser is normalised afresh, so nothing can be stale.
+file only when the matching code that wrote it is the code that reads it (the digest of this
+package's modules, in its first line): an edited or a user's text, a source checkout or a
+changed matcher is computed afresh, so nothing can be stale.
 """
 
 from __future__ import annotations
@@ -26,8 +30,6 @@ from licheck.files import read_capped, write_atomically
 FORMAT = 1
 # Where the wheel carries it (`licheck/_data/`, beside the bundled data folders).
 BUNDLED_FILE = Path(__file__).resolve().parent.parent / "_data" / "matching-index.json"
-# What the entries depend on: normalisation, the word encoding, this file format.
-_CODE = ("normalise.py", "index.py", "prebuilt.py")
 _MAX_BYTES = 64 * 1024 * 1024
 
 
@@ -35,24 +37,27 @@ _MAX_BYTES = 64 * 1024 * 1024
 class Prebuilt:
     """`vocabulary`: the corpus words in the order their characters were given;
     `texts`: raw SHA-256 -> (normalised SHA-256, encoded words); `phrases`: a reference
-    phrase -> its words."""
+    phrase -> its words; `corpus`: the raw SHA-256 of each text of the corpus it was built
+    from, in the index's order; `scores`: for each of those texts, the similarity scores it
+    gets against them (by position) as an input identified by its hash."""
 
     vocabulary: tuple[str, ...] = ()
     texts: dict[str, tuple[str, str]] = field(default_factory=dict)
     phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    corpus: tuple[str, ...] = ()
+    scores: tuple[dict[int, float], ...] = ()
 
 
 NONE = Prebuilt()  # build everything from the texts
 
 
 def code_digest() -> str | None:
-    """SHA-256 over the sources of the matching modules that shape the entries (None when
-    they cannot be read: then no pre-built entry is trusted)."""
+    """SHA-256 over the sources of this package's modules (None when they cannot be read:
+    then nothing pre-built is trusted)."""
     digest = hashlib.sha256(str(FORMAT).encode())
-    folder = Path(__file__).parent
     try:
-        for name in _CODE:
-            digest.update((folder / name).read_bytes())
+        for path in sorted(Path(__file__).parent.glob("*.py")):
+            digest.update(f"\0{path.name}\0".encode() + path.read_bytes())
     except OSError:
         return None
     return digest.hexdigest()
@@ -62,7 +67,9 @@ def write(prebuilt: Prebuilt, path: Path) -> None:
     header = {"format": FORMAT, "code": code_digest()}
     body = {"vocabulary": list(prebuilt.vocabulary),
             "texts": {k: list(v) for k, v in prebuilt.texts.items()},
-            "phrases": {k: list(v) for k, v in prebuilt.phrases.items()}}
+            "phrases": {k: list(v) for k, v in prebuilt.phrases.items()},
+            "corpus": list(prebuilt.corpus),
+            "scores": [list(row.items()) for row in prebuilt.scores]}  # in scoring order
     write_atomically(path, json.dumps(header) + "\n"
                      + json.dumps(body, ensure_ascii=False, separators=(",", ":")), mode=0o644)
 
@@ -77,9 +84,13 @@ def read(path: Path) -> Prebuilt:
         if digest is None or header.get("format") != FORMAT or header.get("code") != digest:
             return NONE
         doc = json.loads(body)
+        if len(doc["corpus"]) != len(doc["scores"]):
+            return NONE
         return Prebuilt(tuple(doc["vocabulary"]),
                         {k: (v[0], v[1]) for k, v in doc["texts"].items()},
-                        {k: tuple(v) for k, v in doc["phrases"].items()})
+                        {k: tuple(v) for k, v in doc["phrases"].items()},
+                        tuple(doc["corpus"]),
+                        tuple({int(i): float(s) for i, s in row} for row in doc["scores"]))
     except (InputError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return NONE
 

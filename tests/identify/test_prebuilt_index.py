@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from identify_perturbations import PERTURBATIONS
 from licheck.licences import Corpus, default_corpus, load_corpus
 from licheck.matching import index as index_module
 from licheck.matching import prebuilt
-from licheck.matching.index import Index, build_prebuilt, sha256
+from licheck.matching.build import build_prebuilt
+from licheck.matching.index import Index, sha256
 from licheck.matching.matchers import run
 from licheck.matching.result import Identification
 
@@ -90,6 +92,19 @@ def test_a_prebuilt_index_answers_exactly_as_one_built_from_the_texts(
     assert _answers(pre, inputs) == _answers(fresh, inputs)
 
 
+def test_a_corpus_text_is_scored_without_rapidfuzz(built: prebuilt.Prebuilt,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = default_corpus()
+    fresh, pre = Index(corpus, prebuilt.NONE), Index(corpus, built)
+    texts = [path.read_text(encoding="utf-8") for lic in corpus for path in lic.texts]
+    expected = _answers(fresh, texts)
+    monkeypatch.setitem(sys.modules, "rapidfuzz.distance", None)  # importing it fails
+    assert _answers(pre, texts) == expected
+    assert {a.matcher for a in expected} <= {"exact", "normalised"}
+    with pytest.raises(ImportError):
+        _answers(pre, [texts[0] + " one more clause"])
+
+
 def test_a_user_corpus_over_a_prebuilt_index_answers_exactly_as_without(
         built: prebuilt.Prebuilt, tmp_path: Path) -> None:
     # The user's words get characters after the pre-built vocabulary, not where a fresh
@@ -98,6 +113,7 @@ def test_a_user_corpus_over_a_prebuilt_index_answers_exactly_as_without(
     corpus = load_corpus([tmp_path])
     fresh, pre = Index(corpus, prebuilt.NONE), Index(corpus, built)
     assert pre.vocabulary != fresh.vocabulary
+    assert all(pre.scores_of_text(e.normalised_hash) is None for e in pre.entries)
     inputs = _inputs(corpus)
     answers = _answers(pre, inputs)
     assert answers == _answers(fresh, inputs)
@@ -138,14 +154,14 @@ def test_a_file_from_other_matching_code_or_damaged_is_not_used(
     assert prebuilt.read(tmp_path / "missing.json") is prebuilt.NONE
 
 
-def test_the_code_digest_covers_the_normaliser(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("module", ["normalise.py", "matchers.py", "index.py"])
+def test_the_code_digest_covers_the_matching_code(module: str, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     copy = tmp_path / "matching"
-    shutil.copytree(Path(prebuilt.__file__).parent, copy)
+    shutil.copytree(Path(prebuilt.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(prebuilt, "__file__", str(copy / "prebuilt.py"))
     before = prebuilt.code_digest()
-    (copy / "normalise.py").write_text((copy / "normalise.py").read_text(encoding="utf-8")
-                                       + "\n# changed\n", encoding="utf-8")
+    assert before is not None
+    (copy / module).write_text((copy / module).read_text(encoding="utf-8") + "\n# changed\n",
+                               encoding="utf-8")
     assert prebuilt.code_digest() not in (None, before)
-    (copy / "index.py").unlink()
-    assert prebuilt.code_digest() is None
