@@ -5,7 +5,9 @@
 Prints:
 * files per second in-process, over every corpus text and its perturbations (the ones the
   acceptance tests use: rewrapped, Markdown added/removed, quotes swapped, header added,
-  CRLF), once the index is built, and the time to build the index;
+  CRLF), once the index is built, and the time to build the index: from the texts (a source
+  checkout) and from the entries a wheel carries pre-built (`licheck.matching.prebuilt`),
+  with a check that both indexes give the same answers on every file;
 * the wall time of one `python -m licheck identify FILE` process (median of --runs), beside
   the bare interpreter start-up on this machine, and that process's peak memory;
 * the accuracy table on the perturbed set: per perturbation, correct / wrong / null.
@@ -36,8 +38,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "identify")]
 from identify_perturbations import PERTURBATIONS  # noqa: E402
 
 from licheck.licences import default_corpus  # noqa: E402
-from licheck.matching import identify  # noqa: E402
-from licheck.matching.index import index_for  # noqa: E402
+from licheck.matching import identify, prebuilt  # noqa: E402
+from licheck.matching.build import build_prebuilt  # noqa: E402
+from licheck.matching.index import Index, index_for  # noqa: E402
+from licheck.matching.matchers import run  # noqa: E402
 
 # Our licence id -> ScanCode licence key, where ScanCode has the licence.
 # (ScanCode's own data files, src/licensedcode/data/licenses/<key>.LICENSE.)
@@ -89,10 +93,33 @@ def in_process(all_cases: list[Case], rounds: int) -> dict[str, str | None]:
             answers[f"{name}/{pert}"] = identify(text, default_corpus()).licence
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     n = rounds * len(all_cases)
-    print(f"index build (once per process):     {build * 1000:8.1f} ms")
+    print(f"index build (once per process):     {build * 1000:8.1f} ms (from the texts)")
+    print(f"                                    {prebuilt_index(all_cases):8.1f} ms (from a "
+          f"wheel's pre-built entries, the same answers on all {len(all_cases)} files)")
     print(f"in-process, {n} files:             {n / elapsed:8.0f} files/s  "
           f"({elapsed / n * 1000:.2f} ms/file wall, {cpu / n * 1000:.2f} ms/file CPU)")
     return answers
+
+
+def prebuilt_index(all_cases: list[Case]) -> float:
+    """Milliseconds to build the index from the entries a wheel carries (median of 5, the
+    file read included); raises if it answers any file differently from one built from the
+    texts."""
+    corpus = default_corpus()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "matching-index.json"
+        build_prebuilt(corpus, path)
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            index = Index(corpus, prebuilt.read(path))
+            times.append(time.perf_counter() - start)
+    fresh = Index(corpus, prebuilt.NONE)
+    for _, name, pert, text in all_cases:
+        raw = text.encode("utf-8")
+        if run(index, text, raw) != run(fresh, text, raw):
+            raise SystemExit(f"the pre-built index answers {name}/{pert} differently")
+    return statistics.median(times) * 1000
 
 
 def one_process(runs: int) -> None:
