@@ -57,8 +57,8 @@ def code_digest() -> str | None:
     digest = hashlib.sha256(str(FORMAT).encode())
     try:
         for path in sorted(Path(__file__).parent.glob("*.py")):
-            digest.update(f"\0{path.name}\0".encode() + path.read_bytes())
-    except OSError:
+            digest.update(f"\0{path.name}\0".encode() + read_capped(path, _MAX_BYTES))
+    except InputError:
         return None
     return digest.hexdigest()
 
