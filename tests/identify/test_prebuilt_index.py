@@ -128,14 +128,19 @@ def test_a_text_edited_after_the_build_is_normalised_afresh(tmp_path: Path) -> N
     edited = text.read_text(encoding="utf-8").replace("lawful", "LAWFUL and peaceful")
     text.write_text(edited, encoding="utf-8")
     corpus = load_corpus([tmp_path])
-    index = Index(corpus, prebuilt.read(path))
+    known = prebuilt.read(path)
+    index, fresh_index = Index(corpus, known), Index(corpus, prebuilt.NONE)
     (entry,) = [e for e in index.entries if e.licence == "acme-owl"]
-    (fresh,) = [e for e in Index(corpus, prebuilt.NONE).entries if e.licence == "acme-owl"]
+    (fresh,) = [e for e in fresh_index.entries if e.licence == "acme-owl"]
     assert entry.raw_hash == sha256(edited.encode("utf-8"))
     assert entry.normalised_hash == fresh.normalised_hash
-    answer = run(index, edited, edited.encode("utf-8"))
-    assert (answer.licence, answer.matcher) == ("acme-owl", "exact")
-    assert run(index, edited.upper(), edited.upper().encode("utf-8")).matcher == "normalised"
+    assert fresh.normalised_hash not in {norm for norm, _ in known.texts.values()}
+    assert index.scores_of_text(entry.normalised_hash) is None   # built for another corpus
+    for text in (edited, edited.upper()):
+        answer = run(index, text, text.encode("utf-8"))
+        assert answer == run(fresh_index, text, text.encode("utf-8"))
+        assert answer.licence == "acme-owl"
+        assert answer.matcher == ("exact" if text == edited else "normalised")
 
 
 def test_a_file_from_other_matching_code_or_damaged_is_not_used(
