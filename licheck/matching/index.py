@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from licheck.errors import DataError
 from licheck.files import read_capped
@@ -102,8 +102,7 @@ class Entry:
         return features(tokens(" ".join(self.words)), self.raw)
 
 
-@dataclass(frozen=True)
-class LicenceInfo:
+class LicenceInfo(NamedTuple):
     id: str
     restrictive: bool  # anything but plainly permissive (see Licence.is_permissive)
     is_policy: bool

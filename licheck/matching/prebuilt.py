@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from licheck.errors import InputError
 from licheck.files import read_capped, write_atomically
@@ -33,22 +33,21 @@ BUNDLED_FILE = Path(__file__).resolve().parent.parent / "_data" / "matching-inde
 _MAX_BYTES = 64 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Prebuilt:
+class Prebuilt(NamedTuple):  # (a NamedTuple: a fraction of a dataclass's import cost)
     """`vocabulary`: the corpus words in the order their characters were given;
     `texts`: raw SHA-256 -> (normalised SHA-256, encoded words); `phrases`: a reference
     phrase -> its words; `corpus`: the raw SHA-256 of each text of the corpus it was built
     from, in the index's order; `scores`: for each of those texts, the similarity scores it
     gets against them (by position) as an input identified by its hash."""
 
-    vocabulary: tuple[str, ...] = ()
-    texts: dict[str, tuple[str, str]] = field(default_factory=dict)
-    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    corpus: tuple[str, ...] = ()
-    scores: tuple[dict[int, float], ...] = ()
+    vocabulary: tuple[str, ...]
+    texts: dict[str, tuple[str, str]]
+    phrases: dict[str, tuple[str, ...]]
+    corpus: tuple[str, ...]
+    scores: tuple[dict[int, float], ...]
 
 
-NONE = Prebuilt()  # build everything from the texts
+NONE = Prebuilt((), {}, {}, (), ())  # build everything from the texts
 
 
 def code_digest() -> str | None:
