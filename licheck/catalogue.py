@@ -35,7 +35,7 @@ from licheck.files import read_text
 from licheck.hubid import hub_id_problem, is_hub_id, segment_problem
 from licheck.licences import Corpus, default_corpus
 from licheck.model import RELATIONS
-from licheck.schema import Field, Schema, did_you_mean
+from licheck.schema import Field, Schema, did_you_mean, suggest
 from licheck.yamldoc import YamlList, YamlMap
 
 MODALITIES = ("text", "image", "audio", "video")
@@ -189,7 +189,7 @@ class Catalogue:
         # An alias in another organisation's file (a model moved to a new org on the Hub):
         # read the bundled files that name it at all.
         with self._lock:
-            naming = self._bundled.naming(spellings, name)
+            naming = self._bundled.naming(f"{other}/{name}" for other in spellings)
         for other in naming:
             self._read_org(other)
         for other in spellings:
@@ -197,6 +197,25 @@ class Catalogue:
             if found is not None:
                 return found
         return None
+
+    def ids_near(self, hub_id: str) -> list[str]:
+        """The ids a misspelling of `hub_id` may stand for, found without reading every
+        bundled file: those of its organisation and of the organisation name closest to it."""
+        org, _, name = hub_id.strip().lower().partition("/")
+        if not name:
+            return []
+        known = {*self._orgs, *self._org_alias, *(key.split("/", 1)[0] for key in self._entries)}
+        if self._bundled is not None:
+            known.update(self._bundled.orgs())
+        orgs = {org}
+        close = suggest(org, sorted(known))
+        if close is not None:
+            orgs.add(close)
+        spellings = {spelling for other in orgs for spelling in (other, *self._org_spellings(other))}
+        for other in spellings:
+            self._read_org(other)
+        return sorted(entry.id for key, entry in self._entries.items()
+                      if key.split("/", 1)[0] in spellings)
 
     def _lookup(self, key: str) -> CatalogueEntry | None:
         return self._entries.get(key) or self._entries.get(self._aliases.get(key, ""))
@@ -548,14 +567,14 @@ class _Bundled:
                                    bundled=True)
         return [_with_org_defaults(entry, orgs) for entry in out]
 
-    def naming(self, orgs: Iterable[str], name: str) -> list[str]:
-        """The organisations whose files mention `<org>/<name>` for one of `orgs` (a plain
-        search of the text, lower case: ids never need quoting or escaping in YAML)."""
+    def naming(self, keys: Iterable[str]) -> list[str]:
+        """The organisations whose files mention one of `keys` (`<org>/<name>`, lower case);
+        a plain search of the text, as ids never need quoting or escaping in YAML."""
         if self._texts is None:
             self._texts = {org: "\n".join(read_text(p).lower() for p in paths)
                            for org, paths in self._paths.items()}
-        keys = [f"{org}/{name}" for org in orgs]
-        return [org for org, text in self._texts.items() if any(k in text for k in keys)]
+        wanted = list(keys)
+        return [org for org, text in self._texts.items() if any(k in text for k in wanted)]
 
 
 def _model_files(models_dir: Path) -> list[Path]:

@@ -404,28 +404,27 @@ def _suggested(entry: ModelEntry, lineage: Lineage, env: Env,
     root = lineage.nodes[0] if lineage.nodes else None
     if root is None or root.resolved or entry.ref.kind != "hub":
         return lineage.findings
-    close = suggest(entry.ref.name, [*_known_model_ids(env), *locked_ids])
+    known = [*env.catalogue.ids_near(entry.ref.name), *_cached_model_ids(env), *locked_ids]
+    close = suggest(entry.ref.name, known)
     if close is None or close.lower() == entry.ref.name.lower():
         return lineage.findings
     return [dataclasses.replace(f, message=f"{f.message} (did you mean '{close}'?)")
             if f.kind == "unresolved" and f.via == [root.id] else f for f in lineage.findings]
 
 
-_KNOWN: dict[int, tuple[Env, list[str]]] = {}
+_CACHED: dict[int, tuple[Env, list[str]]] = {}
 
 
-def _known_model_ids(env: Env) -> list[str]:
-    """Hub ids licheck knows without asking the Hub: the catalogue's and the cache's (read
-    once per environment: the cache is scanned, which is only worth it for a typo)."""
-    held = _KNOWN.get(id(env))
+def _cached_model_ids(env: Env) -> list[str]:
+    """Hub ids the cache holds facts of (read once per environment: the cache is scanned,
+    which is only worth it for a typo)."""
+    held = _CACHED.get(id(env))
     if held is not None and held[0] is env:
         return held[1]
-    ids = {e.id for e in env.catalogue.entries()}
-    for key in env.cache.keys("hub-facts-"):   # every version of the Hub source's entries
-        ids.add(key.rsplit(":", 1)[-1].split("@", 1)[0])
-    _KNOWN.clear()   # one environment at a time: a long-lived process keeps no stale list
-    _KNOWN[id(env)] = (env, sorted(ids))
-    return _KNOWN[id(env)][1]
+    ids = {key.rsplit(":", 1)[-1].split("@", 1)[0] for key in env.cache.keys("hub-facts-")}
+    _CACHED.clear()   # one environment at a time: a long-lived process keeps no stale list
+    _CACHED[id(env)] = (env, sorted(ids))
+    return _CACHED[id(env)][1]
 
 
 # --- contexts ----------------------------------------------------------------------------

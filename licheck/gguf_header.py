@@ -3,7 +3,7 @@
 Why not the `gguf` package: `GGUFReader` memory-maps the whole file, builds a numpy view of
 every tensor (so a header-only or truncated file fails), and importing it pulls in numpy.
 licheck needs a dozen `general.*` strings from the first kilobytes, from files that may be
-partial downloads or hostile. This reader walks only the key/value block (formats.md 1.1),
+partial downloads or hostile. This reader walks only the key/value block (docs/formats.md 1.1),
 keeps the keys licheck cares about, skips the rest by seeking, and checks every length and
 count against a limit and against the bytes left in the file *before* reading, so a corrupt
 length can neither allocate gigabytes nor make it spin.
@@ -35,7 +35,7 @@ MAX_VARIABLE_ITEMS = 8 * 1024 * 1024     # strings in arrays, all arrays togethe
 MAX_HEADER_BYTES = 512 * 1024 * 1024     # the key/value block must end before this offset
 MAX_NESTING = 3
 
-# Value type -> (struct format, size) for fixed-size scalars (formats.md 1.1).
+# Value type -> (struct format, size) for fixed-size scalars (docs/formats.md 1.1).
 _SCALARS: dict[int, tuple[str, int]] = {
     0: ("B", 1), 1: ("b", 1), 2: ("H", 2), 3: ("h", 2), 4: ("I", 4), 5: ("i", 4),
     6: ("f", 4), 7: ("?", 1), 10: ("Q", 8), 11: ("q", 8), 12: ("d", 8),

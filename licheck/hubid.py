@@ -10,6 +10,7 @@ cache path from it: `../`, absolute paths posing as ids, NUL bytes, URL-encoded 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 MAX_SEGMENT = 96          # the Hub's limit for a namespace or a repo name
 MAX_HUB_ID = 2 * MAX_SEGMENT + 1
@@ -32,6 +33,7 @@ def segment_problem(part: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)   # a run asks about the same few hundred ids from several stages
 def hub_id_problem(text: str, *, namespaced: bool = False) -> str | None:
     """Why `text` is not a valid Hub repo id (`org/name`, or `name` unless `namespaced`)."""
     if not text:

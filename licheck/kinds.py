@@ -17,13 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from licheck.schema import Field, Schema
-
-# FAIL_ON_CHOICES, NEVER and fail_threshold are re-exported from where they lived before
-# `licheck.severity` (code written against that still imports them here).
-from licheck.severity import FAIL_ON_CHOICES as FAIL_ON_CHOICES
-from licheck.severity import NEVER as NEVER
 from licheck.severity import SEVERITIES, Severity
-from licheck.severity import fail_threshold as fail_threshold
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,6 @@ from licheck.fingerprints import FingerprintTable, StructureMatch
 from licheck.hubid import is_hub_id
 from licheck.kinds import default_severity
 from licheck.licences import Corpus
-from licheck.matching import identify
 from licheck.model import (
     Finding,
     Lineage,
@@ -259,6 +258,9 @@ def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
                                  basis=field)
     tried: list[str] = []
     for fname, text in facts.licence_files.items():
+        # The matcher indexes every licence text: only a repository whose licence is known
+        # from nothing but its LICENSE file pays for loading it.
+        from licheck.matching import identify
         ident = identify(text, corpus)
         lid = ident.licence
         if lid:

@@ -1,4 +1,4 @@
-"""Parse an Ollama Modelfile far enough to find what it is built from (formats.md 2.1).
+"""Parse an Ollama Modelfile far enough to find what it is built from (docs/formats.md 2.1).
 
 The grammar follows Ollama's own parser: one `INSTRUCTION arguments` per line, instructions
 case-insensitive, `#` starting a comment line, values bare (to the end of the line), in

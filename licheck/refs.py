@@ -100,11 +100,13 @@ def _from_url(text: str) -> ModelRef:
     return hub_ref("/".join(repo_segs), revision, written=text)
 
 
-def _local(text: str, base_dir: Path | None) -> Path:
-    path = Path(os.path.expanduser(text))
-    if not path.is_absolute() and base_dir is not None:
-        path = base_dir / path
-    return Path(os.path.normpath(path))
+def _local(text: str, base_dir: Path | None) -> str:
+    """`text` as a local path, relative to `base_dir` (os.path, not pathlib: every entry of a
+    manifest is tried as a path, and Path objects were most of the cost of reading one)."""
+    path = os.path.expanduser(text)
+    if not os.path.isabs(path) and base_dir is not None:
+        path = os.path.join(base_dir, path)
+    return os.path.normpath(path)
 
 
 def _nearest(path: Path) -> str:
@@ -145,25 +147,25 @@ def parse_ref(text: str, *, base_dir: Path | None = None) -> ModelRef:
 
     if lower.endswith(".gguf"):
         path = _local(text, base_dir)
-        if not path.is_file():
+        if not os.path.isfile(path):
             raise InputError(f"GGUF file not found: {text}")
-        return ModelRef(kind="gguf", name=str(path))
+        return ModelRef(kind="gguf", name=path)
 
     looks_like_path = text.startswith(_PATH_PREFIXES) or text in (".", "..") or \
         bool(re.match(r"[A-Za-z]:[\\/]", text))
     candidate = _local(text, base_dir)
-    if "@" not in text and candidate.is_dir():
-        return ModelRef(kind="path", name=str(candidate))
+    if "@" not in text and os.path.isdir(candidate):
+        return ModelRef(kind="path", name=candidate)
     if looks_like_path:
         raise InputError(f"invalid model reference {_quote(text)}: no such directory, and a path "
                          "is not a Hub model id")
     name, rev = _split_revision(text)
     first = name.split("/", 1)[0]
-    if "/" in name and first not in (".", "..") and _local(first, base_dir).is_dir():
+    if "/" in name and first not in (".", "..") and os.path.isdir(_local(first, base_dir)):
         # `a/b` where the folder `a/` exists here is a path of the working tree, not a Hub id:
         # a misspelt local folder must not be looked up on the Hub.
         raise InputError(f"no such directory: {_quote(text)} (the folder '{first}/' exists here, "
-                         f"so this is read as a path){_nearest(candidate)}")
+                         f"so this is read as a path){_nearest(Path(candidate))}")
     if ":" in name and hub_id_problem(name):
         raise InputError(f"invalid model reference {_quote(text)}: not a Hub id "
                          "(for an Ollama model write ollama:NAME)")

@@ -18,6 +18,7 @@ are strict: a boolean is not a number, and an integer YAML 1.1 reads in another 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -33,15 +34,40 @@ _ITEM_NAMES: dict[type, str] = {str: "strings", int: "integers", float: "numbers
                                 dict: "mappings", list: "lists"}
 
 
+_CUTOFF = 60   # fuzz.ratio, 0-100: below this a suggestion misleads more than it helps
+
+
 def suggest(word: object, choices: Iterable[str]) -> str | None:
     """The choice closest to a misspelt `word`, or None when nothing is close."""
     if not isinstance(word, str) or not word:
         return None
-    from rapidfuzz import fuzz, process, utils  # only a misspelling pays for the import
+    options = list(choices)
+    if not any(_may_be_close(word, option) for option in options):
+        return None   # the usual answer for an unknown id: rapidfuzz is not even imported
+    from rapidfuzz import fuzz, process, utils  # only a possible misspelling pays for the import
 
-    best = process.extractOne(word, list(choices), scorer=fuzz.ratio, processor=utils.default_process,
-                              score_cutoff=60)
+    best = process.extractOne(word, options, scorer=fuzz.ratio, processor=utils.default_process,
+                              score_cutoff=_CUTOFF)
     return best[0] if best else None
+
+
+def _may_be_close(word: str, option: str) -> bool:
+    """False only when `option` cannot reach the cutoff: fuzz.ratio is 200 x (longest common
+    subsequence) / (sum of lengths), and the subsequence is at most the characters the two
+    share. Exact for ASCII, which `utils.default_process` lower-cases and whose other
+    non-alphanumeric characters it turns into spaces (then strips); anything else is left
+    to rapidfuzz."""
+    if not (word.isascii() and option.isascii()):
+        return True
+    a, b = _processed(word), _processed(option)
+    if not a or not b:
+        return True
+    shared = sum(min(count, b.count(char)) for char, count in Counter(a).items())
+    return 200 * shared >= _CUTOFF * (len(a) + len(b))
+
+
+def _processed(text: str) -> str:
+    return "".join(c if c.isalnum() else " " for c in text.lower()).strip()
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:

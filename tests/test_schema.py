@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 from envs import corpus as bundled_corpus
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process, utils
 
 from licheck.catalogue import load_catalogue
 from licheck.config import load_config
@@ -162,3 +165,12 @@ def test_no_validator_words_key_errors_of_its_own() -> None:
                  if p.name != "schema.py" and re.search(r"f?[\"'](unknown|missing) key '",
                                                         p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="abcAB12-_./ ", max_size=14), st.text(alphabet="abAB12-_.é ", max_size=14))
+def test_suggest_agrees_with_rapidfuzz(word: str, option: str) -> None:
+    # `suggest` skips rapidfuzz when no choice can be close: never one rapidfuzz would give.
+    best = process.extractOne(word, [option], scorer=fuzz.ratio, processor=utils.default_process,
+                              score_cutoff=60)
+    assert suggest(word, [option]) == (best[0] if best and word else None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -170,6 +169,8 @@ def use_color(mode: str, stream: TextIO) -> bool:
 
 
 def terminal_width() -> int:
+    import shutil  # it loads the compression modules: only output to a terminal needs it
+
     return max(40, shutil.get_terminal_size((100, 24)).columns)
 
 

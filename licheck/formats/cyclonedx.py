@@ -1,4 +1,4 @@
-"""`--format cyclonedx`: a CycloneDX 1.6 ML-BOM in JSON (ecosystem.md sections 3.1 and 3.3).
+"""`--format cyclonedx`: a CycloneDX 1.6 ML-BOM in JSON (docs/formats.md section 7).
 
 Plain JSON built here (no runtime dependency on cyclonedx-python-lib; the tests validate it
 with that library). Each checked model is a `machine-learning-model` component; its bases
@@ -59,7 +59,9 @@ def licence_entry(report: Report, spelling: str, acknowledgement: str) -> dict[s
 
 
 def _ancestor_licences(lineage: Lineage, node: LineageNode) -> list[str]:
-    """Sorted licence ids binding `node`: its own and those of every ancestor it reaches."""
+    """Sorted licence ids binding `node`: its own and those of every ancestor it reaches,
+    but for an ancestor whose licence does not carry down (`not_inherited`: its publisher
+    relicensed a model below it), as the lineage decided."""
     found: set[str] = set()
     stack, seen = [node.id], set()
     while stack:
@@ -67,7 +69,8 @@ def _ancestor_licences(lineage: Lineage, node: LineageNode) -> list[str]:
         if cur is None or cur.id in seen:
             continue
         seen.add(cur.id)
-        found.update(cur.licences)
+        if cur is node or cur.binds:
+            found.update(cur.licences)
         stack.extend(cur.parents)
     return sorted(found)
 

@@ -1,4 +1,4 @@
-"""`--format github`: GitHub Actions workflow annotations (ecosystem.md section 2.2).
+"""`--format github`: GitHub Actions workflow annotations (docs/formats.md section 6).
 
 Errors and warnings become `::error` / `::warning`, obligations and info `::notice`, each on
 the manifest line of its model. GitHub shows at most 10 annotations of each level per step,

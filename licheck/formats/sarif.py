@@ -1,4 +1,4 @@
-"""`--format sarif`: SARIF 2.1.0 for GitHub code scanning (ecosystem.md section 2.1).
+"""`--format sarif`: SARIF 2.1.0 for GitHub code scanning (docs/formats.md section 5).
 
 One rule per finding id (the ids waivers name, stable across runs), waived findings kept
 with an external suppression. Every result has a physical location, as GitHub code scanning

@@ -8,7 +8,7 @@ at all (`triggered_by` / `only_if`) is decided before a checker runs.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -66,9 +66,9 @@ def facts(ctx: Context) -> dict[str, bool]:
     return out
 
 
-def applies(rule: Rule, ctx: Context) -> str | None:
-    """The context field that makes the rule relevant, "" when it always is, None when not."""
-    f = facts(ctx)
+def applies(rule: Rule, f: Mapping[str, bool]) -> str | None:
+    """The context field that makes the rule relevant, "" when it always is, None when not
+    (`f`: the context's `facts`)."""
     if not all(f[c] for c in rule.only_if):
         return None
     if rule.triggered_by:

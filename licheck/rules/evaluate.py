@@ -8,11 +8,13 @@ nothing here: unknown licences are reported by the lineage stage.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from licheck.context import Context
 from licheck.kinds import default_severity
 from licheck.licences import Corpus
 from licheck.model import Clause, Finding, Lineage, LineageNode, Location
-from licheck.rules.checkers import Hit, ModelView, applies, fmt_number
+from licheck.rules.checkers import Hit, ModelView, applies, facts, fmt_number
 from licheck.rules.kinds import RULE_KINDS
 from licheck.rules.loader import Rulebook
 from licheck.rules.schema import Rule
@@ -27,11 +29,12 @@ def evaluate(lineage: Lineage, context: Context, rulebook: Rulebook, *,
     if not lineage.nodes:
         return []
     findings: list[Finding] = []
+    answers = facts(context)
     for licence_id, holders in _licences_in(lineage, corpus):
         view = ModelView(model=lineage.nodes[0], holders=tuple(holders))
         via = lineage.path_to(holders[0].id)
         for rule in rulebook.rules_for(licence_id):
-            findings.extend(_apply(rule, context, view, via, location))
+            findings.extend(_apply(rule, context, answers, view, via, location))
     findings.extend(policy_findings(lineage, context, corpus, location=location))
     findings.extend(provenance_findings(lineage, context, location=location))
     return findings
@@ -66,11 +69,11 @@ def _model_matches(rule: Rule, view: ModelView) -> bool:
     return any(word in name for word in rule.models_matching for name in names)
 
 
-def _apply(rule: Rule, ctx: Context, view: ModelView, via: list[str],
+def _apply(rule: Rule, ctx: Context, answers: Mapping[str, bool], view: ModelView, via: list[str],
            location: Location | None) -> list[Finding]:
     if not _model_matches(rule, view):
         return []
-    trigger_field = applies(rule, ctx)
+    trigger_field = applies(rule, answers)
     if trigger_field is None:
         return []
     out = []

@@ -1,6 +1,6 @@
-"""A local `.gguf` file: the licence and lineage keys of its header (formats.md 1.2-1.3).
+"""A local `.gguf` file: the licence and lineage keys of its header (docs/formats.md 1.3-1.4).
 
-The trap (formats.md 1.3): a GGUF converted from model X carries X's *declared* licence
+The trap (docs/formats.md 1.4): a GGUF converted from model X carries X's *declared* licence
 (`general.license*`), and `general.base_model.*` describes X's *parents*, not X. X itself is
 named only lossily (`general.name`, `general.basename`), or exactly in `general.source.*`
 when X's card had a repo URL. So:

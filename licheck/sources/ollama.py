@@ -75,7 +75,7 @@ def _size_order(tag: str) -> tuple[float, str]:
 
 
 def _manifest_path(root: Path, name: str) -> Path | None:
-    """`<root>/manifests/<host>/<namespace>/<model>/<tag>` (formats.md 2.2), or None if the
+    """`<root>/manifests/<host>/<namespace>/<model>/<tag>` (docs/formats.md 2.4), or None if the
     name cannot be one (so no path is ever built from junk)."""
     base, _, tag = name.partition(":")
     parts = base.split("/")

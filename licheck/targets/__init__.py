@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from licheck.config import CONFIG_FILE, PYPROJECT, Config, find_config, load_config
 from licheck.errors import ConfigError, InputError
@@ -110,7 +111,8 @@ def _dependency(text: str, p: Path) -> Iterator[str | Target]:
         return
     data = load_yaml(p)
     if is_manifest(data) or is_litellm_config(data) or not looks_like_dependency(data):
-        yield text   # read (or refused) as itself
+        # read (or refused) as itself, from the document parsed here
+        yield _yaml_file(_file_path(str(p) if text.startswith("~") else text), data=data)
         return
     users = manifests_using(text)
     if not users:
@@ -198,8 +200,12 @@ def _path_ref(folder: str) -> ModelRef:
     return ModelRef(kind="path", name=folder)
 
 
+def _file_path(path: str) -> str:
+    return display_path(path) if os.path.isabs(path) else os.path.normpath(path)
+
+
 def _file(path: str, via: tuple[str, ...] = ()) -> Target:
-    path = display_path(path) if os.path.isabs(path) else os.path.normpath(path)
+    path = _file_path(path)
     name = Path(path).name
     lower = name.lower()
     if lower.endswith(".gguf"):
@@ -216,8 +222,10 @@ def _file(path: str, via: tuple[str, ...] = ()) -> Target:
                      "(.yaml), a model card (README.md), a Modelfile or a .gguf file", path=path)
 
 
-def _yaml_file(path: str, via: tuple[str, ...] = ()) -> Target:
-    data = load_yaml(path)
+def _yaml_file(path: str, via: tuple[str, ...] = (), data: Any = None) -> Target:
+    """A YAML target; `data`: its document, when it has been parsed already."""
+    if data is None:
+        data = load_yaml(path)
     if is_manifest(data) and is_litellm_config(data):
         raise ConfigError("has both 'models:' (licheck manifest) and 'model_list:' (LiteLLM "
                           "config); split them", path=path, line=line_of(data, "model_list"))

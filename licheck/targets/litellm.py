@@ -1,4 +1,4 @@
-"""A LiteLLM proxy `config.yaml` as a target (formats.md section 3).
+"""A LiteLLM proxy `config.yaml` as a target (docs/formats.md section 3).
 
 Only `model_list[].litellm_params.model` says which model serves a route (`model_name` is
 an alias). Open-weight models you run yourself are checked:

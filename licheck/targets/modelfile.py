@@ -4,7 +4,7 @@ With a `LICENSE`, the `FROM` entry is the Modelfile itself: the model Ollama bui
 licence is that text (licheck.sources.modelfile).
 
 `FROM x` is a local model when `x` exists relative to the Modelfile's folder (a `.gguf`
-file or a model directory), else an Ollama model name (formats.md section 2.1). A path
+file or a model directory), else an Ollama model name (docs/formats.md section 2.2). A path
 that does not exist is an error, as it is for `ollama create`. Each `ADAPTER` is a model
 of its own whose licence binds too (a LoRA carries its author's terms).
 """

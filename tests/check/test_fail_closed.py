@@ -31,6 +31,25 @@ def test_offline_typo_stays_a_warning_with_a_suggestion(work: Path) -> None:
     assert "did you mean 'meta-llama/Llama-3.1-8B-Instruct'?" in finding["message"]
 
 
+@pytest.mark.parametrize("typo, meant", [
+    ("meta-lama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-8B-Instruct"),     # the organisation
+    ("mistral/Mistral-7B-Instruct-v0.3", "mistralai/Mistral-7B-Instruct-v0.3"),  # a shorter org
+    ("metallama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-8B-Instruct"),
+    ("Qwen/Qwen2.5-7B-Instrut", "Qwen/Qwen2.5-7B-Instruct"),                     # the name
+])
+def test_offline_suggestions_search_the_whole_catalogue(work: Path, typo: str, meant: str) -> None:
+    # Only the files of the organisation and of the closest organisation name are read.
+    code, out, _ = run("check", "--offline", "--format", "json", typo)
+    (finding,) = unresolved(json.loads(out))
+    assert f"did you mean '{meant}'?" in finding["message"]
+
+
+def test_an_id_like_nothing_known_gets_no_suggestion(work: Path) -> None:
+    code, out, _ = run("check", "--offline", "--format", "json", "acme-internal/triage-bot-v2")
+    (finding,) = unresolved(json.loads(out))
+    assert code == 0 and "did you mean" not in finding["message"]
+
+
 def test_hub_404_for_a_named_model_is_an_error_with_a_suggestion(work: Path, mock_hub: MockHub) -> None:  # noqa: F811
     code, out, err = run("check", "--format", "json", "meta-llama/Llama-3.1-8B-Instruc")
     doc = json.loads(out)

@@ -130,3 +130,23 @@ def test_non_hub_ids_are_kept_whole(empty_report: Report) -> None:
     top = doc["components"][0]
     assert "group" not in top and top["name"] == "./models/acme-chat" and "purl" not in top
     assert top["pedigree"]["ancestors"][0]["name"] == "ollama:llama3.3:70b"
+
+
+def test_a_licence_that_does_not_carry_down_is_not_concluded_for_the_model(empty_report: Report) -> None:
+    # DeepSeek-R1 (MIT) over DeepSeek's own V3 base: the lineage decided the base's licence
+    # does not bind R1's users, so the BOM must not conclude it for R1 (the base keeps it).
+    nodes = [LineageNode(id="deepseek-ai/DeepSeek-R1", relation="finetune", parents=["deepseek-ai/DeepSeek-V3-Base"],
+                         licence="mit", source="catalogue"),
+             LineageNode(id="deepseek-ai/DeepSeek-V3-Base", relation="base", licence="deepseek", source="catalogue",
+                         not_inherited="published by DeepSeek, which also published deepseek-ai/DeepSeek-R1")]
+    empty_report.models = [ModelReport(nodes[0].id, Lineage(nodes[0].id, nodes), None, [])]
+    text, doc = bom(empty_report)
+    assert_valid(text)
+    top = doc["components"][0]
+
+    def concluded(component: dict[str, Any]) -> list[str]:
+        return [entry["license"].get("id") or entry["license"]["name"] for entry in component["licenses"]
+                if entry["license"].get("acknowledgement") == "concluded"]
+
+    assert concluded(top) == ["MIT"]
+    assert concluded(top["pedigree"]["ancestors"][0]) == ["DEEPSEEK LICENSE AGREEMENT"]
