@@ -1,9 +1,15 @@
-"""Wheel build hook: the bundled data folders, pre-parsed into `licheck/_data/parsed/`.
+"""Wheel build hook: the bundled data folders, checked and pre-parsed into `licheck/_data/parsed/`.
 
-An installed licheck then reads each data file's bytes, hashes them and takes the parsed
-document filed under that digest (`licheck.data.load_data_yaml`) instead of importing PyYAML
-and parsing ~100 files on every run. An editable install reads the source folders as they
-are, so it gets no pre-parsed copy.
+`licheck.databuild.build` parses every bundled YAML file and reads it with the loader that
+reads it at run time, with every check: a data file with a problem fails the build with its
+`file:line` error. An installed licheck then reads each data file's bytes, hashes them and
+takes what the build made of exactly those bytes (`licheck.data.proven`, and the parsed
+document, `licheck.data.load_data_yaml`) instead of importing PyYAML, parsing and checking
+~220 files. An editable install reads the source folders as they are, so it gets no
+pre-parsed copy and checks what it reads.
+
+A second step writes the identify index's pre-built entries and scores for the bundled
+licence texts (`licheck/_data/matching-index.json`, see `licheck.matching.prebuilt`).
 """
 
 from __future__ import annotations
@@ -26,11 +32,11 @@ class ParsedDataHook(BuildHookInterface):  # type: ignore[type-arg]
         root = Path(self.root)
         sys.path.insert(0, str(root))   # this checkout's licheck, whatever else is installed
         try:
-            from licheck.data import FOLDERS, build_parsed
+            from licheck.databuild import build
         finally:
             sys.path.remove(str(root))
         self._out = Path(tempfile.mkdtemp(prefix="licheck-parsed-"))
-        build_parsed([root / name for name in FOLDERS], self._out)
+        build(self._out)
         build_data["force_include"][str(self._out)] = "licheck/_data/parsed"
         self._index = self._prebuilt_index()
         build_data["force_include"][str(self._index)] = "licheck/_data/matching-index.json"

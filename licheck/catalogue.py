@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from licheck.countries import country_problem
-from licheck.data import data_dir, load_data_yaml
+from licheck.data import data_dir, keep, load_data_yaml, proven
 from licheck.errors import DataError
 from licheck.files import read_text
 from licheck.hubid import hub_id_problem, is_hub_id, segment_problem
@@ -372,7 +372,15 @@ def _line_of_item(items: Any, index: int, default: int | None) -> int | None:
     return items.line_of(index) if isinstance(items, YamlList) else default
 
 
-def _load_orgs(path: Path) -> list[OrgDefaults]:
+def _load_orgs(path: Path) -> tuple[OrgDefaults, ...]:
+    found: tuple[OrgDefaults, ...] | None = proven(path, (OrgDefaults,))   # checked at build
+    if found is None:
+        found = _check_orgs(path)
+        keep(path, found)
+    return found
+
+
+def _check_orgs(path: Path) -> tuple[OrgDefaults, ...]:
     doc = load_data_yaml(path)
     ORGS_FILE.check(doc, str(path), cls=DataError, line=1)
     out = []
@@ -389,7 +397,7 @@ def _load_orgs(path: Path) -> list[OrgDefaults]:
             org=org, publisher=body["publisher"],
             origin=_country(body["origin"], path, body.line_of("origin"), what),
             aliases=_strings(body, "aliases", path, what), notes=body.get("notes")))
-    return out
+    return tuple(out)
 
 
 def _iso_date(value: Any, path: Path, line: int | None, what: str) -> str | None:
@@ -406,8 +414,21 @@ def _iso_date(value: Any, path: Path, line: int | None, what: str) -> str | None
                         path=path, line=line) from None
 
 
-def _load_models(path: Path, known_licences: Any,
-                 bundled: bool = False) -> list[tuple[YamlMap, CatalogueEntry]]:
+# A models file's entries, each with the line of its id (for an error about it in the folder).
+_Models = tuple[tuple[int | None, CatalogueEntry], ...]
+
+
+def _load_models(path: Path, known_licences: Any, bundled: bool = False) -> _Models:
+    # A bundled file the wheel's build checked is taken as the build left it.
+    found: _Models | None = proven(path, (CatalogueEntry,)) if bundled else None
+    if found is None:
+        found = _check_models(path, known_licences, bundled)
+        if bundled:
+            keep(path, found)
+    return found
+
+
+def _check_models(path: Path, known_licences: Any, bundled: bool) -> _Models:
     doc = load_data_yaml(path)
     MODELS_FILE.check(doc, str(path), cls=DataError, line=1)
     out = []
@@ -466,8 +487,8 @@ def _load_models(path: Path, known_licences: Any,
             release_date=_iso_date(item.get("release_date"), path, item.line_of("release_date"), what),
             parents=tuple(parents), notes=item.get("notes"), aliases=aliases,
             checked=item.get("checked"), tasks=tasks, policies=policies, path=shown, line=line)
-        out.append((item, entry))
-    return out
+        out.append((item.line_of("id"), entry))
+    return tuple(out)
 
 
 def _policies(item: YamlMap, path: Path, what: str, known_licences: Any) -> tuple[str, ...]:
@@ -497,6 +518,14 @@ def _shown(path: Path) -> str:
 
 
 def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
+    found: dict[str, tuple[_OllamaFamily, int | None]] | None = proven(path, (_OllamaFamily,))
+    if found is None:
+        found = _check_ollama(path)
+        keep(path, found)
+    return found
+
+
+def _check_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:
     doc = load_data_yaml(path)
     OLLAMA_FILE.check(doc, str(path), cls=DataError, line=1)
     out: dict[str, tuple[_OllamaFamily, int | None]] = {}
@@ -583,25 +612,25 @@ def _model_files(models_dir: Path) -> list[Path]:
     return sorted(models_dir.glob("*.yml")) + sorted(models_dir.glob("*.yaml"))
 
 
-def _unique_entries(files: Iterable[tuple[Path, list[tuple[YamlMap, CatalogueEntry]]]],
+def _unique_entries(files: Iterable[tuple[Path, _Models]],
                     bundled: bool = False) -> list[CatalogueEntry]:
     """The entries of one folder's models files: an id or alias may appear once, and a
     bundled entry is in the file of its organisation (how it is found)."""
     seen: dict[str, tuple[str, int | None]] = {}
     out = []
     for path, items in files:
-        for item, entry in items:
+        for id_line, entry in items:
             key = entry.id.lower()
             if bundled and key.split("/", 1)[0] != path.stem.lower():
                 raise DataError(f"'{entry.id}' is in the file of '{path.stem}' (a bundled model "
                                 "is listed in models/<its organisation>.yml)", path=path,
-                                line=item.line_of("id"))
+                                line=id_line)
             for alias_key in (key, *(a.lower() for a in entry.aliases)):
                 if alias_key in seen:
                     first = seen[alias_key]
                     raise DataError(f"'{alias_key}' is listed twice in this catalogue folder "
                                     f"(first at {first[0]}:{first[1]})", path=path,
-                                    line=item.line_of("id"))
+                                    line=id_line)
                 seen[alias_key] = (str(path), entry.line)
             out.append(entry)
     return out

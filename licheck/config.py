@@ -14,6 +14,7 @@ the file and line, so a typo never silently changes what the gate checks.
     extra_licences: [legal/licences]
     extra_rules: [legal/rules]
     extra_catalogue: [legal/catalogue]
+    ollama_models: ~/.ollama/models   # Ollama's local store, read only when named here
     levels: {provenance: info, licence_mismatch: error}   # a severity per finding kind
 
 Keys may also be written as the command line's flags are (`fail-on`), as pyproject tools
@@ -53,6 +54,7 @@ SCHEMA = Schema("the config", {
     "extra_licences": _PATHS,
     "extra_rules": _PATHS,
     "extra_catalogue": _PATHS,
+    "ollama_models": _PATH,
     "strict": Field((bool,), nullable=True),
     "levels": Field((dict,), nullable=True, expect="a mapping of finding kind to severity",
                     schema=Schema("'levels'", {kind: Field((str,), choices=SEVERITY_NAMES, ignore_case=True)
@@ -75,6 +77,7 @@ class Config:
     extra_licences: tuple[str, ...] = ()
     extra_rules: tuple[str, ...] = ()
     extra_catalogue: tuple[str, ...] = ()
+    ollama_models: str | None = None             # Ollama's local store (`licheck.sources.ollama`)
     levels: Mapping[str, str] = field(default_factory=dict)   # finding kind -> severity
     line_numbers: dict[str, int] = field(default_factory=dict)
 
@@ -205,6 +208,26 @@ def _rel(value: str, base: Path) -> str:
     return os.path.normpath(os.path.join(base, expanded))
 
 
+def _ollama_models(value: str | None, base: Path, p: Path, line: int | None) -> str | None:
+    """The store folder as written (`~` expanded, relative to the config), or Ollama's own
+    variable when the value is exactly `$OLLAMA_MODELS`: naming it is the user's explicit
+    choice to let the machine decide. No other variable is expanded."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text in ("$OLLAMA_MODELS", "${OLLAMA_MODELS}"):
+        folder = os.environ.get("OLLAMA_MODELS", "")
+        if not folder.strip():
+            raise ConfigError("'ollama_models' is $OLLAMA_MODELS, but that environment variable "
+                              "is not set (set it, or write the folder, e.g. ~/.ollama/models)",
+                              path=p, line=line)
+        return os.path.expanduser(folder)   # as Ollama reads it: relative to where it runs
+    if text.startswith("$"):
+        raise ConfigError(f"'ollama_models': only $OLLAMA_MODELS is expanded, not {text!r}; "
+                          "write the folder (e.g. ~/.ollama/models)", path=p, line=line)
+    return _rel(value, base)
+
+
 def _validate(raw: Mapping[str, Any], p: Path, lines: Mapping[str, int | None]) -> Config:
     base = p.parent
     raw, lines = _flag_spelling(raw, lines, p)
@@ -243,6 +266,7 @@ def _validate(raw: Mapping[str, Any], p: Path, lines: Mapping[str, int | None]) 
         extra_licences=paths.get("extra_licences", ()),
         extra_rules=paths.get("extra_rules", ()),
         extra_catalogue=paths.get("extra_catalogue", ()),
+        ollama_models=_ollama_models(raw.get("ollama_models"), base, p, where.get("ollama_models")),
         levels={k: str(v).strip().lower() for k, v in (raw.get("levels") or {}).items()},
         line_numbers=dict(where),
     )

@@ -47,6 +47,7 @@ class Env:
     bundled rules plus `extra_rules`; `catalogue` the bundled catalogue plus
     `extra_catalogue` (read on first use); `fingerprints` the table of base-model shapes,
     bundled plus the `fingerprints.yml` of each `extra_catalogue` folder (on first use);
+    `ollama_models` the Ollama store the config names (read by the Ollama source);
     `sources` the model sources `sources_factory`
     builds from this environment (on first use; commands that resolve no model give none);
     `clock` gives the time a report is generated at, and `today` the date waivers expire by.
@@ -63,6 +64,11 @@ class Env:
     def today(self) -> dt.date:
         """The date here (waivers are valid through their `expires` day where the user is)."""
         return self.clock().astimezone().date()
+
+    @property
+    def ollama_models(self) -> str | None:
+        """Ollama's local store, when the config names one (else it is never read)."""
+        return self.config.ollama_models
 
     @cached_property
     def rulebook(self) -> Rulebook:
@@ -109,6 +115,9 @@ def build_env(config: Config = DEFAULT_CONFIG, *, offline: bool = False,
             if not os.path.isdir(folder):
                 raise ConfigError(f"'{key}' folder not found: {folder}", path=config.path,
                                   line=config.line(key))
+    if config.ollama_models is not None and not os.path.isdir(config.ollama_models):
+        raise ConfigError(f"'ollama_models' folder not found: {config.ollama_models}",
+                          path=config.path, line=config.line("ollama_models"))
     extra_licences = (*config.extra_licences, *licence_dirs)
     corpus = load_corpus(extra_licences) if extra_licences else default_corpus()
     env = Env(

@@ -73,7 +73,10 @@ def read_capped(path: str | os.PathLike[str], max_bytes: int) -> bytes:
             size = os.fstat(fh.fileno()).st_size
             if size > max_bytes:
                 raise InputError(f"file is {size} bytes; licheck reads at most {max_bytes}", path=path)
-            data = fh.read(max_bytes + 1)
+            # read(n) allocates n bytes first: ask for the size known, then for any growth.
+            data = fh.read(size + 1)
+            if len(data) > size:
+                data += fh.read(max_bytes + 1 - len(data))
     except OSError as exc:
         raise input_error(exc, path) from None
     if len(data) > max_bytes:   # grew since

@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from licheck.data import data_dir, load_data_yaml
+from licheck.data import data_dir, keep, load_data_yaml, proven
 from licheck.errors import DataError
 from licheck.licences import Corpus, default_corpus
 from licheck.model import StructuralFacts
@@ -483,10 +483,21 @@ def load_fingerprint_file(path: str | os.PathLike[str], *, licences: Corpus,
                           ) -> FingerprintTable:
     """Load and check one fingerprint file; DataError at `file:line`. Its entries may name
     the tokenizer families of `tokenizers` (the bundled ones, for a user's file)."""
-    file = Path(path)
+    if tokenizers is None:
+        # The bundled file, as the wheel's build checked it (else checked now).
+        found: FingerprintTable | None = proven(path, (FingerprintTable, Fingerprint, TokenizerFamily))
+        if found is None:
+            found = _check_file(Path(path), licences, {})
+            keep(path, found)
+        return found
+    return _check_file(Path(path), licences, tokenizers)
+
+
+def _check_file(file: Path, licences: Corpus, tokenizers: Mapping[str, TokenizerFamily],
+                ) -> FingerprintTable:
     doc = load_data_yaml(file)
     FINGERPRINTS_FILE.check(doc, str(file), cls=DataError, line=1)
-    known = {**(tokenizers or {}), **_load_tokenizers(doc["tokenizers"], file)}
+    known = {**tokenizers, **_load_tokenizers(doc["tokenizers"], file)}
     shown = _shown(file)
     seen: dict[str, int | None] = {}
     entries = []

@@ -17,7 +17,9 @@ says which step, which field or file, which matcher, and with what confidence):
    corpus (e.g. `bsd-3-clause`) stops here as *unknown*: it is reported, not guessed at;
 2. with `license: other` / `unknown` / nothing: `license_name`, then `license_link`,
    through the same alias table;
-3. the text of the repo's LICENSE file(s), through `licheck.identify` (the corpus in use);
+3. the text of the repo's LICENSE file(s), through `licheck.identify` (the corpus in use):
+   every licence text found binds (a use policy shipped beside one is left to it), and a
+   licence file whose text matches no licence is reported as `licence_unknown`;
 4. licheck's catalogue entry for the model.
 
 A model's architecture (`model_type: llama`, an architecture tag) says nothing about its
@@ -216,6 +218,7 @@ class LicenceChoice:
     confidence: float | None = None
     unchecked: str | None = None   # a declared licence id that is not in the corpus
     others: tuple[str, ...] = ()   # further declared licences, each binding as `licence` does
+    unmatched: tuple[str, ...] = ()   # licence files beside an identified one that match none
     basis: str | None = None       # what decided: the declared licence, license_name,
                                    # license_link, "<file> text" or the catalogue
 
@@ -257,17 +260,36 @@ def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
             return LicenceChoice(lid, f"{field_name}: {declared or '(none)'}, {field}: {value}", 0.95,
                                  basis=field)
     tried: list[str] = []
+    identified: list[str] = []
+    unmatched: list[str] = []
+    # licence id -> (file, confidence); a use policy shipped beside a licence is the licence's
+    # to name (Llama's USE_POLICY.md), so policies count only where no licence text is found
+    licences: dict[str, tuple[str, float | None]] = {}
+    policies: dict[str, tuple[str, float | None]] = {}
     for fname, text in facts.licence_files.items():
         # The matcher indexes every licence text: only a repository whose licence is known
         # from nothing but its LICENSE file pays for loading it.
         from licheck.matching import identify
         ident = identify(text, corpus)
         lid = ident.licence
-        if lid:
-            conf, matcher = ident.confidence, ident.matcher
-            return LicenceChoice(lid, f"{fname} identified as {lid} ({matcher} matcher, "
-                                      f"confidence {conf:.2f})", conf, basis=f"{fname} text")
-        tried.append(f"{fname} matched no known licence")
+        if lid is None:
+            tried.append(f"{fname} matched no known licence")
+            if _is_licence_file(fname):
+                unmatched.append(fname)
+            continue
+        identified.append(f"{fname} identified as {lid} ({ident.matcher} matcher, confidence "
+                          f"{ident.confidence:.2f})")
+        licence = corpus.get(lid)
+        kept = policies if licence is not None and licence.is_policy else licences
+        kept.setdefault(lid, (fname, ident.confidence))
+    texts = licences or policies
+    if texts:
+        # Every licence text the repository ships binds, as every declared licence does; a
+        # licence file that matches none beside them is reported, never dropped.
+        (first, (fname, confidence)), *more = texts.items()
+        return LicenceChoice(first, "; ".join(identified + tried), confidence,
+                             others=tuple(lid for lid, _ in more), unmatched=tuple(unmatched),
+                             basis=f"{fname} text")
     if facts.licence_hint:
         lid = corpus.lookup(facts.licence_hint) or (facts.licence_hint if facts.licence_hint in corpus else None)
         if lid:
@@ -281,6 +303,12 @@ def determine_licence(facts: ModelFacts, corpus: Corpus) -> LicenceChoice:
             said.append(f"{field}: {value} ({_not_known(value, corpus)})")
     said += tried
     return LicenceChoice(None, "; ".join(said) if said else "no licence declared")
+
+
+def _is_licence_file(name: str) -> bool:
+    """A file named as a licence (LICENSE, LICENCE-MODEL, COPYING, an Ollama licence layer),
+    not a NOTICE or a use policy, which need not be a licence text of their own."""
+    return name.lower().startswith(("licen", "copying", "ollama-license"))
 
 
 def _not_known(spelling: str, corpus: Corpus) -> str:
@@ -529,6 +557,11 @@ class _Assembler:
                 anc = self.nodes.get(anc_id)
                 for lid in anc.licences if anc is not None else []:
                     inherited.setdefault(lid, anc_id)
+            for fname in choice.unmatched:
+                out.append(self._finding(
+                    "licence_unknown", default_severity("licence_unknown"),
+                    f"{node.id} ships the licence file {fname}, whose text matches no licence in "
+                    "licheck's licence corpus: its terms were not checked", node.id))
             if choice.unchecked or (node.licence is None and
                                     ((node.declared_licence or "").strip() or not inherited)):
                 if choice.unchecked:

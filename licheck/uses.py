@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from licheck.data import data_dir, load_data_yaml
+from licheck.data import data_dir, keep, load_data_yaml, proven
 from licheck.errors import ConfigError, DataError
 from licheck.schema import Field, Schema
 from licheck.yamldoc import YamlList, line_of
@@ -125,7 +125,14 @@ def ids_from_context(mapping: Mapping[str, Any], key: str, path: str, prefix: st
 
 def load_vocabulary(path: str | os.PathLike[str]) -> Vocabulary:
     """Read and validate one vocabulary file; any problem is a `DataError` at its line."""
-    p = os.fspath(path)
+    found: Vocabulary | None = proven(path, (Vocabulary, Category))   # checked when the wheel was built
+    if found is None:
+        found = _check_vocabulary(os.fspath(path))
+        keep(path, found)
+    return found
+
+
+def _check_vocabulary(p: str) -> Vocabulary:
     doc = load_data_yaml(p)
     FILE_SCHEMA.check(doc, p, cls=DataError, line=1)
     categories: list[Category] = []

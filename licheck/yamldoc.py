@@ -93,7 +93,9 @@ def to_json(doc: Any) -> Any:
     raise TypeError(f"no JSON form for a {kind.__name__}")
 
 
-def _rebuild(obj: dict[str, Any]) -> Any:
+def from_json_object(obj: dict[str, Any]) -> Any:
+    """One tagged value of the JSON form (the object_hook of `from_json`, and of a JSON form
+    that holds documents, `licheck.data`)."""
     if "m" in obj:
         flat = obj["k"]
         keys = flat[0::3]   # strict: a truncated list is a ValueError
@@ -118,4 +120,4 @@ def _rebuild(obj: dict[str, Any]) -> Any:
 def from_json(text: str | bytes) -> Any:
     """The document `to_json` was given, from its JSON text. Malformed input raises
     ValueError, KeyError or TypeError."""
-    return json.loads(text, object_hook=_rebuild)
+    return json.loads(text, object_hook=from_json_object)

@@ -1,5 +1,8 @@
 """Reading licheck's data files: the pre-parsed form a wheel carries (`licheck.data`) gives
-exactly what parsing the YAML gives, and only for the bytes it was built from."""
+exactly what parsing the YAML gives, and only for the bytes it was built from; what the build's
+check made of each file (`licheck.databuild`, `licheck.data.proven`) is exactly what checking
+the file gives, and is taken only for a bundled file with the bytes (and licence texts) the
+build checked: anything else is checked in full."""
 
 from __future__ import annotations
 
@@ -7,15 +10,23 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from licheck import data
-from licheck.errors import LicheckError
+from licheck import data, databuild, licences, schema, uses
+from licheck.catalogue import load_catalogue
+from licheck.errors import DataError, LicheckError, RuleFileError
+from licheck.fingerprints import load_fingerprints
+from licheck.licences import Licence
+from licheck.model import Severity
+from licheck.rules import loader
+from licheck.rules.loader import Rulebook
 from licheck.yamldoc import YamlInt, YamlList, YamlMap, from_json, to_json
 from licheck.yamlload import load_yaml, parse_yaml
 
@@ -43,13 +54,22 @@ def assert_same(got: Any, want: Any, where: str = "") -> None:
         assert got == want, where
 
 
-@pytest.fixture
-def parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A pre-parsed folder built from this checkout's data, as the wheel's is, in use."""
-    out = tmp_path / "parsed"
-    assert data.build_parsed([ROOT / name for name in data.FOLDERS], out) == len(BUNDLED)
-    monkeypatch.setattr(data, "_parsed_dir", lambda: out)
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("built") / "parsed"
+    assert databuild.build(out) == len(BUNDLED)
     return out
+
+
+@pytest.fixture
+def parsed(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A pre-parsed folder built from this checkout's data, as the wheel's is, in use (a copy
+    for each test to damage as it likes)."""
+    out = shutil.copytree(built, tmp_path / "parsed")
+    monkeypatch.setattr(data, "_parsed_dir", lambda: out)
+    licences._bundled.cache_clear()   # read the corpus through them, not from an earlier test
+    yield out
+    licences._bundled.cache_clear()
 
 
 def _no_yaml_parse(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -167,7 +187,7 @@ assert "yaml" not in sys.modules, "imported PyYAML"
 def test_with_pre_parsed_data_and_no_config_no_command_imports_pyyaml(
         tmp_path: Path, argv: list[str]) -> None:
     out = tmp_path / "parsed"
-    data.build_parsed([ROOT / name for name in data.FOLDERS], out)
+    databuild.build(out)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run([sys.executable, "-c", _NO_YAML, str(out), *argv], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=120)
@@ -177,3 +197,190 @@ def test_with_pre_parsed_data_and_no_config_no_command_imports_pyyaml(
     run = subprocess.run([sys.executable, "-c", _NO_YAML, str(out), *argv], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=120)
     assert "imported PyYAML" in run.stderr
+
+
+# --- what the build's check made of each file ------------------------------------------------
+
+def _everything() -> list[Any]:
+    """Every bundled file, read by the loader that reads it at run time."""
+    licences._bundled.cache_clear()
+    corpus = licences.load_corpus()
+    catalogue = load_catalogue(licences=corpus, whole=True)
+    lazy = load_catalogue(licences=corpus)
+    return [list(corpus), list(Rulebook(corpus)), catalogue.entries(), lazy.entries(),
+            [(name, catalogue.ollama_target(name)) for name in catalogue.ollama_names()],
+            [catalogue.org(org) for org in ("meta-llama", "CohereForAI", "google")],
+            load_fingerprints(licences=corpus),
+            [uses.load_vocabulary(ROOT / "vocabularies" / f"{name}.yml") for name in uses.VOCABULARIES]]
+
+
+class _Checks:
+    """Counts the schema checks the loaders make."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        problems = schema.Schema.problems
+
+        def counted(this: schema.Schema, *args: Any, **kwargs: Any) -> list[schema.Problem]:
+            self.count += 1
+            return problems(this, *args, **kwargs)
+        monkeypatch.setattr(schema.Schema, "problems", counted)
+
+
+def test_the_build_s_objects_are_what_checking_every_file_gives_and_nothing_is_checked_again(
+        parsed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    checks = _Checks(monkeypatch)
+    with monkeypatch.context() as source_checkout:
+        source_checkout.setattr(data, "_parsed_dir", lambda: None)
+        want = _everything()
+    assert checks.count > 1000   # the full check of every file
+    checks.count = 0
+    _no_yaml_parse(monkeypatch)
+    got = _everything()
+    assert checks.count == 0
+    assert got == want
+    # Exactly the same types and paths, down to a rule's path and a licence's texts.
+    rule, wanted_rule = got[1][0], want[1][0]
+    assert (type(rule.path), rule.path, rule.params) == (type(wanted_rule.path), wanted_rule.path, wanted_rule.params)
+    assert all(lic.texts == old.texts and lic.metadata_path == old.metadata_path
+               for lic, old in zip(got[0], want[0], strict=True))
+
+
+def test_every_bundled_file_has_the_build_s_objects(parsed: Path) -> None:
+    names = {json.loads(entry.read_bytes().partition(b"\n")[0])["source"] for entry in parsed.glob("*.kept.json")}
+    assert names == {path.relative_to(ROOT).as_posix() for path in BUNDLED}
+
+
+def _entry(parsed: Path, path: Path) -> Path:
+    return parsed / f"{hashlib.sha256(path.read_bytes()).hexdigest()}.kept.json"
+
+
+@pytest.mark.parametrize("tamper", ["body", "source", "depends", "garbage"])
+def test_a_tampered_entry_is_no_entry_and_the_file_is_checked(parsed: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              tamper: str) -> None:
+    source = ROOT / "rules" / "llama3.1.yml"
+    corpus = licences.load_corpus()
+    want = Rulebook(corpus).rules_for("llama3.1")
+    entry = _entry(parsed, source)
+    header_line, _, body = entry.read_bytes().partition(b"\n")
+    header = json.loads(header_line)
+    title = want[0].title.encode("utf-8")
+    assert title in body
+    forged = body.replace(title, title.upper(), 1)   # a well-formed pickle of other rules
+    if tamper == "body":
+        entry.write_bytes(header_line + b"\n" + forged)
+    elif tamper == "garbage":
+        entry.write_bytes(header_line + b"\n" + body[: len(body) // 2])
+    else:
+        header["body"] = hashlib.sha256(forged).hexdigest()
+        header[tamper] = "rules/llama3.yml" if tamper == "source" else ["0" * 64]
+        entry.write_bytes(json.dumps(header).encode("utf-8") + b"\n" + forged)
+    checks = _Checks(monkeypatch)
+    assert Rulebook(corpus).rules_for("llama3.1") == want
+    assert checks.count > 0
+    # The forged body under a header that matches it is taken: the header is what is checked.
+    header = {**json.loads(header_line), "body": hashlib.sha256(forged).hexdigest()}
+    entry.write_bytes(json.dumps(header).encode("utf-8") + b"\n" + forged)
+    assert Rulebook(corpus).rules_for("llama3.1")[0].title == want[0].title.upper()
+
+
+def _as_bundled(monkeypatch: pytest.MonkeyPatch, folder: str, where: Path) -> None:
+    """Make `where` the bundled `folder` as far as the pre-parsed entries (and the rule files'
+    vocabularies) are concerned."""
+    data_dir = data.data_dir
+
+    def moved(name: str) -> Path:
+        return where if name == folder else data_dir(name)
+    monkeypatch.setattr(data, "data_dir", moved)
+    monkeypatch.setattr(loader, "data_dir", moved)
+
+
+def test_a_bundled_file_edited_after_the_build_is_checked_in_full(parsed: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "licences"
+    folder.mkdir()
+    texts = [path.name for path in licences.default_corpus()["mit"].texts]
+    for name in ("mit.yml", *texts):
+        (folder / name).write_bytes((ROOT / "licences" / name).read_bytes())
+    _as_bundled(monkeypatch, "licences", folder)
+    checks = _Checks(monkeypatch)
+    as_built = licences._load_one(folder / "mit.yml")   # the same bytes: the build's object
+    assert checks.count == 0 and as_built.metadata_path == folder / "mit.yml"
+    assert as_built.texts == tuple(folder / name for name in texts)
+    original = (folder / "mit.yml").read_bytes()
+    (folder / "mit.yml").write_bytes(original.replace(b'name: "MIT License"', b'name: "MIT, edited"', 1))
+    assert licences._load_one(folder / "mit.yml").name == "MIT, edited"
+    assert checks.count > 0
+    (folder / "mit.yml").write_bytes(original.replace(b"kind:", b"knid:", 1))
+    with pytest.raises(DataError) as broken:
+        licences._load_one(folder / "mit.yml")
+    assert str(broken.value.path) == str(folder / "mit.yml") and broken.value.line and "knid" in broken.value.message
+
+
+def test_a_user_s_file_is_checked_in_full_even_with_a_bundled_file_s_bytes(
+        parsed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in (ROOT / "licences" / "mit.yml", *licences.default_corpus()["mit"].texts):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    checks = _Checks(monkeypatch)
+    licence = licences._load_one(tmp_path / "mit.yml")
+    assert checks.count > 0 and licence.metadata_path == tmp_path / "mit.yml"
+    (tmp_path / "mit.yml").write_bytes((ROOT / "licences" / "mit.yml").read_bytes().replace(b"kind:", b"knid:", 1))
+    with pytest.raises(DataError, match="knid"):
+        licences._load_one(tmp_path / "mit.yml")
+
+
+def test_bundled_rules_are_checked_again_against_a_user_s_text_of_their_licence(
+        parsed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A user's folder replaces the bundled llama3.1 licence; its rules' quotes are checked
+    # against the user's text, whatever the build checked them against.
+    (tmp_path / "llama3.1.yml").write_bytes((ROOT / "licences" / "llama3.1.yml").read_bytes())
+    text = (ROOT / "licences" / "llama3.1.txt").read_text(encoding="utf-8")
+    (tmp_path / "llama3.1.txt").write_text(text, encoding="utf-8")
+    corpus = licences.load_corpus([tmp_path])
+    checks = _Checks(monkeypatch)
+    same_text = Rulebook(corpus).rules_for("llama3.1")
+    assert same_text and checks.count == 0   # the very texts the build checked the quotes against
+    quote = same_text[0].quote
+    (tmp_path / "llama3.1.txt").write_text(text.replace(quote.split()[0], "CHANGED", 1), encoding="utf-8")
+    with pytest.raises(RuleFileError) as error:
+        Rulebook(licences.load_corpus([tmp_path])).rules_for("llama3.1")
+    assert "not in the text of 'llama3.1'" in error.value.message
+    assert error.value.path == str(ROOT / "rules" / "llama3.1.yml") and error.value.line
+
+
+def test_bundled_rules_are_checked_again_when_a_vocabulary_is_not_the_one_they_were_checked_with(
+        parsed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = licences.load_corpus()
+    checks = _Checks(monkeypatch)
+    want = Rulebook(corpus).rules_for("llama3.1")
+    assert checks.count == 0
+    folder = tmp_path / "vocabularies"
+    folder.mkdir()
+    for name in uses.VOCABULARIES:
+        (folder / f"{name}.yml").write_bytes((ROOT / "vocabularies" / f"{name}.yml").read_bytes())
+    with (folder / "sectors.yml").open("a", encoding="utf-8") as fh:
+        fh.write("# edited after the build\n")
+    _as_bundled(monkeypatch, "vocabularies", folder)
+    assert Rulebook(corpus).rules_for("llama3.1") == want
+    assert checks.count > 0
+
+
+def test_the_json_form_of_what_a_loader_made_keeps_it_exactly(tmp_path: Path) -> None:
+    path = tmp_path / "rules" / "x.yml"
+    yaml_value = parse_yaml("a: [1, 0o17, 2024-07-23]\n", "x.yml")
+    made = ((1, (path, path.parent / "x.txt"), str(path)), {"k": (None, 1.5, True), 7: ()}, Severity.ERROR,
+            Licence("x", "X", "permissive", (path.parent / "x.txt",), aliases=("a", "b")), yaml_value)
+    body = json.dumps(data._to_kept(made, str(path), path.parent)).encode("utf-8")
+    elsewhere = tmp_path / "installed" / "rules" / "x.yml"
+    got = data._from_kept(body, elsewhere, {"Severity": Severity, "Licence": Licence})
+    assert got == ((1, (elsewhere, elsewhere.parent / "x.txt"), str(elsewhere)), {"k": (None, 1.5, True), 7: ()},
+                   Severity.ERROR, Licence("x", "X", "permissive", (elsewhere.parent / "x.txt",), aliases=("a", "b")),
+                   yaml_value)
+    assert type(got[2]) is Severity and type(got[3].aliases) is tuple
+    assert_same(got[4], yaml_value)
+    with pytest.raises(KeyError):   # only the classes the loader names are made
+        data._from_kept(body, elsewhere, {"Severity": Severity})
+    with pytest.raises(TypeError, match="not beside it"):
+        data._to_kept((path.parent.parent / "elsewhere.txt",), str(path), path.parent)
+    with pytest.raises(TypeError, match="a list"):   # an array is a tuple: a list would come back as one
+        data._to_kept(("a", ["b"]), str(path), path.parent)

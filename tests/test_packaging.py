@@ -139,3 +139,119 @@ def test_an_installed_data_file_edited_after_the_build_is_read_as_edited(install
         metadata.write_bytes(original)
     listed = _run(installed, "licences", "--format", "json", cwd=tmp_path)
     assert {e["id"]: e["name"] for e in json.loads(listed.stdout)["licences"]}["mit"] == "MIT License"
+
+
+# What the build's check made of each file: the same objects a full check gives, taken only for
+# the bytes the build checked; and no wheel is built from a bad data file.
+
+_SAME_OBJECTS = """
+from pathlib import Path
+import licheck.data as data
+from licheck import licences, schema, uses
+from licheck.catalogue import load_catalogue
+from licheck.fingerprints import load_fingerprints
+from licheck.rules.loader import Rulebook
+
+checks = 0
+problems = schema.Schema.problems
+def counted(*args, **kwargs):
+    global checks
+    checks += 1
+    return problems(*args, **kwargs)
+schema.Schema.problems = counted
+
+def everything():
+    licences._bundled.cache_clear()
+    corpus = licences.load_corpus()
+    catalogue = load_catalogue(licences=corpus, whole=True)
+    return [list(corpus), list(Rulebook(corpus)), catalogue.entries(),
+            load_catalogue(licences=corpus).entries(),
+            [(name, catalogue.ollama_target(name)) for name in catalogue.ollama_names()],
+            load_fingerprints(licences=corpus),
+            [uses.load_vocabulary(data.data_dir("vocabularies") / f"{name}.yml") for name in uses.VOCABULARIES]]
+
+installed = everything()
+assert checks == 0, f"{checks} schema checks from the wheel's checked data"
+data.PARSED = Path("no-such-folder")   # as a source checkout reads it: every file checked
+data._parsed_dir.cache_clear()
+checked = everything()
+assert checks > 1000, checks
+assert installed == checked
+assert [lic.texts for lic in installed[0]] == [lic.texts for lic in checked[0]]
+assert [rule.path for rule in installed[1]] == [rule.path for rule in checked[1]]
+print(sum(len(part) if isinstance(part, list) else len(part.fingerprints) for part in installed))
+"""
+
+
+def test_the_wheel_s_checked_data_is_what_a_full_check_gives(installed: Path, tmp_path: Path) -> None:
+    run = subprocess.run([str(installed), "-c", _SAME_OBJECTS], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "PYTHONPATH": "", "PYTHONSAFEPATH": "1"})
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout) > 1500   # licences, rules, catalogue entries, fingerprints, ...
+
+
+def _entry_of(package: Path, path: Path) -> Path:
+    import hashlib
+
+    return package / "_data" / "parsed" / f"{hashlib.sha256(path.read_bytes()).hexdigest()}.kept.json"
+
+
+def test_a_tampered_entry_or_an_edited_rule_file_is_checked_in_full(installed: Path, tmp_path: Path) -> None:
+    package = _package_dir(installed, tmp_path)
+    rules = package / "_data" / "rules" / "llama3.1.yml"
+    entry = _entry_of(package, rules)
+    title = b"A distributed derived model's name must begin with"
+    original_entry, original_rules = entry.read_bytes(), rules.read_bytes()
+    assert title in original_entry and title in original_rules
+    try:
+        # The entry's objects changed behind its header's back: not taken, the file is checked.
+        entry.write_bytes(original_entry.replace(title, title.upper(), 1))
+        explained = _run(installed, "explain", "llama3.1/naming", cwd=tmp_path)
+        assert explained.returncode == 0, explained.stderr
+        assert title.decode() in explained.stdout and title.upper().decode() not in explained.stdout
+        # The rule file edited after the build: read as edited, and checked.
+        rules.write_bytes(original_rules.replace(title, b"Edited, " + title, 1))
+        explained = _run(installed, "explain", "llama3.1/naming", cwd=tmp_path)
+        assert explained.returncode == 0, explained.stderr
+        assert "Edited, " + title.decode() in explained.stdout
+        rules.write_bytes(original_rules.replace(b"create, train, fine tune", b"create, train, finetune", 1))
+        broken = _run(installed, "explain", "llama3.1/naming", cwd=tmp_path)
+        assert broken.returncode == 2 and "llama3.1.yml:" in broken.stderr and "not in the text" in broken.stderr
+    finally:
+        entry.write_bytes(original_entry)
+        rules.write_bytes(original_rules)
+
+
+def _tree_copy(dest: Path) -> Path:
+    """The files a wheel is built from, copied (no .git, no tests)."""
+    import shutil
+
+    for name in ("licheck", "licences", "rules", "catalogue", "vocabularies"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "hatch_build.py", "README.md"):
+        shutil.copy2(ROOT / name, dest / name)
+    return dest
+
+
+@pytest.mark.parametrize(("damage", "said"), [
+    ("quote", "rules/llama3.1.yml:{line}: the quote is not in the text of 'llama3.1'"),
+    ("unread", "catalogue/stray.yml: no loader reads this file"),
+])
+def test_no_wheel_is_built_from_a_bad_data_file(tmp_path: Path, damage: str, said: str) -> None:
+    tree = _tree_copy(tmp_path / "tree")
+    line = None
+    if damage == "quote":
+        rules = tree / "rules" / "llama3.1.yml"
+        text = rules.read_text(encoding="utf-8")
+        rules.write_text(text.replace("create, train, fine tune", "create, train, finetune", 1), encoding="utf-8")
+        rows = text.splitlines()
+        at = next(i for i, row in enumerate(rows) if "create, train, fine tune" in row)
+        line = max(i for i, row in enumerate(rows[:at], 1) if row.strip().startswith("quote:"))
+    else:
+        (tree / "catalogue" / "stray.yml").write_text("models: []\n", encoding="utf-8")
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path / "dist"), str(tree)], capture_output=True, text=True, timeout=300)
+    assert build.returncode != 0
+    assert said.format(line=line) in build.stdout + build.stderr
+    assert not list((tmp_path / "dist").glob("*.whl"))

@@ -21,7 +21,7 @@ from typing import Any
 
 from licheck import uses as vocabularies
 from licheck.countries import country_problem
-from licheck.data import data_dir, load_data_yaml
+from licheck.data import data_dir, keep, load_data_yaml, proven
 from licheck.errors import LicheckError, RuleFileError
 from licheck.kinds import DERIVED_FROM, KINDS, SCALE_FIGURES, TRIGGERS, default_severity
 from licheck.licences import Corpus
@@ -62,7 +62,24 @@ def rule_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 
 def parse_file(path: str | os.PathLike[str], corpus: Corpus) -> FileResult:
-    """Every rule of one file, with every problem found in it."""
+    """Every rule of one file, with every problem found in it.
+
+    A bundled file (`rules/<licence id>.yml`) the wheel's build checked against the same
+    texts of its licence and the same vocabularies is taken as the build left it
+    (`licheck.data.proven`)."""
+    licence = corpus.get(Path(path).stem)
+    checked_against = (*(licence.texts if licence is not None else ()),
+                       *(data_dir("vocabularies") / f"{name}.yml" for name in vocabularies.VOCABULARIES))
+    rules: tuple[Rule, ...] | None = proven(path, (Rule, Severity), depends=checked_against)
+    if rules is not None:
+        return FileResult(os.fspath(path), list(rules))
+    result = _check_file(path, corpus)
+    if not result.errors:
+        keep(path, tuple(result.rules), depends=checked_against)
+    return result
+
+
+def _check_file(path: str | os.PathLike[str], corpus: Corpus) -> FileResult:
     result = FileResult(os.fspath(path))
     try:
         doc = load_data_yaml(path)

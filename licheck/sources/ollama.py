@@ -12,11 +12,13 @@ quantization takes the same inputs).
   `Unresolved`: "add it to a user catalogue".
 * `hf.co/<org>/<repo>[:quant]` names are GGUF files pulled from that Hub repo: the repo is
   the parent.
-* With `models_dir` (Ollama's local store, `$OLLAMA_MODELS` or `~/.ollama/models`), the
-  manifest is read too: its licence layers become `licence_files`, and the model blob's
-  GGUF header is read (bounded) for `general.license` and lineage. That catches tags Ollama
-  has re-pointed since the catalogue was written. The store is read only when a folder is
-  given, so results never depend silently on the machine.
+* With `models_dir` (Ollama's local store; the command line passes the config's
+  `ollama_models`), the manifest is read too: its licence layers become `licence_files`, and
+  the model blob's GGUF header is read (bounded) for `general.license` and lineage, and a
+  model built locally (`ollama create`) has the model its layers came `from` as its parent.
+  That catches tags Ollama has re-pointed since the catalogue was written, and local models.
+  The store is read only when a folder is given, so results never depend silently on the
+  machine.
 """
 
 from __future__ import annotations
@@ -114,6 +116,8 @@ class OllamaSource:
             return facts
         where = f" or in the Ollama store at {self.models_dir}" if self.models_dir else ""
         add = "add it to a user catalogue (catalogue/ollama.yml in a folder named by extra_catalogue)"
+        if not self.models_dir:
+            add += ", or, for a model in your Ollama store, name the store in the config (ollama_models)"
         parsed = split_ollama_name(name)
         tags = self.catalogue.ollama_tags(parsed[0]) if parsed else []
         if parsed and tags:   # a known family: say which tags are known rather than guess a size
@@ -171,6 +175,8 @@ class OllamaSource:
             return False
         facts.notes.append(f"Ollama store manifest {manifest_path}")
         licences = 0
+        built_from: str | None = None   # the model layer's `from`: what `ollama create` built on
+        adapted = False                 # an adapter layer of this model's own (not inherited)
         for layer in layers:
             if not isinstance(layer, dict):
                 continue
@@ -185,10 +191,30 @@ class OllamaSource:
                     licences += 1
                     facts.licence_files[f"ollama-license-{licences}"] = text
             elif media.endswith(".model"):
-                facts.notes.append(f"model layer {match.group(0)}"
-                                   + (f" (from {layer['from']})" if isinstance(layer.get("from"), str) else ""))
+                origin = layer["from"] if isinstance(layer.get("from"), str) else None
+                built_from = built_from or origin
+                facts.notes.append(f"model layer {match.group(0)}" + (f" (from {origin})" if origin else ""))
                 self._merge_gguf(blob, facts)
+            elif media.endswith(".adapter") and not layer.get("from"):
+                adapted = True
+        if not facts.parents and built_from:
+            self._link_built_from(built_from, manifest_path, adapted, facts)
         return True
+
+    def _link_built_from(self, parent: str, manifest_path: Path, adapted: bool, facts: ModelFacts) -> None:
+        """`ollama create` copies the layers of the model it builds on with `from` naming that
+        model. When neither the catalogue nor the weights' header gave a lineage, that model is
+        the parent, so its licence binds whatever this model's own licence layers say."""
+        assert self.models_dir is not None
+        path = _manifest_path(self.models_dir, _strip_prefix(parent))
+        if path is None or str(path).lower() == str(manifest_path).lower():
+            facts.notes.append(f"the model layer's 'from' ({parent[:80]!r}) names no other "
+                               "Ollama model; not followed")
+            return
+        relation = "adapter" if adapted else "quantized"
+        facts.parents.append(ParentLink(ModelRef("ollama", _strip_prefix(parent)), relation))
+        facts.relation = relation
+        facts.notes.append(f"built by ollama create from {parent} (the model layer's 'from')")
 
     @staticmethod
     def _read_licence_layer(blob: Path, facts: ModelFacts) -> str | None:

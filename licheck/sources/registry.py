@@ -48,6 +48,8 @@ class RunData(Protocol):
     def corpus(self) -> Corpus: ...
     @property
     def fingerprints(self) -> FingerprintTable: ...
+    @property
+    def ollama_models(self) -> str | None: ...
 
 
 class SourceRegistry:
@@ -147,16 +149,17 @@ def _safe(obj: Any, method: str, arg: str) -> Any:
 
 def standard_sources(env: RunData, *, cached: bool = True) -> SourceRegistry:
     """The standard sources of an environment: local directory, GGUF, Ollama, the Hub, then
-    the catalogue (with the environment's cache, catalogue and corpus; the Hub source reads
-    the fingerprint table only when a card leaves a model's base open). `cached=False`: the
-    Hub is asked afresh and its answers are not stored (`licheck lock`)."""
+    the catalogue (with the environment's cache, catalogue and corpus, and the Ollama store
+    when the config names one; the Hub source reads the fingerprint table only when a card
+    leaves a model's base open). `cached=False`: the Hub is asked afresh and its answers are
+    not stored (`licheck lock`)."""
     offline = env.offline or env_offline()
     catalogue = env.catalogue
     sources: list[Source] = [
         ModelfileSource(),   # before LocalDirSource: a Modelfile is a file, not a folder
         LocalDirSource(),
         GgufSource(),
-        OllamaSource(catalogue),
+        OllamaSource(catalogue, models_dir=env.ollama_models),
         HubSource(cache=env.cache if cached else None, offline=offline, corpus=env.corpus,
                   fingerprints=lambda: env.fingerprints),
         CatalogueSource(catalogue),

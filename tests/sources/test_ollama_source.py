@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-from pathlib import Path
-
 import pytest
+from ollama_store import blob, gguf_bytes, layer, manifest
 
 from licheck.catalogue import default_catalogue
 from licheck.model import ModelFacts, ModelRef, Unresolved
@@ -58,19 +55,6 @@ def test_hf_co_name_points_at_the_hub_repo(source):
     assert facts.licence_hint is None
 
 
-def _blob(root: Path, data: bytes) -> str:
-    digest = hashlib.sha256(data).hexdigest()
-    (root / "blobs").mkdir(parents=True, exist_ok=True)
-    (root / "blobs" / f"sha256-{digest}").write_bytes(data)
-    return f"sha256:{digest}"
-
-
-def _store(root: Path, name: str, tag: str, layers: list[dict]) -> None:
-    folder = root / "manifests" / "registry.ollama.ai" / "library" / name
-    folder.mkdir(parents=True)
-    (folder / tag).write_text(json.dumps({"schemaVersion": 2, "layers": layers}), encoding="utf-8")
-
-
 def test_local_store_adds_licence_layers_and_gguf_metadata(tmp_path):
     import gguf
     model = tmp_path / "src.gguf"
@@ -83,12 +67,12 @@ def test_local_store_adds_licence_layers_and_gguf_metadata(tmp_path):
     w.close()
     root = tmp_path / "ollama"
     layers = [
-        {"mediaType": "application/vnd.ollama.image.model", "digest": _blob(root, model.read_bytes()),
+        {"mediaType": "application/vnd.ollama.image.model", "digest": blob(root, model.read_bytes()),
          "size": model.stat().st_size},
-        {"mediaType": "application/vnd.ollama.image.license", "digest": _blob(root, b"MIT License\n"),
+        {"mediaType": "application/vnd.ollama.image.license", "digest": blob(root, b"MIT License\n"),
          "size": 12},
     ]
-    _store(root, "deepseek-r1", "8b", layers)
+    manifest(root, "deepseek-r1", "8b", layers)
     facts = OllamaSource(default_catalogue(), models_dir=root).fetch(ModelRef("ollama", "deepseek-r1:8b"))
     assert facts.licence_files == {"ollama-license-1": "MIT License\n"}
     assert facts.declared_licence == "mit"
@@ -100,8 +84,8 @@ def test_local_store_adds_licence_layers_and_gguf_metadata(tmp_path):
 
 def test_store_makes_an_uncatalogued_name_resolvable(tmp_path):
     root = tmp_path / "ollama"
-    _store(root, "mymodel", "latest", [
-        {"mediaType": "application/vnd.ollama.image.license", "digest": _blob(root, b"Acme terms\n")}])
+    manifest(root, "mymodel", "latest", [
+        {"mediaType": "application/vnd.ollama.image.license", "digest": blob(root, b"Acme terms\n")}])
     facts = OllamaSource(default_catalogue(), models_dir=root).fetch(ModelRef("ollama", "mymodel"))
     assert isinstance(facts, ModelFacts)
     assert facts.licence_files == {"ollama-license-1": "Acme terms\n"} and facts.parents == []
@@ -124,3 +108,44 @@ def test_hostile_names_never_escape_the_store(tmp_path):
     result = OllamaSource(default_catalogue(), models_dir=root).fetch(
         ModelRef("ollama", "../../../secret"))
     assert isinstance(result, Unresolved)
+
+
+def _built(root, tmp_path, name, parent, *extra):
+    """A store model `name` built by `ollama create` on `parent` (its weights declare nothing)."""
+    manifest(root, name, "latest", [
+        layer(root, "model", gguf_bytes(tmp_path), parent=parent), *extra])
+    return OllamaSource(default_catalogue(), models_dir=root).fetch(ModelRef("ollama", name))
+
+
+def test_the_model_it_was_built_from_is_its_parent(tmp_path):
+    root = tmp_path / "ollama"
+    facts = _built(root, tmp_path, "acme", "llama3.3:latest")
+    assert [(p.ref.kind, p.ref.name, p.relation) for p in facts.parents] == \
+        [("ollama", "llama3.3:latest", "quantized")]
+    assert facts.relation == "quantized"
+    adapted = _built(root, tmp_path, "acme-lora", "acme:latest", layer(root, "adapter", b"lora"))
+    assert [(p.ref.name, p.relation) for p in adapted.parents] == [("acme:latest", "adapter")]
+    inherited = _built(root, tmp_path, "acme-2", "acme-lora:latest",
+                       layer(root, "adapter", b"lora", parent="acme-lora:latest"))
+    assert inherited.relation == "quantized"   # the adapter came with the parent
+
+
+@pytest.mark.parametrize("parent", ["selfish", "selfish:latest", "../../secret", "/models/x.gguf", ""])
+def test_a_from_naming_no_other_model_is_not_followed(tmp_path, parent):
+    facts = _built(tmp_path / "ollama", tmp_path, "selfish", parent)
+    assert isinstance(facts, ModelFacts) and facts.parents == []
+
+
+def test_the_weights_own_lineage_comes_before_from(tmp_path):
+    import gguf
+    path = tmp_path / "w.gguf"
+    w = gguf.GGUFWriter(str(path), arch="qwen3")
+    w.add_source_repo_url("https://huggingface.co/Qwen/Qwen3-8B")
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    root = tmp_path / "ollama"
+    manifest(root, "acme", "latest", [layer(root, "model", path.read_bytes(), parent="qwen3:8b")])
+    facts = OllamaSource(default_catalogue(), models_dir=root).fetch(ModelRef("ollama", "acme"))
+    assert [p.ref.name for p in facts.parents] == ["Qwen/Qwen3-8B"]
