@@ -9,7 +9,7 @@ Prints:
   checkout) and from the entries a wheel carries pre-built (`licheck.matching.prebuilt`),
   with a check that both indexes give the same answers on every file;
 * the wall time of one `python -m licheck identify FILE` process (median of --runs), beside
-  the bare interpreter start-up on this machine, and that process's peak memory;
+  the bare interpreter start-up on this machine, and that process's peak memory (GNU time's, where there is one);
 * the accuracy table on the perturbed set: per perturbation, correct / wrong / null.
 
 With a ScanCode Toolkit installation (`scancode-toolkit-mini`, which needs `pluggy<1.7`)
@@ -69,6 +69,7 @@ SCANCODE_KEYS = {
     "tongyi-qianwen": "tongyi-qianwen-2023",
 }
 
+GNU_TIME = "/usr/bin/time"
 Case = tuple[str, str, str, str]  # (licence, text file, perturbation, text)
 
 
@@ -139,10 +140,22 @@ def one_process(runs: int) -> None:
                                   capture_output=True, text=True, env=env)
             walls.append(time.perf_counter() - start)
             assert done.returncode == 0 and ": llama3.1 " in done.stdout, done.stdout + done.stderr
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
         print(f"one `licheck identify FILE` process: {statistics.median(walls) * 1000:8.0f} ms wall "
               f"(median of {runs}; bare `python -c pass`: {statistics.median(bare) * 1000:.0f} ms)")
-        print(f"peak memory of that process:         {peak / 1024:8.1f} MiB (ru_maxrss)")
+        print(f"peak memory of that process:         {peak_rss(path, env) / 1024:8.1f} MiB")
+
+
+def peak_rss(path: Path, env: dict[str, str]) -> int:
+    """KiB: GNU time's report on the command alone where there is one. (The children's
+    ru_maxrss would also count the pages a child inherits from this, larger, process before
+    its exec.)"""
+    argv = [sys.executable, "-m", "licheck", "identify", str(path)]
+    if not os.access(GNU_TIME, os.X_OK):
+        subprocess.run(argv, capture_output=True, env=env, check=True)
+        return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.run([GNU_TIME, "-f", "%M", *argv], capture_output=True, text=True, env=env,
+                          check=True)
+    return int(done.stderr.split()[-1])
 
 
 def accuracy(label: str, all_cases: list[Case], answers: dict[str, str | None],
