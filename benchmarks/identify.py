@@ -9,7 +9,8 @@ Prints:
   checkout) and from the entries a wheel carries pre-built (`licheck.matching.prebuilt`),
   with a check that both indexes give the same answers on every file;
 * the wall time of one `python -m licheck identify FILE` process (median of --runs), beside
-  the bare interpreter start-up on this machine, and that process's peak memory (GNU time's, where there is one);
+  the bare interpreter start-up on this machine, and that process's peak memory (GNU
+  time's, where there is one);
 * the accuracy table on the perturbed set: per perturbation, correct / wrong / null.
 
 With a ScanCode Toolkit installation (`scancode-toolkit-mini`, which needs `pluggy<1.7`)
