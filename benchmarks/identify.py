@@ -5,9 +5,12 @@
 Prints:
 * files per second in-process, over every corpus text and its perturbations (the ones the
   acceptance tests use: rewrapped, Markdown added/removed, quotes swapped, header added,
-  CRLF), once the index is built, and the time to build the index;
+  CRLF), once the index is built, and the time to build the index: from the texts (a source
+  checkout) and from the entries a wheel carries pre-built (`licheck.matching.prebuilt`),
+  with a check that both indexes give the same answers on every file;
 * the wall time of one `python -m licheck identify FILE` process (median of --runs), beside
-  the bare interpreter start-up on this machine, and that process's peak memory;
+  the bare interpreter start-up on this machine, and that process's peak memory (GNU
+  time's, where there is one);
 * the accuracy table on the perturbed set: per perturbation, correct / wrong / null.
 
 With a ScanCode Toolkit installation (`scancode-toolkit-mini`, which needs `pluggy<1.7`)
@@ -36,8 +39,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "identify")]
 from identify_perturbations import PERTURBATIONS  # noqa: E402
 
 from licheck.licences import default_corpus  # noqa: E402
-from licheck.matching import identify  # noqa: E402
-from licheck.matching.index import index_for  # noqa: E402
+from licheck.matching import identify, prebuilt  # noqa: E402
+from licheck.matching.build import build_prebuilt  # noqa: E402
+from licheck.matching.index import Index, index_for  # noqa: E402
+from licheck.matching.matchers import run  # noqa: E402
 
 # Our licence id -> ScanCode licence key, where ScanCode has the licence.
 # (ScanCode's own data files, src/licensedcode/data/licenses/<key>.LICENSE.)
@@ -65,6 +70,7 @@ SCANCODE_KEYS = {
     "tongyi-qianwen": "tongyi-qianwen-2023",
 }
 
+GNU_TIME = "/usr/bin/time"
 Case = tuple[str, str, str, str]  # (licence, text file, perturbation, text)
 
 
@@ -89,10 +95,33 @@ def in_process(all_cases: list[Case], rounds: int) -> dict[str, str | None]:
             answers[f"{name}/{pert}"] = identify(text, default_corpus()).licence
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     n = rounds * len(all_cases)
-    print(f"index build (once per process):     {build * 1000:8.1f} ms")
+    print(f"index build (once per process):     {build * 1000:8.1f} ms (from the texts)")
+    print(f"                                    {prebuilt_index(all_cases):8.1f} ms (from a "
+          f"wheel's pre-built entries, the same answers on all {len(all_cases)} files)")
     print(f"in-process, {n} files:             {n / elapsed:8.0f} files/s  "
           f"({elapsed / n * 1000:.2f} ms/file wall, {cpu / n * 1000:.2f} ms/file CPU)")
     return answers
+
+
+def prebuilt_index(all_cases: list[Case]) -> float:
+    """Milliseconds to build the index from the entries a wheel carries (median of 5, the
+    file read included); raises if it answers any file differently from one built from the
+    texts."""
+    corpus = default_corpus()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "matching-index.json"
+        build_prebuilt(corpus, path)
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            index = Index(corpus, prebuilt.read(path))
+            times.append(time.perf_counter() - start)
+    fresh = Index(corpus, prebuilt.NONE)
+    for _, name, pert, text in all_cases:
+        raw = text.encode("utf-8")
+        if run(index, text, raw) != run(fresh, text, raw):
+            raise SystemExit(f"the pre-built index answers {name}/{pert} differently")
+    return statistics.median(times) * 1000
 
 
 def one_process(runs: int) -> None:
@@ -112,10 +141,22 @@ def one_process(runs: int) -> None:
                                   capture_output=True, text=True, env=env)
             walls.append(time.perf_counter() - start)
             assert done.returncode == 0 and ": llama3.1 " in done.stdout, done.stdout + done.stderr
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
         print(f"one `licheck identify FILE` process: {statistics.median(walls) * 1000:8.0f} ms wall "
               f"(median of {runs}; bare `python -c pass`: {statistics.median(bare) * 1000:.0f} ms)")
-        print(f"peak memory of that process:         {peak / 1024:8.1f} MiB (ru_maxrss)")
+        print(f"peak memory of that process:         {peak_rss(path, env) / 1024:8.1f} MiB")
+
+
+def peak_rss(path: Path, env: dict[str, str]) -> int:
+    """KiB: GNU time's report on the command alone where there is one. (The children's
+    ru_maxrss would also count the pages a child inherits from this, larger, process before
+    its exec.)"""
+    argv = [sys.executable, "-m", "licheck", "identify", str(path)]
+    if not os.access(GNU_TIME, os.X_OK):
+        subprocess.run(argv, capture_output=True, env=env, check=True)
+        return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.run([GNU_TIME, "-f", "%M", *argv], capture_output=True, text=True, env=env,
+                          check=True)
+    return int(done.stderr.split()[-1])
 
 
 def accuracy(label: str, all_cases: list[Case], answers: dict[str, str | None],

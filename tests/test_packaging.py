@@ -90,6 +90,21 @@ def test_wheel_finds_its_data_from_another_directory(installed: Path, tmp_path: 
     assert json.loads(resolved.stdout)["licences"] == ["llama3.1"]
 
 
+def test_wheel_carries_the_identify_index_pre_built(installed: Path, tmp_path: Path) -> None:
+    # Every bundled text is found in it by its bytes, under the installed matching code.
+    script = ("from licheck.licences import default_corpus; from licheck.matching import prebuilt; "
+              "from licheck.matching.index import sha256; known = prebuilt.bundled(); "
+              "print(sum(sha256(p.read_bytes()) not in known.texts "
+              "for lic in default_corpus() for p in lic.texts), len(known.texts))")
+    counted = subprocess.run([str(installed), "-c", script], cwd=tmp_path, capture_output=True,
+                             text=True, timeout=60, env={**os.environ, "PYTHONPATH": "", "PYTHONSAFEPATH": "1"})
+    assert counted.returncode == 0, counted.stderr
+    missing, carried = map(int, counted.stdout.split())
+    assert missing == 0 and carried > 0
+    identified = _run(installed, "identify", str(ROOT / "licences" / "llama3.1.txt"), cwd=tmp_path)
+    assert identified.returncode == 0 and ": llama3.1  (matcher: exact" in identified.stdout
+
+
 def _package_dir(python: Path, tmp_path: Path) -> Path:
     located = subprocess.run([str(python), "-c", "import licheck; print(licheck.__file__)"], cwd=tmp_path,
                              capture_output=True, text=True, timeout=60,

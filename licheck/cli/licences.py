@@ -21,6 +21,7 @@ def licences(fmt: str, config_path: str | None) -> int:
                               indent=2, ensure_ascii=False))
         return 0
     width = max(len(lic.id) for lic in corpus)
+    lines = []   # printed at once: one write, not one per line
     for lic in corpus:
         flags = []
         if lic.status != "complete":
@@ -28,12 +29,13 @@ def licences(fmt: str, config_path: str | None) -> int:
         if lic.third_party_copy:
             flags.append("third-party copy")
         extra = f"  [{', '.join(flags)}]" if flags else ""
-        click.echo(f"{lic.id:<{width}}  {lic.kind:<21}  {lic.name}{extra}")
+        lines.append(f"{lic.id:<{width}}  {lic.kind:<21}  {lic.name}{extra}")
         aliases = [a for a in lic.aliases if a != lic.id]
         if lic.incorporates:
-            click.echo(f"{'':<{width}}  incorporates: {', '.join(lic.incorporates)}")
+            lines.append(f"{'':<{width}}  incorporates: {', '.join(lic.incorporates)}")
         if aliases:
-            click.echo(f"{'':<{width}}  aliases: {', '.join(aliases)}")
+            lines.append(f"{'':<{width}}  aliases: {', '.join(aliases)}")
         if lic.ambiguous_aliases:   # names other licences share: they resolve to none alone
-            click.echo(f"{'':<{width}}  shared names: {', '.join(lic.ambiguous_aliases)}")
+            lines.append(f"{'':<{width}}  shared names: {', '.join(lic.ambiguous_aliases)}")
+    click.echo("\n".join(lines))
     return 0

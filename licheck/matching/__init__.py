@@ -33,7 +33,7 @@ def identify(text: str | bytes, corpus: Corpus) -> Identification:
     Bytes that are not UTF-8 (or hold NUL characters) are not a licence text: the answer
     is None, not an exception.
     """
-    from licheck.matching.matchers import run  # rapidfuzz is loaded only when used
+    from licheck.matching.matchers import run  # loaded only when used
 
     if isinstance(text, bytes):
         raw_bytes = text

@@ -5,6 +5,10 @@ the normalised text (`normalised`), the words as a compact string for rapidfuzz
 (`similarity`), and, computed only when a near-twin has to be told apart, the set of
 discriminating features (words, word pairs and the parts of its URLs). Reference phrases
 from each licence's metadata are kept as word tuples by first word (`reference`).
+
+An installed wheel carries the normalised hash and encoded words of every bundled text, filed
+under the SHA-256 of its bytes (`licheck.matching.prebuilt`): the index then normalises only
+the texts it has no entry for (a user's, or one edited since the build).
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from licheck.errors import DataError
 from licheck.files import read_capped
 from licheck.licences import MAX_TEXT_BYTES, Corpus
+from licheck.matching import prebuilt
 from licheck.matching.normalise import URL, normalise, tokens
+from licheck.matching.prebuilt import Prebuilt
 
 # The word vocabulary maps each corpus word to one character, so rapidfuzz compares
 # words as characters of a string (much faster than lists of Python strings). Every word
@@ -77,32 +83,55 @@ class Entry:
 
     licence: str
     name: str
-    raw: str = field(repr=False)
+    data: bytes = field(repr=False)   # the file's bytes, UTF-8 (checked when first indexed)
     raw_hash: str
     normalised_hash: str
-    words: list[str] = field(repr=False)
     encoded: str = field(repr=False)
+
+    @cached_property
+    def raw(self) -> str:
+        return self.data.decode("utf-8")
+
+    @cached_property
+    def words(self) -> list[str]:
+        """The words of the normalised text (only near-twins and reference phrases need them)."""
+        return normalise(self.raw).split()
 
     @cached_property
     def features(self) -> frozenset[Feature]:
         return features(tokens(" ".join(self.words)), self.raw)
 
 
-@dataclass(frozen=True)
-class LicenceInfo:
+class LicenceInfo(NamedTuple):
     id: str
     restrictive: bool  # anything but plainly permissive (see Licence.is_permissive)
     is_policy: bool
     incorporates: tuple[str, ...]
 
 
-class Index:
-    """Everything the matchers need about one corpus."""
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    """The words of a reference phrase, as the `reference` matcher compares them."""
+    return tuple(tokens(normalise(phrase)))
 
-    def __init__(self, corpus: Corpus) -> None:
+
+class Index:
+    """Everything the matchers need about one corpus.
+
+    `known`: pre-built entries (default: the wheel's, see `licheck.matching.prebuilt`);
+    `prebuilt.NONE` builds everything from the texts.
+    """
+
+    def __init__(self, corpus: Corpus, known: Prebuilt | None = None) -> None:
+        known = prebuilt.bundled() if known is None else known
         self.licences: dict[str, LicenceInfo] = {}
         self.entries: list[Entry] = []
-        self.vocabulary: dict[str, str] = {}
+        # Function words are left out (""); the others get a character each, in the order
+        # first seen (the pre-built vocabulary first, so its encoded texts stay valid).
+        self.vocabulary: dict[str, str] = dict.fromkeys(STOPWORDS, "")
+        first = _FIRST_CHAR + len(self.vocabulary)
+        self.vocabulary.update(zip(known.vocabulary,
+                                   map(chr, range(first, first + len(known.vocabulary))),
+                                   strict=True))
         self.by_raw_hash: dict[str, set[str]] = {}
         self.by_normalised_hash: dict[str, set[str]] = {}
         # Reference phrases as word tuples, by first word, longest first: at one position
@@ -113,30 +142,37 @@ class Index:
                                                 lic.incorporates)
             for path in lic.texts:
                 data = read_capped(path, MAX_TEXT_BYTES)
-                try:
-                    raw = data.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise DataError("licence text is not UTF-8", path=path) from None
-                norm = normalise(raw)
-                words = norm.split()
-                entry = Entry(lic.id, path.name, raw, sha256(data), sha256(norm.encode("utf-8")),
-                              words, self._encode(words, grow=True))
+                raw_hash = sha256(data)
+                pre = known.texts.get(raw_hash)
+                if pre is not None:   # these very bytes, normalised when the wheel was built
+                    normalised_hash, encoded = pre
+                else:
+                    try:
+                        norm = normalise(data.decode("utf-8"))
+                    except UnicodeDecodeError:
+                        raise DataError("licence text is not UTF-8", path=path) from None
+                    normalised_hash = sha256(norm.encode("utf-8"))
+                    encoded = self._encode(norm.split(), grow=True)
+                entry = Entry(lic.id, path.name, data, raw_hash, normalised_hash, encoded)
                 self.entries.append(entry)
                 self.by_raw_hash.setdefault(entry.raw_hash, set()).add(lic.id)
                 self.by_normalised_hash.setdefault(entry.normalised_hash, set()).add(lic.id)
             for phrase in lic.reference_phrases:
-                phrase_words = tuple(tokens(normalise(phrase)))
-                if phrase_words:
-                    self.phrases.setdefault(phrase_words[0], []).append((phrase_words, lic.id))
+                words = known.phrases.get(phrase)
+                if words is None:
+                    words = phrase_words(phrase)
+                if words:
+                    self.phrases.setdefault(words[0], []).append((words, lic.id))
         for group in self.phrases.values():
             group.sort(key=lambda item: len(item[0]), reverse=True)
+        # The scores of each text against the corpus, when they were computed for this corpus.
+        same_corpus = known.corpus == tuple(e.raw_hash for e in self.entries)
+        self._text_scores = known.scores if same_corpus else None
         self._differences: dict[tuple[int, int], frozenset[Feature]] = {}
         self._names: dict[int, frozenset[str]] = {}
 
     def _encode(self, words: Iterable[str], grow: bool = False) -> str:
         vocab = self.vocabulary
-        if not vocab:
-            vocab.update(dict.fromkeys(STOPWORDS, ""))
         if grow:
             for w in dict.fromkeys(words):
                 if w not in vocab:
@@ -146,6 +182,16 @@ class Index:
     def encode(self, words: list[str]) -> str:
         """Words of an input as the character string rapidfuzz compares."""
         return self._encode(words)
+
+    def scores_of_text(self, normalised_hash: str) -> dict[int, float] | None:
+        """The similarity scores of a corpus text with this normalised hash against the
+        corpus, as pre-computed by the wheel build (None when they were not)."""
+        if self._text_scores is None:
+            return None
+        for i, entry in enumerate(self.entries):
+            if entry.normalised_hash == normalised_hash:
+                return dict(self._text_scores[i])
+        return None
 
     def difference(self, a: int, b: int) -> frozenset[Feature]:
         """Features of entry `a` that entry `b` lacks (cached: near-twins recur)."""

@@ -27,8 +27,6 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from rapidfuzz.distance import Indel
-
 from licheck.matching.index import MARKER_WORDS, Feature, Index, features, sha256
 from licheck.matching.normalise import normalise, tokens
 from licheck.matching.result import Identification
@@ -111,7 +109,14 @@ def similarity_scores(index: Index, text: Prepared, rivals: bool = True) -> dict
     candidates are known); after, the best minus the twin margin (its near-twins), and
     for restrictive texts, when the best is permissive, minus the permissive margin
     (unless `rivals` is False: a hash match needs no rivals, only its closest twins).
+
+    An input that is a corpus text (a hash match) gets the scores the wheel build computed
+    for that text, when it computed them for this corpus: no rapidfuzz then.
     """
+    if not rivals and (known := index.scores_of_text(text.content_hash)) is not None:
+        return known
+    from rapidfuzz.distance import Indel  # loaded only when a text must be compared
+
     encoded = index.encode(text.words)
     n = len(encoded)
     if n == 0:

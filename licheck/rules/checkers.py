@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any
 
 from licheck.context import Context, MonthlyValue
@@ -18,6 +17,13 @@ from licheck.countries import in_eu
 from licheck.kinds import TRIGGERS
 from licheck.model import LineageNode, Severity
 from licheck.rules.schema import Rule
+from licheck.rules.wording import (
+    FIGURE_WORDS,
+    fmt_number,
+    month_before,
+    region_name,
+    regions_in_words,
+)
 
 
 @dataclass(frozen=True)
@@ -69,16 +75,6 @@ def applies(rule: Rule, f: Mapping[str, bool]) -> str | None:
         fired = [t for t in rule.triggered_by if f[t]]
         return TRIGGERS[fired[0]].context_field if fired else None
     return TRIGGERS[rule.only_if[0]].context_field if rule.only_if else ""
-
-
-def fmt_number(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
-
-
-def month_before(iso_date: str) -> str:
-    d = date.fromisoformat(iso_date)
-    y, m = (d.year, d.month - 1) if d.month > 1 else (d.year - 1, 12)
-    return f"{y:04d}-{m:02d}"
 
 
 # --- one checker per kind -------------------------------------------------------------------
@@ -278,13 +274,6 @@ def check_attribution(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]:
     return _at_scale(rule, ctx, trigger, display)
 
 
-FIGURE_WORDS = {
-    "monthly_active_users": "{} monthly active users",
-    "monthly_revenue_usd": "US${} in monthly revenue",
-    "annual_recurring_revenue_usd": "US${} in annual recurring revenue",
-}
-
-
 def _organisation_bound(figure: str, ctx: Context) -> tuple[float | None, str, bool]:
     """The largest the licence's per-product `figure` can be, from the organisation's figures
     (licensee and affiliates, all products): (bound, the context field it comes from, whether it
@@ -358,18 +347,6 @@ def check_acceptable_use(rule: Rule, ctx: Context, view: ModelView) -> list[Hit]
         hits.append(Hit(sev, "sectors", {"matched": ", ".join(sectors)},
                         note="declared sector: review that the use is not one the policy prohibits"))
     return hits
-
-
-_REGION_NAMES = {"EU": "the European Union", "GB": "the United Kingdom", "KR": "South Korea"}
-
-
-def region_name(region: str) -> str:
-    return _REGION_NAMES.get(region, region)
-
-
-def regions_in_words(regions: list[str]) -> str:
-    names = [region_name(r) for r in regions]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _excluding_region(regions: list[str], country: str) -> str | None:

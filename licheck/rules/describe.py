@@ -10,8 +10,8 @@ from typing import Any
 
 from licheck.kinds import TRIGGERS
 from licheck.licences import Licence
-from licheck.rules.checkers import FIGURE_WORDS, fmt_number, month_before, regions_in_words
 from licheck.rules.schema import Rule
+from licheck.rules.wording import FIGURE_WORDS, fmt_number, month_before, regions_in_words
 
 _SOURCES = {"materials": "the licensed materials", "outputs": "their outputs"}
 

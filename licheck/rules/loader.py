@@ -25,10 +25,10 @@ from licheck.data import data_dir, keep, load_data_yaml, proven
 from licheck.errors import LicheckError, RuleFileError
 from licheck.kinds import DERIVED_FROM, KINDS, SCALE_FIGURES, TRIGGERS, default_severity
 from licheck.licences import Corpus
-from licheck.model import Severity
 from licheck.rules.quotes import normalise, quote_in
 from licheck.rules.schema import FILE_SCHEMA, MESSAGE_FIELDS, Rule, rule_schema
 from licheck.schema import Problem, did_you_mean
+from licheck.severity import Severity
 from licheck.yamldoc import YamlMap, line_of
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from licheck.kinds import KINDS, RULE_KINDS
-from licheck.model import Severity
 from licheck.schema import Field, Schema
+from licheck.severity import Severity
 
 CONFIDENCES = ("verified", "secondary")
 
