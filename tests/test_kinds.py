@@ -24,6 +24,7 @@ from licheck.licences import load_corpus
 from licheck.model import Finding, Severity
 from licheck.report import Report
 from licheck.rules.checkers import CHECKERS
+from licheck.rules.describe import TESTS
 from licheck.rules.kinds import RULE_KINDS as RULE_KIND_RECORDS
 from licheck.severity import FAIL_ON_CHOICES, fail_threshold
 
@@ -77,8 +78,9 @@ def test_the_rule_writers_table_lists_every_rule_kind_and_its_parameters() -> No
 def test_every_rule_kind_record_is_whole() -> None:
     assert set(RULE_KIND_RECORDS) == set(RULE_KINDS)
     assert all(r.kind is KINDS[name] and r.name == name for name, r in RULE_KIND_RECORDS.items())
+    assert set(TESTS) == set(RULE_KINDS)   # `explain` says what each kind's checker compares
     for rule in default_rulebook():
-        assert RULE_KIND_RECORDS[rule.kind].test(rule), rule.id
+        assert TESTS[rule.kind](rule), rule.id
 
 
 def test_reports_take_their_words_from_the_registry() -> None:
