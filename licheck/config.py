@@ -29,13 +29,13 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from licheck.errors import ConfigError
-from licheck.kinds import KINDS, SEVERITY_NAMES
 from licheck.schema import Field, Schema
-from licheck.severity import FAIL_ON_CHOICES
+from licheck.severity import FAIL_ON_CHOICES, SEVERITIES
 from licheck.yamlload import YamlList, YamlMap, line_of, load_yaml, read_text
 
 CONFIG_FILE = ".licheck.yaml"
@@ -56,10 +56,18 @@ SCHEMA = Schema("the config", {
     "extra_catalogue": _PATHS,
     "ollama_models": _PATH,
     "strict": Field((bool,), nullable=True),
-    "levels": Field((dict,), nullable=True, expect="a mapping of finding kind to severity",
-                    schema=Schema("'levels'", {kind: Field((str,), choices=SEVERITY_NAMES, ignore_case=True)
-                                             for kind in KINDS})),
+    "levels": Field((dict,), nullable=True, expect="a mapping of finding kind to severity"),
 })
+
+
+@cache
+def _levels_schema() -> Schema:
+    """What `levels` may map: the finding kinds, each to a severity. The kinds' records are
+    loaded only for a config that sets levels (`licences`, `explain` and `identify` never
+    need them)."""
+    from licheck.kinds import KINDS
+
+    return Schema("'levels'", {kind: Field((str,), choices=SEVERITIES, ignore_case=True) for kind in KINDS})
 
 
 @dataclass(frozen=True)
@@ -234,6 +242,8 @@ def _validate(raw: Mapping[str, Any], p: Path, lines: Mapping[str, int | None]) 
     where = {k: v for k, v in lines.items() if v is not None}
 
     SCHEMA.check(raw, os.fspath(p), lines=where)
+    if raw.get("levels"):
+        _levels_schema().check(raw["levels"], os.fspath(p), line=where.get("levels"), prefix="levels")
     manifest: str | None = raw.get("manifest")
     fail_on: str | None = raw.get("fail_on")
     paths = {key: tuple(_rel(v, base) for v in ([raw[key]] if isinstance(raw[key], str) else raw[key]))

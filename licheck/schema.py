@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from difflib import SequenceMatcher
 from typing import Any
 
 from licheck.errors import ConfigError, LicheckError
@@ -46,6 +45,8 @@ def suggest(word: object, choices: Iterable[str]) -> str | None:
     no import (rapidfuzz, which licence-text matching needs, takes ~10 ms to load)."""
     if not isinstance(word, str) or not word:
         return None
+    from difflib import SequenceMatcher  # only a misspelling pays for the import
+
     matcher = SequenceMatcher(b=_processed(word))   # the matcher keeps what it learnt of b
     best, best_score = None, _CUTOFF
     for option in choices:
