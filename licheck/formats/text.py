@@ -8,7 +8,6 @@ line per finding (`file:line: severity id message`) for editors and scripts.
 from __future__ import annotations
 
 import re
-import textwrap
 
 from licheck.formats import BIDI_CONTROLS
 from licheck.formats._common import (
@@ -160,6 +159,8 @@ def _wrapped(lines: list[str], width: int | None) -> list[str]:
     """Each line wrapped to `width`, continuation lines indented under its text."""
     if width is None:
         return lines
+    import textwrap  # it compiles its patterns on import: only output to a terminal is wrapped
+
     out: list[str] = []
     for line in lines:
         if len(_ESCAPE.sub("", line)) <= width:
