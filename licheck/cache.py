@@ -18,9 +18,8 @@ import json
 import math
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from licheck.errors import InputError
 from licheck.files import read_capped, write_atomically
@@ -54,8 +53,7 @@ def default_ttl() -> float:
     return ttl if math.isfinite(ttl) and ttl >= 0 else DEFAULT_TTL
 
 
-@dataclass(frozen=True)
-class CacheEntry:
+class CacheEntry(NamedTuple):
     value: Any
     stored_at: float
     stale: bool

@@ -62,10 +62,10 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from queue import Empty, SimpleQueue
-from typing import Any
+from typing import Any, NamedTuple
 
 from licheck.catalogue import OrgDefaults
 from licheck.fingerprints import FingerprintTable, StructureMatch
@@ -211,8 +211,7 @@ class _Crawler:
 
 # --- licence of one node -----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class LicenceChoice:
+class LicenceChoice(NamedTuple):
     licence: str | None
     evidence: str
     confidence: float | None = None

@@ -24,7 +24,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from licheck import tomlwrite
 from licheck.errors import ConfigError
@@ -212,8 +212,7 @@ class LockFile:
         return out
 
 
-@dataclass(frozen=True)
-class _ParentKey:
+class _ParentKey(NamedTuple):
     ref_key: str
     relation: str
 
