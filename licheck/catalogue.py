@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from licheck.countries import country_problem
 from licheck.data import data_dir, keep, load_data_yaml, proven
@@ -84,8 +84,7 @@ class CatalogueEntry:
         return any(m != "text" for m in self.modalities)
 
 
-@dataclass(frozen=True)
-class OllamaTarget:
+class OllamaTarget(NamedTuple):
     """What one Ollama library name (and tag) stands for."""
 
     name: str                   # as looked up, normalised: "llama3.3:70b"

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from licheck.data import data_dir, keep, load_data_yaml, proven
 from licheck.errors import DataError
@@ -96,8 +96,7 @@ class Fingerprint:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One entry the facts fit, the facts that agree, and what differs but is allowed."""
 
     fingerprint: Fingerprint
@@ -105,8 +104,7 @@ class Candidate:
     differences: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class StructureMatch:
+class StructureMatch(NamedTuple):
     level: str                                   # "shape" | "tokenizer" | "none"
     candidates: tuple[Candidate, ...] = ()
     also_possible: tuple[Candidate, ...] = ()    # same shape, ranked lower by a discriminator

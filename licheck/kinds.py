@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 from licheck.schema import Field, Schema
 from licheck.severity import SEVERITIES, Severity
@@ -34,8 +35,7 @@ class Kind:
     strict: bool = False               # `--strict` raises it to error (something left unchecked)
 
 
-@dataclass(frozen=True)
-class Trigger:
+class Trigger(NamedTuple):
     """A condition a rule can be relevant under, and the context field that answers it."""
 
     name: str

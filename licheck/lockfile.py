@@ -146,8 +146,7 @@ def parse_key(key: str) -> ModelRef:
 
 # --- the lock ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class LockedModel:
+class LockedModel(NamedTuple):
     """A manifest entry and the node its lineage starts at."""
 
     ref: str                       # the entry: `kind:as written` (see `entry_key`)

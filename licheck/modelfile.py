@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from licheck.errors import InputError
 from licheck.model import ModelRef
@@ -29,8 +29,7 @@ _COMMENT_FROM = re.compile(r"#\s*FROM\s+(\S+)\s*$", re.IGNORECASE)
 _PATH_PREFIXES = ("./", "../", "/", "~", ".\\", "..\\", "\\")
 
 
-@dataclass(frozen=True)
-class ModelfileDirective:
+class ModelfileDirective(NamedTuple):
     """One instruction of a Modelfile."""
 
     instruction: str              # upper case: FROM, ADAPTER, LICENSE, ...

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from licheck.errors import ConfigError, LicheckError
 from licheck.yamldoc import YamlInt, line_of
@@ -72,8 +72,7 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str:
     return f" (expected one of: {', '.join(options)})" if options else ""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with an input, and the line it is on."""
 
     message: str

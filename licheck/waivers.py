@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from licheck.errors import ConfigError
 from licheck.kinds import BUILTIN_FINDINGS, KINDS
@@ -166,8 +166,7 @@ def _parse_date(value: Any, path: str, line: int | None) -> dt.date:
         raise problem from None
 
 
-@dataclass
-class WaiverOutcome:
+class WaiverOutcome(NamedTuple):
     """What one waiver did in a run, for reports."""
 
     waiver: Waiver

@@ -4,8 +4,7 @@ lineage walking, labels."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from licheck.kinds import KINDS
 from licheck.model import Finding, Lineage, LineageNode, Location
@@ -76,8 +75,7 @@ def node_licence_label(node: LineageNode) -> str:
     return label
 
 
-@dataclass(frozen=True)
-class TreeRow:
+class TreeRow(NamedTuple):
     depth: int
     id: str
     node: LineageNode | None   # None: a parent named by a node but absent from the lineage

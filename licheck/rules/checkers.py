@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from licheck.context import Context, MonthlyValue
 from licheck.countries import in_eu
@@ -26,8 +26,7 @@ from licheck.rules.wording import (
 )
 
 
-@dataclass(frozen=True)
-class ModelView:
+class ModelView(NamedTuple):
     """The model facts a checker may use: from the lineage, never from the context."""
 
     model: LineageNode

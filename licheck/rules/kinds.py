@@ -9,16 +9,15 @@ fails at import. What each checker compares, in words, is `licheck.rules.describ
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
 from licheck import kinds
 from licheck.kinds import Kind
 from licheck.rules.checkers import CHECKERS, Checker
 
 
-@dataclass(frozen=True)
-class RuleKind:
+class RuleKind(NamedTuple):
     """A kind a rule file may carry: its record and its checker."""
 
     kind: Kind
