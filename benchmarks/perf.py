@@ -22,6 +22,10 @@ packages summed per top-level package, licheck modules one by one), and in-proce
 times of the bundled data: licence corpus, the rules a Llama 3.1 lineage needs and every rule
 file, catalogue and the identify index (median of --runs, caches cleared between runs).
 
+The generated manifest cycles through the catalogue's models; in A/B mode, through the models
+both trees' catalogues know (a model one tree does not know is an unresolved entry there,
+which costs far less than a resolved lineage).
+
 Targets (2-core machine): `check --offline examples/licheck.yaml` < 0.3 s and < 60 MB;
 `check --offline` on a 500-model manifest < 1 s; imports <= 50 ms; no heavy module offline.
 Identification throughput and resolution with a cold and a warm cache are measured by
@@ -51,17 +55,28 @@ GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 HEAVY = ("huggingface_hub", "httpx", "rapidfuzz", "jsonschema", "gguf", "numpy")
 
 
-def manifest_of(models: int, folder: Path) -> Path:
-    """A manifest of `models` catalogue models (cycling through the catalogue), half of them
-    with a per-model `use:` override so that not every entry is evaluated the same way."""
-    from licheck.catalogue import default_catalogue
+# The catalogue's model ids, printed by a child run on a given tree (any version of licheck).
+_CATALOGUE_IDS = """
+from licheck.catalogue import default_catalogue
+print("\\n".join(entry.id for entry in default_catalogue().entries()))
+"""
 
-    entries = default_catalogue().entries()
+
+def catalogue_ids(tree: Path, env: dict[str, str]) -> list[str]:
+    """The ids the bundled catalogue of `tree` knows, in its order."""
+    proc = subprocess.run([sys.executable, "-c", _CATALOGUE_IDS], cwd=tree,
+                          env={**env, "PYTHONPATH": str(tree)}, capture_output=True, text=True, check=True)
+    return proc.stdout.split()
+
+
+def manifest_of(models: int, folder: Path, ids: list[str]) -> Path:
+    """A manifest of `models` of the catalogue models `ids` (cycling through them), half of
+    them with a per-model `use:` override so that not every entry is evaluated the same way."""
     lines = ["context:", "  organisation: {country: FR, monthly_active_users: 800000000,",
              "                 annual_revenue_usd: 5000000}", "  sectors: [healthcare]",
              "  use: {distributes_weights: true, derived_model_name: AcmeChat}", "models:"]
     for i in range(models):
-        ref = entries[i % len(entries)].id
+        ref = ids[i % len(ids)]
         if i % 2:
             lines.append(f"  - id: {ref}")
             lines.append("    use: {trains_on_outputs: true, purposes: [military]}")
@@ -378,7 +393,13 @@ def main() -> int:
     env.update({"LICHECK_CACHE_DIR": str(work / "cache"), "HF_HOME": str(work / "hf"),
                 "HF_HUB_CACHE": str(work / "hf" / "hub"), "HF_TOKEN_PATH": str(work / "no-token"),
                 "HF_HUB_DISABLE_TELEMETRY": "1", "NO_COLOR": "1", "PYTHONPATH": str(tree)})
-    manifest = manifest_of(args.models, work)
+    ids = catalogue_ids(tree, env)
+    if args.compare is not None:
+        # Only models both trees know: a model the other tree's catalogue lacks would be an
+        # unresolved one there, far less work than a resolved lineage, and no comparison.
+        theirs = set(catalogue_ids(args.compare.resolve(), env))
+        ids = [i for i in ids if i in theirs]
+    manifest = manifest_of(args.models, work, ids)
     python = sys.executable
     unpacked = wheel_of(tree, work) if args.wheel else None
     if args.compare is not None:
