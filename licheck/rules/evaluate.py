@@ -93,20 +93,43 @@ def _message(rule: Rule, hit: Hit, view: ModelView) -> str:
     if hit.replace_message:
         text = hit.replace_message
     else:
-        values: dict[str, object] = {
-            "licence": rule.licence, "model": view.model.id, "holder": view.holders[0].id,
-            "target": rule.param("restricted_target", ""), "prefix": rule.param("prefix", ""),
-            "notice": rule.param("notice_text", ""), "period": rule.param("period", ""),
-            "display": " or ".join(f'"{t}"' for t in rule.param("display_text", []) or []),
-            "threshold": fmt_number(rule.param("threshold") or rule.param("threshold_usd") or 0),
-            "value": "", "month": "", "assumption": "", "name": "", "matched": "", "field": "",
-            "country": "", "region": "",
-        }
-        values.update(hit.fields)
-        text = rule.message.format_map(values)
+        text = rule.message.format_map(_Placeholders(rule, view, hit.fields))
     if hit.note:
         text = f"{text} ({hit.note})"
     return text
+
+
+class _Placeholders(dict[str, object]):
+    """The values a rule's message may name: what the checker found, else the rule's and the
+    model's, each worked out only when the message names it."""
+
+    def __init__(self, rule: Rule, view: ModelView, found: Mapping[str, object]) -> None:
+        super().__init__(found)
+        self.rule, self.view = rule, view
+
+    def __missing__(self, key: str) -> object:
+        rule = self.rule
+        if key == "licence":
+            return rule.licence
+        if key == "model":
+            return self.view.model.id
+        if key == "holder":
+            return self.view.holders[0].id
+        if key == "display":
+            return " or ".join(f'"{t}"' for t in rule.param("display_text", []) or [])
+        if key == "threshold":
+            return fmt_number(rule.param("threshold") or rule.param("threshold_usd") or 0)
+        if key in _RULE_PARAMS:
+            return rule.param(_RULE_PARAMS[key], "")
+        if key in _FOUND:
+            return ""
+        raise KeyError(key)
+
+
+# Placeholders read from the rule's parameters, and those only a checker fills (empty else).
+_RULE_PARAMS = {"target": "restricted_target", "prefix": "prefix", "notice": "notice_text",
+                "period": "period"}
+_FOUND = ("value", "month", "assumption", "name", "matched", "field", "country", "region")
 
 
 # --- the organisation's policy --------------------------------------------------------------
