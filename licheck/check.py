@@ -30,7 +30,7 @@ from licheck.context import DEFAULT_CONTEXT, Context, context_from_mapping, load
 from licheck.data import data_dir
 from licheck.env import Env
 from licheck.errors import ConfigError
-from licheck.kinds import KINDS, default_severity
+from licheck.kinds import KINDS, STRICT_FINDINGS, default_severity
 from licheck.lineage import declared_mismatch, resolve_many
 from licheck.lockfile import LOCK_NAME, LockFile, entry_key, lock_path, read_lock, stale_reason
 from licheck.model import Finding, Lineage, ModelFacts, ModelRef, Severity
@@ -40,7 +40,6 @@ from licheck.schema import suggest
 from licheck.severity import fail_threshold
 from licheck.sources.lock import LockedRegistry
 from licheck.sources.registry import SourceRegistry
-from licheck.structure_findings import UNDECLARED_ID as UNDECLARED_BASE
 from licheck.targets import ModelEntry, Target, discover
 from licheck.targets.ignore import head_commit
 from licheck.waivers import (
@@ -347,7 +346,7 @@ def _level(finding: Finding, levels: Mapping[str, str]) -> Finding:
 def _strict(finding: Finding) -> Finding:
     """`--strict`: what could not be checked (unresolved, unknown licence) is an error, and
     so is weights' structure pointing to a restrictive base that nothing declares."""
-    if (finding.kind in STRICT_KINDS or finding.id == UNDECLARED_BASE) \
+    if (finding.kind in STRICT_KINDS or finding.id in STRICT_FINDINGS) \
             and finding.severity < Severity.ERROR:
         return dataclasses.replace(finding, severity=Severity.ERROR)
     return finding

@@ -257,6 +257,10 @@ TRIGGERS: Mapping[str, Trigger] = MappingProxyType({t.name: t for t in (
 
 SEVERITY_NAMES: tuple[str, ...] = SEVERITIES   # lowest first, as `levels:` in a config takes them
 
+# Finding ids `--strict` raises to error beside the `strict` kinds: structure pointing to a
+# restrictive base that nothing declares.
+STRICT_FINDINGS = frozenset({"fingerprint/undeclared-base"})
+
 # Finding ids licheck produces itself (not from a rule file), and when: `licheck explain ID`.
 BUILTIN_FINDINGS: dict[str, tuple[str, str]] = {
     "lineage/unresolved": ("unresolved", "A model or an ancestor could not be followed: not found on "

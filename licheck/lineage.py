@@ -65,10 +65,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from queue import Empty, SimpleQueue
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from licheck.catalogue import OrgDefaults
-from licheck.fingerprints import FingerprintTable, StructureMatch
 from licheck.hubid import is_hub_id
 from licheck.kinds import default_severity
 from licheck.licences import Corpus
@@ -83,7 +82,9 @@ from licheck.model import (
 )
 from licheck.refs import parse_ref
 from licheck.sources.registry import SourceRegistry
-from licheck.structure_findings import structure_findings
+
+if TYPE_CHECKING:
+    from licheck.fingerprints import FingerprintTable, StructureMatch
 
 MAX_DEPTH = 16
 DEFAULT_DEADLINE = 20.0
@@ -596,6 +597,10 @@ class _Assembler:
         """What each node's structure says about its declared base, about the lineage's model."""
         if not self.matches or self.fingerprints is None:
             return []
+        # The fingerprint table and what it says load only for a lineage with a model whose
+        # structure was read (a local folder, a GGUF file, a Hub model with no declared base).
+        from licheck.structure_findings import structure_findings
+
         table = self.fingerprints()
         root_id = next(iter(self.nodes))
         out = []

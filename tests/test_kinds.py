@@ -169,3 +169,10 @@ def test_unknown_fail_on_in_exit_code_is_an_input_error() -> None:
     with pytest.raises(ConfigError):
         exit_code(_report(Severity.ERROR), "sometimes")
     assert kinds.default_severity("drift") is Severity.WARNING
+
+
+def test_strict_finding_ids_are_builtin_findings() -> None:
+    from licheck.kinds import BUILTIN_FINDINGS, STRICT_FINDINGS
+    from licheck.structure_findings import UNDECLARED_ID
+
+    assert UNDECLARED_ID in STRICT_FINDINGS and STRICT_FINDINGS <= set(BUILTIN_FINDINGS)

@@ -55,13 +55,12 @@ import time
 import zlib
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 from licheck.cache import Cache
 from licheck.cardmeta import MAX_PARENTS, card_facts, parse_base_models, read_card
 from licheck.errors import InputError, LicheckError
-from licheck.fingerprints import FingerprintTable
 from licheck.hubid import is_hub_id
 from licheck.licences import Corpus
 from licheck.model import (
@@ -74,8 +73,10 @@ from licheck.model import (
 )
 from licheck.refs import hub_ref
 from licheck.repofiles import apply_adapter_config, apply_merge_recipe
-from licheck.sources.hubstructure import read_hub_structure, structure_wanted
 from licheck.yamlload import parse_yaml
+
+if TYPE_CHECKING:
+    from licheck.fingerprints import FingerprintTable
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_TIMEOUT = 6.0          # per request; LICHECK_HUB_TIMEOUT overrides
@@ -670,6 +671,10 @@ class HubSource:
 
     def _structure(self, facts: ModelFacts, repo_id: str, tags: list[str], siblings: list[str],
                    revision: str | None) -> None:
+        # The structure readers and the fingerprint table load only for a model fetched from
+        # the Hub (never for one answered from the cache or the catalogue).
+        from licheck.sources.hubstructure import read_hub_structure, structure_wanted
+
         why = structure_wanted(facts, tags, siblings, self.fingerprints()) if self.fingerprints else None
         if why is None:
             return

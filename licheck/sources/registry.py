@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from licheck.cache import Cache
 from licheck.catalogue import Catalogue
 from licheck.errors import LicheckError
-from licheck.fingerprints import FingerprintTable
 from licheck.licences import Corpus
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved
 from licheck.sources.base import Source
@@ -33,6 +32,9 @@ from licheck.sources.hub import HubSource, env_offline
 from licheck.sources.local import LocalDirSource
 from licheck.sources.modelfile import ModelfileSource
 from licheck.sources.ollama import OllamaSource
+
+if TYPE_CHECKING:
+    from licheck.fingerprints import FingerprintTable
 
 
 class RunData(Protocol):
