@@ -23,10 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from licheck.errors import InputError
-from licheck.gguf_header import read_gguf_header
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved, sha256_digest
 from licheck.refs import parse_ref
-from licheck.structure import read_gguf_facts
 
 MAX_BASE_MODELS = 64
 
@@ -56,6 +54,10 @@ class GgufSource:
         return ref.kind == "gguf" or (ref.kind == "path" and ref.name.lower().endswith(".gguf"))
 
     def fetch(self, ref: ModelRef) -> ModelFacts | Unresolved:
+        # The header and structure readers load only for a run that names a .gguf file.
+        from licheck.gguf_header import read_gguf_header
+        from licheck.structure import read_gguf_facts
+
         path = Path(ref.name)
         if not path.exists():
             return Unresolved(ref, f"GGUF file not found: {ref.name}")

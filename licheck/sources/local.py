@@ -40,7 +40,6 @@ from licheck.files import decode_text, read_capped, read_head, read_text
 from licheck.model import ModelFacts, ModelRef, ParentLink, Unresolved, sha256_digest
 from licheck.refs import hub_ref, is_hub_id
 from licheck.repofiles import apply_adapter_config, apply_merge_recipe
-from licheck.structure import read_folder_facts
 from licheck.yamlload import parse_yaml
 
 MAX_CARD_BYTES = 5 * 1024 * 1024
@@ -209,6 +208,8 @@ class LocalDirSource:
 
     @staticmethod
     def _structure(folder: Path, facts: ModelFacts) -> None:
+        from licheck.structure import read_folder_facts  # only a run with a model folder reads one
+
         try:
             structure = read_folder_facts(folder)
         except InputError as exc:
