@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from licheck.context import Context
 from licheck.kinds import default_severity
 from licheck.licences import Corpus
-from licheck.model import Clause, Finding, Lineage, LineageNode, Location
+from licheck.model import Finding, Lineage, LineageNode, Location
 from licheck.rules.checkers import Hit, ModelView, applies, facts, fmt_number
 from licheck.rules.kinds import RULE_KINDS
 from licheck.rules.loader import Rulebook
@@ -81,7 +81,7 @@ def _apply(rule: Rule, ctx: Context, answers: Mapping[str, bool], view: ModelVie
         out.append(Finding(
             id=rule.id, kind=rule.kind, severity=hit.severity, model=view.model.id,
             message=_message(rule, hit, view), licence=rule.licence, via=list(via),
-            clause=Clause(licence=rule.licence, section=rule.section, quote=rule.quote),
+            clause=rule.clause,
             context_field=hit.context_field or trigger_field or None,
             how_to_comply=hit.how_to_comply or rule.how_to_comply, confidence=rule.confidence,
             location=location,

@@ -17,9 +17,11 @@ people who write rules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from licheck.kinds import KINDS, RULE_KINDS
+from licheck.model import Clause
 from licheck.schema import Field, Schema
 from licheck.severity import Severity
 
@@ -93,3 +95,8 @@ class Rule:
 
     def param(self, key: str, default: Any = None) -> Any:
         return self.params.get(key, default)
+
+    @cached_property
+    def clause(self) -> Clause:
+        """The clause the rule rests on: one value for every finding it gives."""
+        return Clause(licence=self.licence, section=self.section, quote=self.quote)
