@@ -260,6 +260,7 @@ class Rulebook:
         self._extra_dirs = tuple(extra_dirs)
         self._read: dict[str, list[Rule]] = {}   # licence id -> its bundled rules, once read
         self._users: dict[str, Rule] | None = None
+        self._merged: dict[str, list[Rule]] = {}   # licence id -> bundled and user's rules
 
     def user_rules(self) -> dict[str, Rule]:
         """The rules of the users' folders by id, read (and checked) on the first call."""
@@ -283,9 +284,13 @@ class Rulebook:
         return self._read[licence_id]
 
     def rules_for(self, licence_id: str) -> list[Rule]:
-        by_id = {r.id: r for r in self._bundled_rules(licence_id)}
-        by_id.update((r.id, r) for r in self.user_rules().values() if r.licence == licence_id)
-        return list(by_id.values())
+        """The rules of a licence: the bundled ones, with the user's replacing or adding to
+        them (worked out once: every model of a run under that licence asks)."""
+        if licence_id not in self._merged:
+            by_id = {r.id: r for r in self._bundled_rules(licence_id)}
+            by_id.update((r.id, r) for r in self.user_rules().values() if r.licence == licence_id)
+            self._merged[licence_id] = list(by_id.values())
+        return list(self._merged[licence_id])
 
     def get(self, rule_id: str) -> Rule | None:
         licence_id, slash, _ = rule_id.partition("/")
