@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from licheck.countries import country_problem
-from licheck.data import data_dir, keep, load_data_yaml, proven
+from licheck.data import bundled_name, data_dir, keep, load_data_yaml, proven
 from licheck.errors import DataError
 from licheck.files import read_text
 from licheck.hubid import hub_id_problem, is_hub_id, segment_problem
@@ -431,7 +431,7 @@ def _check_models(path: Path, known_licences: Any, bundled: bool) -> _Models:
     doc = load_data_yaml(path)
     MODELS_FILE.check(doc, str(path), cls=DataError, line=1)
     out = []
-    shown = _shown(path)   # once per file: path arithmetic per entry is a third of the load
+    shown = bundled_name(path) or str(path)   # once per file: path arithmetic per entry is a third of the load
     for i, item in enumerate(doc["models"]):
         line = doc["models"].line_of(i)
         if not isinstance(item, YamlMap):
@@ -506,14 +506,6 @@ def _policies(item: YamlMap, path: Path, what: str, known_licences: Any) -> tupl
         if pid in policies[:j]:
             raise DataError(f"{what}: policy '{pid}' is listed twice", path=path, line=where)
     return policies
-
-
-def _shown(path: Path) -> str:
-    """A bundled file is shown relative to the data folder; a user's as given."""
-    try:
-        return str(Path("catalogue") / path.relative_to(data_dir("catalogue")))
-    except ValueError:
-        return str(path)
 
 
 def _load_ollama(path: Path) -> dict[str, tuple[_OllamaFamily, int | None]]:

@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from licheck.data import data_dir, keep, load_data_yaml, proven
+from licheck.data import bundled_name, data_dir, keep, load_data_yaml, proven
 from licheck.errors import DataError
 from licheck.licences import Corpus, default_corpus
 from licheck.model import StructuralFacts
@@ -496,7 +496,7 @@ def _check_file(file: Path, licences: Corpus, tokenizers: Mapping[str, Tokenizer
     doc = load_data_yaml(file)
     FINGERPRINTS_FILE.check(doc, str(file), cls=DataError, line=1)
     known = {**tokenizers, **_load_tokenizers(doc["tokenizers"], file)}
-    shown = _shown(file)
+    shown = bundled_name(file) or str(file)
     seen: dict[str, int | None] = {}
     entries = []
     items = doc["fingerprints"]
@@ -527,14 +527,6 @@ def load_fingerprints(extra_dirs: Iterable[str | os.PathLike[str]] = (), *,
             {**table.tokenizers, **extra.tokenizers},
             tuple(fp for fp in table.fingerprints if fp.id not in replaced) + extra.fingerprints)
     return table
-
-
-def _shown(path: Path) -> str:
-    """The bundled file is shown relative to the data folder; a user's as given."""
-    try:
-        return str(Path("catalogue") / path.relative_to(data_dir("catalogue")))
-    except ValueError:
-        return str(path)
 
 
 @cache
