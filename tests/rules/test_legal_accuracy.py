@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from envs import corpus, rulebook
-from rules_helpers import make_context, make_lineage
+from rules_helpers import assert_verdict, make_context, make_lineage
 
 from licheck.context import annual_from_months
 from licheck.countries import EU_MEMBER_STATES, ISO_3166_ALPHA2, in_eu
@@ -189,24 +189,13 @@ CASES: list[tuple[str, tuple[str, str, str], str, str, dict[str, Any], list[tupl
 ]
 
 
-def _has(findings: list, key: str, severity: Severity | None = None) -> bool:
-    return any((f.id == key or f.kind == key) and (severity is None or f.severity == severity)
-               for f in findings)
-
-
 @pytest.mark.parametrize(("clause", "licence", "ctx", "kw", "present", "absent"),
                          [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_clause_verdict(clause: tuple[str, str, str], licence: str, ctx: str, kw: dict[str, Any],
                         present: list, absent: list) -> None:
     text_of, _section, words = clause
     assert quote_in(words, corpus().get(text_of).read_texts()), f"not in {text_of}'s text: {words!r}"
-    findings = evaluate(make_lineage(licence, **kw), make_context(ctx), rulebook())
-    seen = [(f.id, str(f.severity)) for f in findings]
-    for key, severity in present:
-        assert _has(findings, key, severity), f"expected {key} ({severity}); got {seen}"
-    for item in absent:
-        key, severity = item if isinstance(item, tuple) else (item, None)
-        assert not _has(findings, key, severity), f"unexpected {key}; got {seen}"
+    assert_verdict(licence, ctx, kw, present, absent)
 
 
 def _one(licence: str, ctx: str, rule_id: str, **kw: Any):
