@@ -110,14 +110,14 @@ def build_env(config: Config = DEFAULT_CONFIG, *, offline: bool = False,
     mistake in them stops any command (rule files are read when first needed:
     `Rulebook.user_rules`; the bundled catalogue one organisation file at a time).
     """
-    for key in ("extra_licences", "extra_rules", "extra_catalogue"):
-        for folder in getattr(config, key):
-            if not os.path.isdir(folder):
-                raise ConfigError(f"'{key}' folder not found: {folder}", path=config.path,
-                                  line=config.line(key))
-    if config.ollama_models is not None and not os.path.isdir(config.ollama_models):
-        raise ConfigError(f"'ollama_models' folder not found: {config.ollama_models}",
-                          path=config.path, line=config.line("ollama_models"))
+    named = [(key, folder) for key in ("extra_licences", "extra_rules", "extra_catalogue")
+             for folder in getattr(config, key)]
+    if config.ollama_models is not None:
+        named.append(("ollama_models", config.ollama_models))
+    for key, folder in named:
+        if not os.path.isdir(folder):
+            raise ConfigError(f"'{key}' folder not found: {folder}", path=config.path,
+                              line=config.line(key))
     extra_licences = (*config.extra_licences, *licence_dirs)
     corpus = load_corpus(extra_licences) if extra_licences else default_corpus()
     env = Env(
